@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { LIMITS } from "./limits.ts";
+import { findMetadataProblem } from "./metadata.ts";
+import { normalizePhoneNumber } from "./phone.ts";
+
+// Messages below follow describeIssues' convention: lower-case text is a
+// problem with the field and gets its path in front; capitalised text is a
+// whole sentence (the public docs word some of them).
+
+type IssueInput = { input?: unknown };
+const requiredOr =
+  (problem: string) =>
+  (issue: IssueInput): string =>
+    issue.input === undefined ? "is required" : problem;
+
+const PRIORITY_PROBLEM = `must be an integer from ${LIMITS.priorityMin} to ${LIMITS.priorityMax}`;
+const SCHEDULE_PROBLEM = "must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z";
+
+const phoneNumberSchema = z
+  .string({ error: requiredOr("must be a string") })
+  .max(LIMITS.phoneNumberMaxLength, `must be at most ${LIMITS.phoneNumberMaxLength} characters`)
+  .transform((raw, ctx) => {
+    const result = normalizePhoneNumber(raw);
+    if (result.ok) return result.e164;
+    ctx.addIssue({ code: "custom", message: result.problem });
+    return z.NEVER;
+  })
+  .meta({ description: "Phone number in E.164 format, e.g. +15555551234", example: "+15555551234" });
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// z.custom rather than z.record: a record schema rebuilds the object, and
+// assigning a "__proto__" key would change the copy's prototype unseen.
+const metadataSchema = z
+  .custom<Record<string, unknown>>(isPlainObject, { error: "must be a JSON object" })
+  .superRefine((metadata, ctx) => {
+    const problem = findMetadataProblem(metadata);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .meta({
+    description: `Custom data about the lead: a JSON object of at most ${LIMITS.metadataMaxBytes} bytes and ${LIMITS.metadataMaxDepth} levels; keys may not start with $ or contain a dot`,
+    override: { type: "object", additionalProperties: true },
+  });
+
+const scheduledForSchema = z
+  .iso.datetime({ offset: true, error: requiredOr(SCHEDULE_PROBLEM) })
+  .transform((value) => new Date(value))
+  .meta({ description: "ISO 8601 timestamp with a time zone for when to call", example: "2024-12-25T09:00:00Z" });
+
+const prioritySchema = z
+  .int({ error: requiredOr(PRIORITY_PROBLEM) })
+  .min(LIMITS.priorityMin, PRIORITY_PROBLEM)
+  .max(LIMITS.priorityMax, PRIORITY_PROBLEM)
+  .meta({ description: "0 to 100, higher is called first; default 0", example: 10 });
+
+const externalIdSchema = z
+  .string({ error: requiredOr("must be a string") })
+  .max(LIMITS.externalIdMaxLength, `must be at most ${LIMITS.externalIdMaxLength} characters`)
+  .meta({ description: "Your own id for the lead, such as a CRM record id", example: "CRM_001" });
+
+const unknownFields = (keys: readonly string[], hint: string): string =>
+  `has unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}${hint}`;
+
+/** One lead as callers send it; parses to a normalised {@link NewLead}. */
+export const leadInputSchema = z
+  .strictObject(
+    {
+      phoneNumber: phoneNumberSchema,
+      externalId: externalIdSchema.nullish(),
+      metadata: metadataSchema.nullish(),
+      scheduledFor: scheduledForSchema.nullish(),
+      priority: prioritySchema.nullish(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? unknownFields(issue.keys, "; put custom data in metadata")
+          : "must be an object",
+    },
+  )
+  .transform(
+    (lead): NewLead => ({
+      phoneNumber: lead.phoneNumber,
+      externalId: lead.externalId ?? undefined,
+      metadata: lead.metadata ?? undefined,
+      scheduledFor: lead.scheduledFor ?? undefined,
+      priority: lead.priority ?? 0,
+    }),
+  );
+
+/** A validated lead, phone number in E.164, ready to store. */
+export interface NewLead {
+  phoneNumber: string;
+  externalId: string | undefined;
+  metadata: Record<string, unknown> | undefined;
+  scheduledFor: Date | undefined;
+  priority: number;
+}
+
+export const campaignIdSchema = z
+  .string({ error: requiredOr("must be a string") })
+  .min(1, "is required")
+  .max(LIMITS.campaignIdMaxLength, `must be at most ${LIMITS.campaignIdMaxLength} characters`)
+  .meta({ description: "The ID of the campaign these leads belong to", example: "6650c0ffee00000000000001" });
+
+const leadsArray = <TElement extends z.ZodType>(element: TElement) =>
+  z
+    .array(element, { error: "array is required" })
+    .min(1, "array cannot be empty")
+    .max(LIMITS.maxLeadsPerRequest, `Maximum ${LIMITS.maxLeadsPerRequest} leads per bulk request`);
+
+const requestObjectError = (issue: { code: string; keys?: readonly string[] }): string =>
+  issue.code === "unrecognized_keys"
+    ? `Request body ${unknownFields(issue.keys ?? [], "")}`
+    : "Request body must be a JSON object with campaignId and leads";
+
+/**
+ * The shape of a bulk request without looking inside the leads: cheap enough
+ * to run first, so that a huge `leads` array is refused before any lead is
+ * validated.
+ */
+export const bulkCreateEnvelopeSchema = z.object(
+  { campaignId: campaignIdSchema, leads: leadsArray(z.unknown()) },
+  { error: requestObjectError },
+);
+
+export const bulkCreateInputSchema = z.strictObject(
+  {
+    campaignId: campaignIdSchema,
+    leads: leadsArray(leadInputSchema).meta({
+      description: `Array of lead objects (1 to ${LIMITS.maxLeadsPerRequest})`,
+    }),
+  },
+  { error: requestObjectError },
+);
+
+export type BulkCreateInput = z.input<typeof bulkCreateInputSchema>;
+export type BulkCreateRequest = z.output<typeof bulkCreateInputSchema>;

@@ -1,0 +1,31 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+
+/** Separators people type inside phone numbers; stripped before parsing. */
+const SEPARATORS = /[\s\-.()[\]]/g;
+const INTERNATIONAL_DIGITS = /^\+[0-9]{2,17}$/;
+
+export type PhoneCheck = { ok: true; e164: string } | { ok: false; problem: string };
+
+/**
+ * Normalises an international phone number to E.164.
+ *
+ * Accepts numbers that are *possible* for their country (right length),
+ * without asking whether they are assigned: `+15555551234` passes.
+ *
+ * @example
+ * normalizePhoneNumber("+1 (555) 555-1234") // { ok: true, e164: "+15555551234" }
+ */
+export function normalizePhoneNumber(input: string): PhoneCheck {
+  const compact = input.replace(SEPARATORS, "");
+  if (!compact.startsWith("+")) {
+    return { ok: false, problem: "must be in international format starting with + and a country code, e.g. +15555551234" };
+  }
+  if (!INTERNATIONAL_DIGITS.test(compact)) {
+    return { ok: false, problem: "must be a valid E.164 phone number" };
+  }
+  const parsed = parsePhoneNumberFromString(compact);
+  if (!parsed?.isPossible()) {
+    return { ok: false, problem: "must be a valid E.164 phone number" };
+  }
+  return { ok: true, e164: parsed.number };
+}

@@ -1,0 +1,7 @@
+export { startEmbeddedMongo, type EmbeddedMongoLog } from "./embedded-mongo.ts";
+export {
+  canRunWireServer,
+  ensureWireServerJars,
+  startJavaWireServer,
+  type RunningMongo,
+} from "./java-wire-server.ts";
