@@ -30,12 +30,13 @@ const phoneNumberSchema = z
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-// z.custom rather than z.record: a record schema rebuilds the object, and
-// assigning a "__proto__" key would change the copy's prototype unseen.
+// Checked by hand rather than with z.record: a record schema rebuilds the
+// object, and assigning a "__proto__" key would change the copy's prototype
+// unseen. The OpenAPI document gets the shape through `override`.
 const metadataSchema = z
-  .custom<Record<string, unknown>>(isPlainObject, { error: "must be a JSON object" })
+  .unknown()
   .superRefine((metadata, ctx) => {
-    const problem = findMetadataProblem(metadata);
+    const problem = isPlainObject(metadata) ? findMetadataProblem(metadata) : "must be a JSON object";
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
   .meta({
@@ -83,7 +84,7 @@ export const leadInputSchema = z
     (lead): NewLead => ({
       phoneNumber: lead.phoneNumber,
       externalId: lead.externalId ?? undefined,
-      metadata: lead.metadata ?? undefined,
+      metadata: (lead.metadata ?? undefined) as Record<string, unknown> | undefined,
       scheduledFor: lead.scheduledFor ?? undefined,
       priority: lead.priority ?? 0,
     }),

@@ -1,0 +1,41 @@
+import { AppError, ERROR_CODES, bulkCreateEnvelopeSchema } from "@leadline/core";
+import { consumeBulkBudget } from "../rate-limit/bulk-budget.ts";
+import { writeProcedure } from "./procedure-builders.ts";
+import { bulkCreateLeadsInput, bulkCreateLeadsMeta, bulkCreateLeadsOutput } from "./bulk-create-leads.types.ts";
+
+/**
+ * `POST /api/v1/leads/bulk` and `leads.bulkCreate`: auth, the account's
+ * budget, a cheap look at the request's shape (so an oversized array is
+ * refused before any lead is validated), full validation, then one insert.
+ */
+export const bulkCreateLeads = writeProcedure
+  .meta(bulkCreateLeadsMeta)
+  .use(async ({ ctx, next }) => {
+    await consumeBulkBudget(ctx, ctx.principal.accountId.toHexString());
+    return next();
+  })
+  .use(async ({ getRawInput, next }) => {
+    const envelope = bulkCreateEnvelopeSchema.safeParse(await getRawInput());
+    if (!envelope.success) throw envelope.error;
+    return next();
+  })
+  .input(bulkCreateLeadsInput)
+  .output(bulkCreateLeadsOutput)
+  .mutation(async ({ ctx, input }) => {
+    const { repos, log } = ctx.deps;
+    const campaign = await repos.campaigns.findOwned(ctx.principal.accountId, input.campaignId);
+    if (!campaign) throw new AppError(ERROR_CODES.NOT_FOUND, "Campaign not found");
+    const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads);
+    log.info(
+      {
+        requestId: ctx.requestId,
+        accountId: ctx.principal.accountId.toHexString(),
+        campaignId: input.campaignId,
+        leads: input.leads.length,
+        created: result.created,
+        skipped: result.skipped,
+      },
+      "bulk leads stored",
+    );
+    return { success: true as const, data: result, error: null };
+  });

@@ -1,0 +1,54 @@
+import { COLLECTION_NAMES } from "@leadline/db";
+import type { MongoClient } from "mongodb";
+import { RateLimiterMemory, RateLimiterMongo } from "rate-limiter-flexible";
+
+export interface LimiterSettings {
+  /** Bulk requests allowed per account per window. */
+  bulkPoints: number;
+  bulkWindowSeconds: number;
+  /** Failed authentications allowed per client address per window. */
+  authFailurePoints: number;
+  authFailureWindowSeconds: number;
+}
+
+export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = {
+  bulkPoints: 10,
+  bulkWindowSeconds: 60,
+  authFailurePoints: 30,
+  authFailureWindowSeconds: 60,
+};
+
+export interface Limiters {
+  settings: LimiterSettings;
+  bulk: RateLimiterMongo;
+  authFailures: RateLimiterMongo;
+}
+
+/**
+ * Limiters kept in MongoDB, so every API process shares one budget. If the
+ * store fails, an in-process limiter with the same budget takes over: calls
+ * stay limited instead of failing open or failing outright.
+ */
+export function createLimiters(client: MongoClient, dbName: string, settings: LimiterSettings): Limiters {
+  const common = { storeClient: client, dbName, tableName: COLLECTION_NAMES.rateLimits, disableIndexesCreation: true };
+  return {
+    settings,
+    bulk: new RateLimiterMongo({
+      ...common,
+      keyPrefix: "bulk",
+      points: settings.bulkPoints,
+      duration: settings.bulkWindowSeconds,
+      insuranceLimiter: new RateLimiterMemory({ points: settings.bulkPoints, duration: settings.bulkWindowSeconds }),
+    }),
+    authFailures: new RateLimiterMongo({
+      ...common,
+      keyPrefix: "authfail",
+      points: settings.authFailurePoints,
+      duration: settings.authFailureWindowSeconds,
+      insuranceLimiter: new RateLimiterMemory({
+        points: settings.authFailurePoints,
+        duration: settings.authFailureWindowSeconds,
+      }),
+    }),
+  };
+}

@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from "node:crypto";
+import { ObjectId } from "mongodb";
+import type { Collections } from "./collections.ts";
+import type { ApiKeyDoc, ApiKeyScope } from "./documents.ts";
+
+/** Every key starts with this, so a leaked key is easy to recognise and grep for. */
+export const API_KEY_PREFIX = "ll_live_";
+
+/** SHA-256 of the key, hex. Keys are high-entropy, so a fast hash is enough. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** A new key: the prefix and 192 random bits. */
+export function generateApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(24).toString("base64url");
+}
+
+export interface CreatedApiKey {
+  /** The only time the key is visible; it is stored hashed. */
+  key: string;
+  doc: ApiKeyDoc;
+}
+
+export function createApiKeyRepository({ apiKeys }: Collections) {
+  return {
+    async create(input: { accountId: ObjectId; name: string; scopes: ApiKeyScope[] }): Promise<CreatedApiKey> {
+      const key = generateApiKey();
+      const doc: ApiKeyDoc = {
+        _id: new ObjectId(),
+        accountId: input.accountId,
+        keyHash: hashApiKey(key),
+        displayPrefix: key.slice(0, API_KEY_PREFIX.length + 4),
+        name: input.name,
+        scopes: input.scopes,
+        createdAt: new Date(),
+      };
+      await apiKeys.insertOne(doc);
+      return { key, doc };
+    },
+
+    /** The active key with this plaintext, or null. */
+    async findActiveByKey(key: string): Promise<ApiKeyDoc | null> {
+      const doc = await apiKeys.findOne({ keyHash: hashApiKey(key) });
+      return doc && !doc.revokedAt ? doc : null;
+    },
+
+    async revoke(id: ObjectId): Promise<boolean> {
+      const result = await apiKeys.updateOne({ _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+      return result.modifiedCount === 1;
+    },
+  };
+}
+
+export type ApiKeyRepository = ReturnType<typeof createApiKeyRepository>;

@@ -1,0 +1,27 @@
+import type { Collection, Db } from "mongodb";
+import type { AccountDoc, ApiKeyDoc, CampaignDoc, LeadDoc } from "./documents.ts";
+
+/** Collection names in one place; the rate limiters' collection is shared by every API process. */
+export const COLLECTION_NAMES = {
+  accounts: "accounts",
+  apiKeys: "api_keys",
+  campaigns: "campaigns",
+  leads: "leads",
+  rateLimits: "rate_limits",
+} as const;
+
+export interface Collections {
+  accounts: Collection<AccountDoc>;
+  apiKeys: Collection<ApiKeyDoc>;
+  campaigns: Collection<CampaignDoc>;
+  leads: Collection<LeadDoc>;
+}
+
+export function getCollections(db: Db): Collections {
+  return {
+    accounts: db.collection<AccountDoc>(COLLECTION_NAMES.accounts),
+    apiKeys: db.collection<ApiKeyDoc>(COLLECTION_NAMES.apiKeys),
+    campaigns: db.collection<CampaignDoc>(COLLECTION_NAMES.campaigns),
+    leads: db.collection<LeadDoc>(COLLECTION_NAMES.leads),
+  };
+}

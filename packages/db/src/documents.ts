@@ -1,0 +1,53 @@
+import type { ObjectId } from "mongodb";
+
+export interface AccountDoc {
+  _id: ObjectId;
+  name: string;
+  createdAt: Date;
+}
+
+export type ApiKeyScope = "read" | "write";
+
+export interface ApiKeyDoc {
+  _id: ObjectId;
+  accountId: ObjectId;
+  /** SHA-256 of the whole key, hex; the key itself is never stored. */
+  keyHash: string;
+  /** The first characters of the key, so people can tell keys apart in listings. */
+  displayPrefix: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  createdAt: Date;
+  revokedAt?: Date;
+}
+
+export type CampaignStatus = "active" | "paused";
+
+export interface CampaignDoc {
+  _id: ObjectId;
+  accountId: ObjectId;
+  name: string;
+  status: CampaignStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type LeadState = "pending" | "dispatching" | "dispatched" | "failed";
+
+export interface LeadDoc {
+  _id: ObjectId;
+  accountId: ObjectId;
+  campaignId: ObjectId;
+  /** E.164; unique within a campaign. */
+  phoneNumber: string;
+  externalId?: string;
+  metadata?: Record<string, unknown>;
+  scheduledFor?: Date;
+  priority: number;
+  state: LeadState;
+  attempts: number;
+  /** When the lead may next be handed to the dialer: its schedule, or its creation. */
+  nextAttemptAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}

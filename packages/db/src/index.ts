@@ -1,0 +1,19 @@
+export { createAccountRepository, type AccountRepository } from "./accounts.ts";
+export {
+  API_KEY_PREFIX,
+  createApiKeyRepository,
+  generateApiKey,
+  hashApiKey,
+  type ApiKeyRepository,
+  type CreatedApiKey,
+} from "./api-keys.ts";
+export { createCampaignRepository, parseObjectId, type CampaignRepository } from "./campaigns.ts";
+export { COLLECTION_NAMES, getCollections, type Collections } from "./collections.ts";
+export { connectMongo, type MongoConnection } from "./connect.ts";
+export type * from "./documents.ts";
+export { ensureIndexes } from "./indexes.ts";
+export { createLeadRepository, LeadWriteError, type LeadRepository } from "./leads.ts";
+export { createRepositories, type Repositories } from "./repositories.ts";
+export { ObjectId } from "mongodb";
+export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database-errors.ts";
+export { seedAccount, type SeededAccount } from "./seed-account.ts";

@@ -1,0 +1,21 @@
+import type { Db } from "mongodb";
+import { COLLECTION_NAMES, getCollections } from "./collections.ts";
+
+/**
+ * Creates every index the service relies on. Awaited at start-up: the unique
+ * lead index is what turns duplicate phones into skips, so the service must
+ * not take requests before it exists.
+ */
+export async function ensureIndexes(db: Db): Promise<void> {
+  const { apiKeys, campaigns, leads } = getCollections(db);
+  await Promise.all([
+    leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
+    leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
+    apiKeys.createIndex({ keyHash: 1 }, { unique: true, name: "key_hash_unique" }),
+    campaigns.createIndex({ accountId: 1, _id: 1 }, { name: "campaigns_by_account" }),
+  ]);
+  const rateLimits = db.collection(COLLECTION_NAMES.rateLimits);
+  // The layout rate-limiter-flexible's Mongo store expects; it is told not to create these itself.
+  await rateLimits.createIndex({ expire: -1 }, { expireAfterSeconds: 0, name: "expire_ttl" });
+  await rateLimits.createIndex({ key: 1 }, { unique: true, name: "key_unique" });
+}

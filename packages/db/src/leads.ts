@@ -1,0 +1,86 @@
+import type { BulkCreateResult, NewLead } from "@leadline/core";
+import { MongoBulkWriteError, MongoServerError, ObjectId } from "mongodb";
+import type { Collections } from "./collections.ts";
+import type { CampaignDoc, LeadDoc } from "./documents.ts";
+
+const DUPLICATE_KEY = 11000;
+
+/** A write failed for a reason other than a duplicate phone; some leads may be stored. */
+export class LeadWriteError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "LeadWriteError";
+  }
+}
+
+function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date): LeadDoc {
+  const doc: LeadDoc = {
+    _id: new ObjectId(),
+    accountId: campaign.accountId,
+    campaignId: campaign._id,
+    phoneNumber: lead.phoneNumber,
+    priority: lead.priority,
+    state: "pending",
+    attempts: 0,
+    nextAttemptAt: lead.scheduledFor ?? now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (lead.externalId !== undefined) doc.externalId = lead.externalId;
+  if (lead.metadata !== undefined) doc.metadata = lead.metadata;
+  if (lead.scheduledFor !== undefined) doc.scheduledFor = lead.scheduledFor;
+  return doc;
+}
+
+/**
+ * Indexes of the documents the database refused as duplicates. Throws when
+ * anything else went wrong, since then we cannot say what was stored.
+ */
+function duplicateIndexes(error: unknown, docCount: number): Set<number> {
+  if (error instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    const other = writeErrors.find((writeError) => writeError.code !== DUPLICATE_KEY);
+    const writeConcernFailed = Boolean(error.result?.getWriteConcernError());
+    if (!other && !writeConcernFailed && writeErrors.length > 0) {
+      return new Set(writeErrors.map((writeError) => writeError.index));
+    }
+  } else if (error instanceof MongoServerError && error.code === DUPLICATE_KEY && docCount === 1) {
+    return new Set([0]);
+  }
+  throw new LeadWriteError("inserting leads failed", { cause: error });
+}
+
+export function createLeadRepository({ leads }: Collections) {
+  return {
+    /**
+     * Stores leads with one unordered `insertMany`. The unique
+     * `{campaignId, phoneNumber}` index decides duplicates, against stored
+     * leads and within the batch alike, so concurrent callers never store a
+     * phone twice. Counts come from the write errors' indexes, never from
+     * the server's `n`, which some servers report wrongly on partial failure.
+     */
+    async insertSkippingDuplicates(campaign: CampaignDoc, newLeads: readonly NewLead[]): Promise<BulkCreateResult> {
+      const now = new Date();
+      const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
+      let skipped = new Set<number>();
+      try {
+        await leads.insertMany(docs, { ordered: false });
+      } catch (error) {
+        skipped = duplicateIndexes(error, docs.length);
+      }
+      const createdIds: string[] = [];
+      const skippedPhones: string[] = [];
+      docs.forEach((doc, index) => {
+        if (skipped.has(index)) skippedPhones.push(doc.phoneNumber);
+        else createdIds.push(doc._id.toHexString());
+      });
+      return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones };
+    },
+
+    async countByCampaign(campaignId: ObjectId): Promise<number> {
+      return leads.countDocuments({ campaignId });
+    },
+  };
+}
+
+export type LeadRepository = ReturnType<typeof createLeadRepository>;

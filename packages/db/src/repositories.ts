@@ -1,0 +1,20 @@
+import type { Db } from "mongodb";
+import { createAccountRepository } from "./accounts.ts";
+import { createApiKeyRepository } from "./api-keys.ts";
+import { createCampaignRepository } from "./campaigns.ts";
+import { getCollections } from "./collections.ts";
+import { createLeadRepository } from "./leads.ts";
+
+/** Every repository over one database. */
+export function createRepositories(db: Db) {
+  const collections = getCollections(db);
+  return {
+    collections,
+    accounts: createAccountRepository(collections),
+    apiKeys: createApiKeyRepository(collections),
+    campaigns: createCampaignRepository(collections),
+    leads: createLeadRepository(collections),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+const envSchema = z.object({
+  PORT: integer(3000).pipe(z.number().max(65535)),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://")
+    .optional(),
+  MONGODB_DB: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  BULK_RATE_LIMIT: integer(10, 1),
+  BULK_RATE_WINDOW_SECONDS: integer(60, 1),
+  AUTH_FAILURE_LIMIT: integer(30, 1),
+  AUTH_FAILURE_WINDOW_SECONDS: integer(60, 1),
+  MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
+  REQUEST_TIMEOUT_MS: integer(30_000, 1000),
+  HEADERS_TIMEOUT_MS: integer(10_000, 1000),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export interface ApiConfig {
+  port: number;
+  host: string;
+  mongoUri: string | undefined;
+  mongoDbName: string | undefined;
+  logLevel: Env["LOG_LEVEL"];
+  limits: {
+    bulkPoints: number;
+    bulkWindowSeconds: number;
+    authFailurePoints: number;
+    authFailureWindowSeconds: number;
+  };
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+}
+
+/**
+ * Parses the service's settings from environment variables once, at
+ * start-up. A bad value stops the process with the variable's name.
+ */
+export function parseApiConfig(source: Record<string, string | undefined>): ApiConfig {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join("; ")}`);
+  }
+  const env = result.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    mongoUri: env.MONGODB_URI,
+    mongoDbName: env.MONGODB_DB,
+    logLevel: env.LOG_LEVEL,
+    limits: {
+      bulkPoints: env.BULK_RATE_LIMIT,
+      bulkWindowSeconds: env.BULK_RATE_WINDOW_SECONDS,
+      authFailurePoints: env.AUTH_FAILURE_LIMIT,
+      authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+    },
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: env.TRUST_PROXY,
+  };
+}

@@ -1,0 +1,58 @@
+import { AppError, ERROR_CODES } from "@leadline/core";
+import type { IncomingMessage } from "node:http";
+
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/** Refuses anything but `application/json` (a `charset` of utf-8 is fine). */
+export function assertJsonContentType(req: IncomingMessage): void {
+  const contentType = req.headers["content-type"];
+  if (!contentType) {
+    throw new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, "Missing Content-Type header: send Content-Type: application/json");
+  }
+  if (!JSON_MEDIA_TYPE.test(contentType)) {
+    throw new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, `Unsupported Content-Type "${contentType}": send Content-Type: application/json`);
+  }
+  const charset = CHARSET.exec(contentType)?.[1]?.toLowerCase();
+  if (charset && charset !== "utf-8" && charset !== "utf8") {
+    throw new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, `Unsupported charset "${charset}": send the body as UTF-8`);
+  }
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    ERROR_CODES.PAYLOAD_TOO_LARGE,
+    `Request body is larger than ${maxBytes} bytes; split the leads into smaller requests`,
+  );
+}
+
+/**
+ * Reads the body as UTF-8 text, refusing it as soon as it passes `maxBytes`
+ * (before reading at all when Content-Length already says so).
+ */
+export async function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+/** Parses a request body as JSON, with a message that says what is wrong. */
+export function parseJsonBody(text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === "") {
+    throw new AppError(ERROR_CODES.INVALID_JSON, "Request body is empty: send a JSON object with campaignId and leads");
+  }
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new AppError(ERROR_CODES.INVALID_JSON, `Request body is not valid JSON: ${detail}`);
+  }
+}
