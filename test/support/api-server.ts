@@ -36,9 +36,9 @@ export async function postBulk(
   url: string,
   apiKey: string | undefined,
   body: unknown,
-  options: { contentType?: string; rawBody?: string } = {},
+  options: { contentType?: string; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<BulkResponse> {
-  const headers: Record<string, string> = { "Content-Type": options.contentType ?? "application/json" };
+  const headers: Record<string, string> = { "Content-Type": options.contentType ?? "application/json", ...options.headers };
   if (apiKey !== undefined) headers["x-api-key"] = apiKey;
   const response = await fetch(`${url}/api/v1/leads/bulk`, {
     method: "POST",

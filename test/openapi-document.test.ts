@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { useApiServer } from "./support/api-server.ts";
+import { useTestDatabase } from "./support/database.ts";
+
+describe("GET /api/v1/openapi.json", () => {
+  const db = useTestDatabase("openapi");
+  const server = useApiServer(db);
+
+  it("serves a document that passes an OpenAPI validator", async () => {
+    const response = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it("describes the bulk endpoint with the x-api-key scheme and the real error envelope", async () => {
+    const document = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    expect(document.components.securitySchemes).toEqual({ ApiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key" } });
+    const operation = document.paths["/leads/bulk"].post;
+    expect(operation.security).toEqual([{ ApiKeyAuth: [] }]);
+    for (const status of ["400", "401", "403", "404", "413", "415", "429", "503"]) {
+      expect(operation.responses[status].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ErrorResponse" });
+    }
+    expect(document.components.schemas.ErrorResponse.required).toEqual(["success", "data", "error"]);
+    expect(operation.responses["200"].content["application/json"].schema.properties.data.required).toEqual([
+      "created",
+      "skipped",
+      "createdIds",
+      "skippedPhones",
+    ]);
+    expect(document.servers).toEqual([{ url: "/api/v1" }]);
+  });
+});
+
+describe("GET /healthz", () => {
+  const db = useTestDatabase("healthz");
+  const server = useApiServer(db);
+
+  it("reports the database as up", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", database: "up" });
+  });
+});
