@@ -36,7 +36,7 @@ describe("leads.bulkCreate over tRPC with @leadline/client", () => {
     [{ campaignId: "C", leads: [{ phoneNumber: "+15555551234" }, {}] }, 400, "leads[1].phoneNumber is required"],
     [{ campaignId: "C", leads: [{ phoneNumber: "+15555551234", priority: 500 }] }, 400, "leads[0].priority must be an integer from 0 to 100"],
     [{ campaignId: "6650c0ffee00000000000001", leads: [{ phoneNumber: "+15555551234" }] }, 404, "Campaign not found"],
-  ])("fails %j with the REST status and message", async (input, status, message) => {
+  ])("fails %j with the REST status and message", async (input: { campaignId?: string; leads: unknown[] }, status, message) => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const body = { ...input, campaignId: input.campaignId === "C" ? campaignId : input.campaignId };
     const client = createLeadlineClient({ url: server.url, apiKey });
