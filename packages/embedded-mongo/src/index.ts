@@ -5,3 +5,4 @@ export {
   startJavaWireServer,
   type RunningMongo,
 } from "./java-wire-server.ts";
+export { findEmbeddedDatabase, forgetEmbeddedDatabase, recordEmbeddedDatabase } from "./dev-database-record.ts";

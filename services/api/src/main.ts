@@ -1,4 +1,4 @@
-import { startEmbeddedMongo, type RunningMongo } from "@leadline/embedded-mongo";
+import { forgetEmbeddedDatabase, recordEmbeddedDatabase, startEmbeddedMongo, type RunningMongo } from "@leadline/embedded-mongo";
 import { startApi } from "./app.ts";
 import { parseApiConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
@@ -12,6 +12,7 @@ if (!mongoUri) {
   log.warn("MONGODB_URI is not set: starting a throwaway embedded database. DATA WILL NOT PERSIST across restarts.");
   embedded = await startEmbeddedMongo({ warn: (message) => log.warn(message) });
   mongoUri = embedded.uri;
+  recordEmbeddedDatabase(mongoUri);
   log.warn({ database: embedded.kind, uri: mongoUri }, "embedded database started; set MONGODB_URI to keep your data");
 }
 
@@ -25,7 +26,10 @@ log.info({ url: api.url, openapi: `${api.url}/api/v1/openapi.json` }, "leadline 
 async function shutdown(signal: string) {
   log.info({ signal }, "shutting down: finishing in-flight requests");
   await api.close();
-  await embedded?.stop();
+  if (embedded) {
+    forgetEmbeddedDatabase();
+    await embedded.stop();
+  }
   log.info("stopped");
   process.exit(0);
 }

@@ -1,0 +1,84 @@
+import type { BulkCreateResult } from "@leadline/core";
+
+export interface SendOptions {
+  url: string;
+  apiKey: string;
+  campaignId: string;
+  /** Attempts for 5xx answers and network errors before the batch counts as failed. */
+  maxAttempts: number;
+  requestTimeoutMs: number;
+  /** Told about every wait, for the progress line. */
+  onWait(reason: string, ms: number): void;
+}
+
+export type BatchOutcome =
+  | { ok: true; result: BulkCreateResult; budgetResetMs: number | undefined }
+  | { ok: false; fatal: boolean; error: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … capped at 30 s. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  return Math.round(random() * Math.min(30_000, 500 * 2 ** (attempt - 1)));
+}
+
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => "");
+  try {
+    return (JSON.parse(text) as { error?: string }).error ?? `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}: ${text.slice(0, 200)}`;
+  }
+}
+
+/**
+ * Sends one batch until it is stored or cannot be: waits out 429s as long as
+ * the server says, retries 5xx and network errors with backoff, gives up at
+ * once on other 4xx (retrying cannot fix a bad key or campaign). Retrying is
+ * safe because the endpoint skips phones it already has.
+ */
+export async function sendBatch(leads: readonly unknown[], options: SendOptions): Promise<BatchOutcome> {
+  let failures = 0;
+  for (;;) {
+    let response: Response;
+    try {
+      response = await fetch(`${options.url}/api/v1/leads/bulk`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": options.apiKey },
+        body: JSON.stringify({ campaignId: options.campaignId, leads }),
+        signal: AbortSignal.timeout(options.requestTimeoutMs),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: `network error: ${reason}` };
+      const wait = backoffMs(failures);
+      options.onWait(`network error (${reason})`, wait);
+      await sleep(wait);
+      continue;
+    }
+    if (response.ok) {
+      const body = (await response.json()) as { data: BulkCreateResult };
+      const reset = Number(response.headers.get("ratelimit-reset"));
+      const remaining = Number(response.headers.get("ratelimit-remaining"));
+      return { ok: true, result: body.data, budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined };
+    }
+    if (response.status === 429) {
+      const wait = retryAfterMs(response) + Math.round(Math.random() * 250);
+      await response.body?.cancel();
+      options.onWait("rate limited", wait);
+      await sleep(wait);
+      continue;
+    }
+    const message = await errorMessage(response);
+    if (response.status < 500) return { ok: false, fatal: [401, 403, 404].includes(response.status), error: message };
+    if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: message };
+    const wait = response.status === 503 ? Math.max(retryAfterMs(response), backoffMs(failures)) : backoffMs(failures);
+    options.onWait(`server error (${message})`, wait);
+    await sleep(wait);
+  }
+}

@@ -1,0 +1,108 @@
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { readCsvRows } from "./csv-import/csv-rows.ts";
+import { importRows, type ImportSummary } from "./csv-import/importer.ts";
+
+const HELP = `Usage: pnpm import:csv --file leads.csv --campaign ID [options]
+
+Imports a CSV file of leads through POST /api/v1/leads/bulk, in batches.
+
+Columns: phone (or phoneNumber), id (or externalId), priority, scheduledFor;
+every other column (name, company, ...) goes into the lead's metadata.
+Rows are checked locally first; bad rows are reported by line number and not
+sent. Rate limits are respected (Retry-After and the RateLimit headers);
+server errors and network errors are retried with exponential backoff and
+jitter. Running the same file again is safe: stored phones are skipped.
+
+  --file PATH          CSV file with a header row (required)
+  --campaign ID        campaign to import into (required)
+  --api-key KEY        API key with write scope (default: $LEADLINE_API_KEY)
+  --url URL            API base URL (default: $LEADLINE_URL or http://127.0.0.1:3000)
+  --batch-size N       leads per request, 1 to 1000 (default 500)
+  --max-attempts N     attempts per batch on 5xx/network errors (default 8)
+  --skipped-file PATH  where skipped phones go (default: <file>.skipped.csv)
+  --invalid-file PATH  where invalid rows go (default: <file>.invalid.csv)
+  --json               print the summary as one JSON object on stdout
+  -h, --help           show this help
+
+Exit code: 0 when every valid row was stored or skipped as a duplicate,
+1 when a batch finally failed, 2 for bad arguments.`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\nRun with --help for usage.`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        file: { type: "string" },
+        campaign: { type: "string" },
+        "api-key": { type: "string" },
+        url: { type: "string" },
+        "batch-size": { type: "string", default: "500" },
+        "max-attempts": { type: "string", default: "8" },
+        "skipped-file": { type: "string" },
+        "invalid-file": { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const file = values.file ?? fail("--file is required");
+if (!existsSync(file)) fail(`--file: no such file: ${file}`);
+const campaignId = values.campaign ?? fail("--campaign is required");
+const apiKey = values["api-key"] ?? process.env.LEADLINE_API_KEY ?? fail("an API key is required: --api-key or LEADLINE_API_KEY");
+const batchSize = Number(values["batch-size"]);
+if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) fail("--batch-size must be an integer from 1 to 1000");
+const maxAttempts = Number(values["max-attempts"]);
+if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail("--max-attempts must be a positive integer");
+const url = (values.url ?? process.env.LEADLINE_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
+
+const interactive = process.stderr.isTTY;
+let lastProgress = 0;
+const progressLine = (s: ImportSummary) =>
+  `rows ${s.rows} · created ${s.created} · skipped ${s.skipped} · invalid ${s.invalid} · failed ${s.failed} · ${s.leadsPerSecond} leads/s`;
+
+const summary = await importRows(readCsvRows(file), {
+  url,
+  apiKey,
+  campaignId,
+  batchSize,
+  maxAttempts,
+  requestTimeoutMs: 60_000,
+  skippedFile: values["skipped-file"] ?? `${file}.skipped.csv`,
+  invalidFile: values["invalid-file"] ?? `${file}.invalid.csv`,
+  log: (message) => console.error(interactive ? `\r\x1b[K${message}` : message),
+  progress: (s) => {
+    const now = Date.now();
+    if (interactive) process.stderr.write(`\r\x1b[K${progressLine(s)}`);
+    else if (now - lastProgress >= 2000) console.error(progressLine(s));
+    else return;
+    lastProgress = now;
+  },
+});
+
+if (interactive) process.stderr.write("\n");
+if (values.json) {
+  console.log(JSON.stringify(summary));
+} else {
+  console.log(`Import ${summary.abortedBecause ? "stopped" : "finished"} in ${summary.seconds.toFixed(1)} s
+  rows read:  ${summary.rows}
+  created:    ${summary.created}
+  skipped:    ${summary.skipped}${summary.skippedFile ? `  (phones in ${summary.skippedFile})` : ""}
+  invalid:    ${summary.invalid}${summary.invalidFile ? `  (lines in ${summary.invalidFile})` : ""}
+  failed:     ${summary.failed}${summary.failedBatches ? ` in ${summary.failedBatches} batches; run again to retry them` : ""}
+  throughput: ${summary.leadsPerSecond} leads/s`);
+  if (summary.abortedBecause) console.log(`Stopped because: ${summary.abortedBecause}`);
+}
+process.exit(summary.failed > 0 || summary.abortedBecause ? 1 : 0);
