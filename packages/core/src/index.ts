@@ -5,3 +5,4 @@ export * from "./lead-schemas.ts";
 export { LIMITS } from "./limits.ts";
 export { findMetadataProblem } from "./metadata.ts";
 export { normalizePhoneNumber, type PhoneCheck } from "./phone.ts";
+export * from "./campaign-schemas.ts";

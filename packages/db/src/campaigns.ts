@@ -1,21 +1,31 @@
+import { DEFAULT_MAX_ATTEMPTS, type CallingHours } from "@leadline/core";
 import { ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
-import type { CampaignDoc } from "./documents.ts";
+import type { CampaignDoc, CampaignStatus } from "./documents.ts";
 
 /** Parses a public id; anything that is not one cannot name a stored document. */
 export function parseObjectId(id: string): ObjectId | null {
-  return ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : null;
+  return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : null;
+}
+
+export interface CampaignChanges {
+  name?: string;
+  status?: CampaignStatus;
+  callingHours?: CallingHours | null;
+  maxAttempts?: number;
 }
 
 export function createCampaignRepository({ campaigns }: Collections) {
   return {
-    async create(input: { accountId: ObjectId; name: string }): Promise<CampaignDoc> {
+    async create(input: { accountId: ObjectId; name: string } & Omit<CampaignChanges, "name">): Promise<CampaignDoc> {
       const now = new Date();
       const doc: CampaignDoc = {
         _id: new ObjectId(),
         accountId: input.accountId,
         name: input.name,
-        status: "active",
+        status: input.status ?? "active",
+        callingHours: input.callingHours ?? null,
+        maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         createdAt: now,
         updatedAt: now,
       };
@@ -27,6 +37,26 @@ export function createCampaignRepository({ campaigns }: Collections) {
     async findOwned(accountId: ObjectId, campaignId: string): Promise<CampaignDoc | null> {
       const id = parseObjectId(campaignId);
       return id ? campaigns.findOne({ _id: id, accountId }) : null;
+    },
+
+    async listOwned(accountId: ObjectId): Promise<CampaignDoc[]> {
+      return campaigns.find({ accountId }).sort({ _id: 1 }).limit(1000).toArray();
+    },
+
+    async updateOwned(accountId: ObjectId, campaignId: string, changes: CampaignChanges): Promise<CampaignDoc | null> {
+      const id = parseObjectId(campaignId);
+      if (!id) return null;
+      const set: Partial<CampaignDoc> = { updatedAt: new Date() };
+      if (changes.name !== undefined) set.name = changes.name;
+      if (changes.status !== undefined) set.status = changes.status;
+      if (changes.callingHours !== undefined) set.callingHours = changes.callingHours;
+      if (changes.maxAttempts !== undefined) set.maxAttempts = changes.maxAttempts;
+      return campaigns.findOneAndUpdate({ _id: id, accountId }, { $set: set }, { returnDocument: "after" });
+    },
+
+    /** Active campaigns of every account, for the dispatcher to check against their calling hours. */
+    async listActive(): Promise<CampaignDoc[]> {
+      return campaigns.find({ status: "active" }).toArray();
     },
   };
 }

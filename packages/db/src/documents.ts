@@ -1,3 +1,4 @@
+import type { CallingHours } from "@leadline/core";
 import type { ObjectId } from "mongodb";
 
 export interface AccountDoc {
@@ -28,6 +29,10 @@ export interface CampaignDoc {
   accountId: ObjectId;
   name: string;
   status: CampaignStatus;
+  /** Null: the campaign may call at any time. */
+  callingHours: CallingHours | null;
+  /** Hand-off attempts per lead before it is marked failed. */
+  maxAttempts: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,8 +51,14 @@ export interface LeadDoc {
   priority: number;
   state: LeadState;
   attempts: number;
-  /** When the lead may next be handed to the dialer: its schedule, or its creation. */
+  /** When the lead may next be handed to the dialer: its schedule, or its creation, or a retry time. */
   nextAttemptAt: Date;
+  /** Set while `dispatching`: which worker holds the lead, and until when. */
+  leaseOwner?: string;
+  leaseExpiresAt?: Date;
+  lastError?: string;
+  dispatchedAt?: Date;
+  failedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

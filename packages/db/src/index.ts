@@ -7,7 +7,8 @@ export {
   type ApiKeyRepository,
   type CreatedApiKey,
 } from "./api-keys.ts";
-export { createCampaignRepository, parseObjectId, type CampaignRepository } from "./campaigns.ts";
+export { createCampaignRepository, parseObjectId, type CampaignChanges, type CampaignRepository } from "./campaigns.ts";
+export { createDispatchQueue, type ClaimRequest, type DispatchQueue } from "./dispatch-queue.ts";
 export { COLLECTION_NAMES, getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";

@@ -11,6 +11,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
+    leads.createIndex({ campaignId: 1, state: 1, _id: 1 }, { name: "campaign_listing_by_state" }),
+    // Serves the dispatcher's claim: due pending leads in hand-off order, and expired leases.
+    leads.createIndex({ state: 1, priority: -1, scheduledFor: 1, _id: 1 }, { name: "dispatch_order" }),
+    leads.createIndex({ state: 1, leaseExpiresAt: 1 }, { name: "expired_leases" }),
     apiKeys.createIndex({ keyHash: 1 }, { unique: true, name: "key_hash_unique" }),
     campaigns.createIndex({ accountId: 1, _id: 1 }, { name: "campaigns_by_account" }),
   ]);

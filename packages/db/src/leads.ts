@@ -1,7 +1,8 @@
 import type { BulkCreateResult, NewLead } from "@leadline/core";
-import { MongoBulkWriteError, MongoServerError, ObjectId } from "mongodb";
+import { MongoBulkWriteError, MongoServerError, ObjectId, type Filter } from "mongodb";
 import type { Collections } from "./collections.ts";
-import type { CampaignDoc, LeadDoc } from "./documents.ts";
+import { parseObjectId } from "./campaigns.ts";
+import type { CampaignDoc, LeadDoc, LeadState } from "./documents.ts";
 
 const DUPLICATE_KEY = 11000;
 
@@ -79,6 +80,33 @@ export function createLeadRepository({ leads }: Collections) {
 
     async countByCampaign(campaignId: ObjectId): Promise<number> {
       return leads.countDocuments({ campaignId });
+    },
+
+    /**
+     * One page of a campaign's leads in `_id` order, starting after `afterId`.
+     * Keyset paging: a lead that existed when paging began is returned exactly
+     * once, however many leads arrive meanwhile.
+     */
+    async listPage(query: { accountId: ObjectId; campaignId: ObjectId; state?: LeadState; afterId?: ObjectId; limit: number }): Promise<LeadDoc[]> {
+      const filter: Filter<LeadDoc> = { campaignId: query.campaignId, accountId: query.accountId };
+      if (query.state) filter.state = query.state;
+      if (query.afterId) filter._id = { $gt: query.afterId };
+      return leads.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
+    },
+
+    async findOwned(accountId: ObjectId, leadId: string): Promise<LeadDoc | null> {
+      const id = parseObjectId(leadId);
+      return id ? leads.findOne({ _id: id, accountId }) : null;
+    },
+
+    /** Lead counts of a campaign by state. */
+    async countByState(campaignId: ObjectId): Promise<Record<LeadState, number>> {
+      const counts: Record<LeadState, number> = { pending: 0, dispatching: 0, dispatched: 0, failed: 0 };
+      const groups = await leads
+        .aggregate<{ _id: LeadState; count: number }>([{ $match: { campaignId } }, { $group: { _id: "$state", count: { $sum: 1 } } }])
+        .toArray();
+      for (const group of groups) counts[group._id] = group.count;
+      return counts;
     },
   };
 }

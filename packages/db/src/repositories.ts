@@ -3,6 +3,7 @@ import { createAccountRepository } from "./accounts.ts";
 import { createApiKeyRepository } from "./api-keys.ts";
 import { createCampaignRepository } from "./campaigns.ts";
 import { getCollections } from "./collections.ts";
+import { createDispatchQueue } from "./dispatch-queue.ts";
 import { createLeadRepository } from "./leads.ts";
 
 /** Every repository over one database. */
@@ -14,6 +15,7 @@ export function createRepositories(db: Db) {
     apiKeys: createApiKeyRepository(collections),
     campaigns: createCampaignRepository(collections),
     leads: createLeadRepository(collections),
+    dispatchQueue: createDispatchQueue(collections),
   };
 }
 

@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+const integer = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
+
+const configSchema = z
+  .object({
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://"),
+    MONGODB_DB: z.string().min(1).optional(),
+    DIALER_URL: z.url({ error: "must be the dialer's http(s) URL" }),
+    DIALER_SECRET: z.string().min(16, "must be at least 16 characters (it signs every hand-off)"),
+    DISPATCH_CONCURRENCY: integer(4, 1).pipe(z.number().max(256)),
+    DISPATCH_LEASE_MS: integer(60_000, 100),
+    DISPATCH_TIMEOUT_MS: integer(10_000, 50),
+    DISPATCH_POLL_MS: integer(1_000, 10),
+    DISPATCH_RETRY_BASE_MS: integer(30_000, 1),
+    DISPATCH_RETRY_MAX_MS: integer(3_600_000, 1),
+    CAMPAIGN_REFRESH_MS: integer(5_000, 10),
+    SHUTDOWN_TIMEOUT_MS: integer(15_000, 0),
+    WORKER_ID: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .refine((env) => env.DISPATCH_LEASE_MS > env.DISPATCH_TIMEOUT_MS, {
+    message: "must be longer than DISPATCH_TIMEOUT_MS, or a slow hand-off could be claimed twice",
+    path: ["DISPATCH_LEASE_MS"],
+  });
+
+export interface DispatcherConfig {
+  mongoUri: string;
+  mongoDbName: string | undefined;
+  dialerUrl: string;
+  dialerSecret: string;
+  concurrency: number;
+  leaseMs: number;
+  handOffTimeoutMs: number;
+  pollMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  campaignRefreshMs: number;
+  shutdownTimeoutMs: number;
+  workerId: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Parses the worker's environment once; a bad value fails with the variable's name. */
+export function parseDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new Error(`invalid configuration: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const e = result.data;
+  return {
+    mongoUri: e.MONGODB_URI,
+    mongoDbName: e.MONGODB_DB,
+    dialerUrl: e.DIALER_URL,
+    dialerSecret: e.DIALER_SECRET,
+    concurrency: e.DISPATCH_CONCURRENCY,
+    leaseMs: e.DISPATCH_LEASE_MS,
+    handOffTimeoutMs: e.DISPATCH_TIMEOUT_MS,
+    pollMs: e.DISPATCH_POLL_MS,
+    retryBaseMs: e.DISPATCH_RETRY_BASE_MS,
+    retryMaxMs: e.DISPATCH_RETRY_MAX_MS,
+    campaignRefreshMs: e.CAMPAIGN_REFRESH_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,133 @@
+import type { DispatchQueue, LeadDoc } from "@leadline/db";
+import type { DispatcherConfig } from "./config.ts";
+import type { EligibleCampaigns } from "./eligible-campaigns.ts";
+import { handOff } from "./hand-off.ts";
+import type { WorkerLogger } from "./logger.ts";
+import { retryDelayMs } from "./retry-delay.ts";
+
+export interface DispatcherStats {
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Hands due leads to the dialer: `concurrency` loops, each claiming one lead
+ * at a time with an atomic lease, posting it, and recording the outcome.
+ * Web-standard APIs only; runs under Node and Deno alike.
+ */
+export class Dispatcher {
+  readonly stats: DispatcherStats = { delivered: 0, retried: 0, failed: 0 };
+  private stopping = false;
+  private readonly shutdown = new AbortController();
+  private readonly wakeUps = new Set<() => void>();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly config: DispatcherConfig,
+    private readonly queue: DispatchQueue,
+    private readonly campaigns: EligibleCampaigns,
+    private readonly log: WorkerLogger,
+  ) {}
+
+  start(): void {
+    this.log.info({ concurrency: this.config.concurrency, dialerUrl: this.config.dialerUrl }, "dispatcher started");
+    this.loops = Array.from({ length: this.config.concurrency }, () => this.loop());
+  }
+
+  /**
+   * Stops claiming and waits for hand-offs in flight. Past the shutdown
+   * timeout they are aborted and their leases given back, so another worker
+   * takes them at once instead of after the lease expires.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakeUps) wake();
+    const finished = Promise.all(this.loops).then(() => true);
+    const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.config.shutdownTimeoutMs));
+    if (!(await Promise.race([finished, timedOut]))) {
+      this.log.warn({}, "shutdown timeout: aborting hand-offs in flight and giving their leases back");
+      this.shutdown.abort();
+      await finished;
+    }
+    this.log.info({ ...this.stats }, "dispatcher stopped");
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUps.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUps.add(done);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    let idleMs = this.config.pollMs;
+    while (!this.stopping) {
+      let lead: LeadDoc | null;
+      try {
+        const now = new Date();
+        lead = await this.queue.claimNext({
+          workerId: this.config.workerId,
+          campaignIds: await this.campaigns.callableNow(now),
+          leaseMs: this.config.leaseMs,
+          now,
+        });
+      } catch (error) {
+        this.log.error({ err: error }, "claiming a lead failed; backing off");
+        await this.sleep(Math.min(idleMs * 2, 30_000));
+        idleMs = Math.min(idleMs * 2, 30_000);
+        continue;
+      }
+      idleMs = this.config.pollMs;
+      if (!lead) {
+        // Jitter keeps idle workers from polling in step.
+        await this.sleep(this.config.pollMs * (0.75 + Math.random() / 2));
+        continue;
+      }
+      await this.dispatch(lead).catch((error: unknown) =>
+        this.log.error({ err: error, leadId: lead._id.toHexString() }, "recording a hand-off failed; the lease will expire and the lead be retried"),
+      );
+    }
+  }
+
+  private async dispatch(lead: LeadDoc): Promise<void> {
+    const { workerId } = this.config;
+    const leadId = lead._id.toHexString();
+    const outcome = await handOff(lead, {
+      dialerUrl: this.config.dialerUrl,
+      secret: this.config.dialerSecret,
+      timeoutMs: this.config.handOffTimeoutMs,
+      signal: this.shutdown.signal,
+    });
+    if (this.shutdown.signal.aborted && outcome.kind !== "delivered") {
+      await this.queue.release(lead, workerId);
+      return;
+    }
+    if (outcome.kind === "delivered") {
+      const recorded = await this.queue.markDispatched(lead, workerId);
+      this.stats.delivered++;
+      this.log.info({ leadId, attempt: lead.attempts, recorded }, "lead handed to the dialer");
+      return;
+    }
+    const maxAttempts = this.campaigns.get(lead.campaignId)?.maxAttempts ?? 1;
+    if (outcome.kind === "rejected" || lead.attempts >= maxAttempts) {
+      await this.queue.markFailed(lead, workerId, outcome.error);
+      this.stats.failed++;
+      this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error }, "lead failed");
+      return;
+    }
+    const delay = retryDelayMs(lead.attempts, {
+      baseMs: this.config.retryBaseMs,
+      maxMs: this.config.retryMaxMs,
+      retryAfterMs: outcome.retryAfterMs,
+    });
+    await this.queue.scheduleRetry(lead, workerId, outcome.error, new Date(Date.now() + delay));
+    this.stats.retried++;
+    this.log.info({ leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error }, "hand-off will be retried");
+  }
+}

@@ -1,0 +1,77 @@
+import type { LeadDoc } from "@leadline/db";
+import { SIGNATURE_HEADER, signBody } from "./sign-body.ts";
+
+export type HandOffOutcome =
+  | { kind: "delivered"; status: number }
+  /** Worth another try later: 429, 5xx, timeout, network error. */
+  | { kind: "retry"; error: string; retryAfterMs: number | undefined }
+  /** The dialer refused the lead itself (other 4xx): retrying cannot help. */
+  | { kind: "rejected"; error: string };
+
+/** What the dialer receives for each lead. */
+export function handOffBody(lead: LeadDoc): string {
+  return JSON.stringify({
+    leadId: lead._id.toHexString(),
+    campaignId: lead.campaignId.toHexString(),
+    accountId: lead.accountId.toHexString(),
+    phoneNumber: lead.phoneNumber,
+    externalId: lead.externalId ?? null,
+    metadata: lead.metadata ?? null,
+    priority: lead.priority,
+    scheduledFor: lead.scheduledFor?.toISOString() ?? null,
+    attempt: lead.attempts,
+  });
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function excerpt(response: Response): Promise<string> {
+  const text = await response.text().catch(() => "");
+  return text.slice(0, 300);
+}
+
+/**
+ * POSTs one lead to the dialer, signed, with the lead id as
+ * `Idempotency-Key` so that a repeat (after a crash or a lost answer) can be
+ * recognised, and classifies the answer.
+ */
+export async function handOff(
+  lead: LeadDoc,
+  options: { dialerUrl: string; secret: string; timeoutMs: number; signal: AbortSignal },
+): Promise<HandOffOutcome> {
+  const body = handOffBody(lead);
+  const signature = await signBody(options.secret, body);
+  let response: Response;
+  try {
+    response = await fetch(options.dialerUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "idempotency-key": lead._id.toHexString(),
+        [SIGNATURE_HEADER]: `sha256=${signature}`,
+      },
+      body,
+      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+    });
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    return { kind: "retry", error: `dialer unreachable: ${reason}`, retryAfterMs: undefined };
+  }
+  if (response.ok) {
+    await response.body?.cancel();
+    return { kind: "delivered", status: response.status };
+  }
+  const text = await excerpt(response);
+  const detail = `dialer answered ${response.status}${text ? `: ${text}` : ""}`;
+  if (response.status === 429 || response.status >= 500) {
+    return { kind: "retry", error: detail, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) };
+  }
+  return { kind: "rejected", error: detail };
+}

@@ -1,0 +1,29 @@
+// Deno entry: the only file of this service that touches the Deno namespace.
+import { parseDispatcherConfig } from "./config.ts";
+import { runWorker } from "./run-worker.ts";
+
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  readTextFile(path: string | URL): Promise<string>;
+  addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
+  exit(code: number): never;
+};
+
+/** The embedded database of a running `pnpm start`, as it records it. */
+async function embeddedDatabaseUri(): Promise<string | undefined> {
+  try {
+    const record = JSON.parse(await Deno.readTextFile(new URL("../../../.leadline/embedded-database.json", import.meta.url)));
+    return typeof record.uri === "string" ? record.uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const env = Deno.env.toObject();
+const config = parseDispatcherConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
+const worker = await runWorker(config);
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(signal, () => {
+    void worker.stop().then(() => Deno.exit(0));
+  });
+}
