@@ -1,0 +1,69 @@
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface DialerCall {
+  at: number;
+  idempotencyKey: string;
+  signatureValid: boolean;
+  body: { leadId: string; phoneNumber: string; priority: number; attempt: number; campaignId: string };
+}
+
+export interface DialerAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  /** Hold the answer this long (a slow or hanging dialer). */
+  delayMs?: number;
+}
+
+/** A dialer that records every hand-off and answers as the test tells it. */
+export class TestDialer {
+  readonly calls: DialerCall[] = [];
+  answer: (call: DialerCall) => DialerAnswer = () => ({ status: 200 });
+  private server: Server | undefined;
+  url = "";
+
+  constructor(private readonly secret: string) {}
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const expected = `sha256=${createHmac("sha256", this.secret).update(raw).digest("hex")}`;
+      const call: DialerCall = {
+        at: Date.now(),
+        idempotencyKey: String(req.headers["idempotency-key"]),
+        signatureValid: req.headers["x-leadline-signature"] === expected,
+        body: JSON.parse(raw),
+      };
+      this.calls.push(call);
+      const answer = this.answer(call);
+      const send = () => {
+        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.status >= 400 ? "nope" : "ok");
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/calls`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  callsFor(leadId: string): DialerCall[] {
+    return this.calls.filter((call) => call.body.leadId === leadId);
+  }
+}
+
+/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
