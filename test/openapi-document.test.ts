@@ -33,6 +33,23 @@ describe("GET /api/v1/openapi.json", () => {
     ]);
     expect(document.servers).toEqual([{ url: "/api/v1" }]);
   });
+
+  it("lists every REST operation", async () => {
+    const document = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual([
+      "GET /campaigns",
+      "GET /campaigns/{campaignId}",
+      "GET /campaigns/{campaignId}/leads",
+      "GET /campaigns/{campaignId}/stats",
+      "GET /leads/{leadId}",
+      "PATCH /campaigns/{campaignId}",
+      "POST /campaigns",
+      "POST /leads/bulk",
+    ]);
+  });
 });
 
 describe("GET /healthz", () => {

@@ -34,7 +34,7 @@ describe("callingHoursSchema", () => {
     [{ ...weekdays9to17, timeZone: "Mars/Olympus" }, "must be an IANA time zone such as America/New_York"],
     [{ ...weekdays9to17, days: [0] }, "must be an array of ISO weekdays, 1 (Monday) to 7 (Sunday)"],
     [{ ...weekdays9to17, start: "9am" }, "must be a time HH:MM"],
-    [{ ...weekdays9to17, end: "08:00" }, "end must be after start"],
+    [{ ...weekdays9to17, end: "08:00" }, "must be after start"],
   ])("refuses %j", (input, message) => {
     const result = callingHoursSchema.safeParse(input);
     expect(result.success).toBe(false);

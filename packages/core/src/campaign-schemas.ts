@@ -29,7 +29,7 @@ export const callingHoursSchema = z
     start: z.string().regex(TIME_OF_DAY, "must be a time HH:MM").meta({ example: "09:00" }),
     end: z.string().regex(TIME_OF_DAY, "must be a time HH:MM").meta({ example: "17:00" }),
   })
-  .refine((hours) => minutesOf(hours.end) > minutesOf(hours.start), { message: "end must be after start", path: ["end"] });
+  .refine((hours) => minutesOf(hours.end) > minutesOf(hours.start), { message: "must be after start", path: ["end"] });
 
 export type CallingHours = z.infer<typeof callingHoursSchema>;
 

@@ -6,3 +6,4 @@ export { LIMITS } from "./limits.ts";
 export { findMetadataProblem } from "./metadata.ts";
 export { normalizePhoneNumber, type PhoneCheck } from "./phone.ts";
 export * from "./campaign-schemas.ts";
+export * from "./view-schemas.ts";

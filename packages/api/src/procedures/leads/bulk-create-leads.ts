@@ -1,6 +1,7 @@
-import { AppError, ERROR_CODES, bulkCreateEnvelopeSchema } from "@leadline/core";
-import { consumeBulkBudget } from "../rate-limit/bulk-budget.ts";
-import { writeProcedure } from "./procedure-builders.ts";
+import { bulkCreateEnvelopeSchema } from "@leadline/core";
+import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
+import { writeProcedure } from "../procedure-builders.ts";
+import { requireCampaign } from "../require-owned.ts";
 import { bulkCreateLeadsInput, bulkCreateLeadsMeta, bulkCreateLeadsOutput } from "./bulk-create-leads.types.ts";
 
 /**
@@ -23,8 +24,7 @@ export const bulkCreateLeads = writeProcedure
   .output(bulkCreateLeadsOutput)
   .mutation(async ({ ctx, input }) => {
     const { repos, log } = ctx.deps;
-    const campaign = await repos.campaigns.findOwned(ctx.principal.accountId, input.campaignId);
-    if (!campaign) throw new AppError(ERROR_CODES.NOT_FOUND, "Campaign not found");
+    const campaign = await requireCampaign(ctx, input.campaignId);
     const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads);
     log.info(
       {

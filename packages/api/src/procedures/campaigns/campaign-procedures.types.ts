@@ -1,0 +1,71 @@
+import { campaignIdSchema, campaignSettingsSchema, campaignStatsSchema, campaignViewSchema, successEnvelope } from "@leadline/core";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import { z } from "zod";
+
+const READ_ERRORS = { 401: "Missing or invalid API key", 403: "The API key lacks the read scope", 404: "Campaign not found" };
+const WRITE_ERRORS = { 400: "Invalid request: the message names the field", 401: "Missing or invalid API key", 403: "The API key lacks the write scope" };
+
+const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["campaigns"], ...spec } });
+
+export const createCampaignInput = z.strictObject({
+  name: campaignSettingsSchema.name,
+  status: campaignSettingsSchema.status.optional(),
+  callingHours: campaignSettingsSchema.callingHours.optional(),
+  maxAttempts: campaignSettingsSchema.maxAttempts.optional(),
+});
+export const campaignOutput = successEnvelope(campaignViewSchema);
+export const createCampaignMeta = openapi({
+  method: "POST",
+  path: "/campaigns",
+  operationId: "createCampaign",
+  summary: "Create a campaign",
+  successDescription: "The new campaign",
+  errorResponses: WRITE_ERRORS,
+});
+
+export const listCampaignsInput = z.object({});
+export const listCampaignsOutput = successEnvelope(z.object({ campaigns: z.array(campaignViewSchema) }));
+export const listCampaignsMeta = openapi({
+  method: "GET",
+  path: "/campaigns",
+  operationId: "listCampaigns",
+  summary: "List the account's campaigns (oldest first, up to 1000)",
+  errorResponses: { 401: READ_ERRORS[401], 403: READ_ERRORS[403] },
+});
+
+export const campaignPathInput = z.object({ campaignId: campaignIdSchema });
+export const getCampaignMeta = openapi({
+  method: "GET",
+  path: "/campaigns/{campaignId}",
+  operationId: "getCampaign",
+  summary: "Get one campaign",
+  errorResponses: READ_ERRORS,
+});
+
+export const updateCampaignInput = z
+  .strictObject({
+    campaignId: campaignIdSchema,
+    name: campaignSettingsSchema.name.optional(),
+    status: campaignSettingsSchema.status.optional(),
+    callingHours: campaignSettingsSchema.callingHours.optional(),
+    maxAttempts: campaignSettingsSchema.maxAttempts.optional(),
+  })
+  .refine((input) => Object.keys(input).some((key) => key !== "campaignId"), {
+    message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts",
+  });
+export const updateCampaignMeta = openapi({
+  method: "PATCH",
+  path: "/campaigns/{campaignId}",
+  operationId: "updateCampaign",
+  summary: "Pause or resume a campaign, or change its name, calling hours or maximum attempts",
+  errorResponses: { ...WRITE_ERRORS, 404: "Campaign not found" },
+});
+
+export const campaignStatsOutput = successEnvelope(campaignStatsSchema);
+export const campaignStatsMeta = openapi({
+  method: "GET",
+  path: "/campaigns/{campaignId}/stats",
+  operationId: "getCampaignStats",
+  summary: "Lead counts of a campaign by state",
+  errorResponses: READ_ERRORS,
+});

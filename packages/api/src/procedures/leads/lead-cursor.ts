@@ -1,0 +1,21 @@
+import { AppError, ERROR_CODES } from "@leadline/core";
+import { ObjectId } from "@leadline/db";
+
+// Opaque to callers: base64url of a versioned JSON, so the format can change later.
+export function encodeLeadCursor(lastId: ObjectId): string {
+  return Buffer.from(JSON.stringify({ v: 1, after: lastId.toHexString() })).toString("base64url");
+}
+
+export function decodeLeadCursor(cursor: string): ObjectId {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { v?: number; after?: string };
+    if (decoded.v === 1 && typeof decoded.after === "string" && /^[0-9a-f]{24}$/.test(decoded.after)) {
+      return new ObjectId(decoded.after);
+    }
+  } catch {
+    // falls through to the caller-facing error
+  }
+  throw new AppError(ERROR_CODES.VALIDATION_FAILED, "cursor is not valid: pass the nextCursor of the previous page", {
+    issues: [{ path: "cursor", message: "cursor is not valid: pass the nextCursor of the previous page" }],
+  });
+}

@@ -1,0 +1,33 @@
+import { toLeadView } from "../../views/lead-view.ts";
+import { readProcedure } from "../procedure-builders.ts";
+import { requireCampaign, requireLead } from "../require-owned.ts";
+import { decodeLeadCursor, encodeLeadCursor } from "./lead-cursor.ts";
+import { getLeadInput, getLeadMeta, getLeadOutput, listLeadsInput, listLeadsMeta, listLeadsOutput } from "./read-leads.types.ts";
+
+export const listLeads = readProcedure
+  .meta(listLeadsMeta)
+  .input(listLeadsInput)
+  .output(listLeadsOutput)
+  .query(async ({ ctx, input }) => {
+    const campaign = await requireCampaign(ctx, input.campaignId);
+    // One extra lead tells whether another page exists.
+    const page = await ctx.deps.repos.leads.listPage({
+      accountId: ctx.principal.accountId,
+      campaignId: campaign._id,
+      state: input.state,
+      afterId: input.cursor ? decodeLeadCursor(input.cursor) : undefined,
+      limit: input.limit + 1,
+    });
+    const leads = page.slice(0, input.limit);
+    const last = leads.at(-1);
+    const nextCursor = page.length > input.limit && last ? encodeLeadCursor(last._id) : null;
+    return { success: true as const, data: { leads: leads.map(toLeadView), nextCursor }, error: null };
+  });
+
+export const getLead = readProcedure
+  .meta(getLeadMeta)
+  .input(getLeadInput)
+  .output(getLeadOutput)
+  .query(async ({ ctx, input }) => {
+    return { success: true as const, data: toLeadView(await requireLead(ctx, input.leadId)), error: null };
+  });

@@ -1,0 +1,20 @@
+import { AppError, ERROR_CODES } from "@leadline/core";
+import type { CampaignDoc, LeadDoc } from "@leadline/db";
+import type { Context } from "../context.ts";
+import type { Principal } from "../auth/authenticate.ts";
+
+type AuthedContext = Context & { principal: Principal };
+
+/** The account's campaign, or 404 whether it is missing or someone else's: no hint which. */
+export async function requireCampaign(ctx: AuthedContext, campaignId: string): Promise<CampaignDoc> {
+  const campaign = await ctx.deps.repos.campaigns.findOwned(ctx.principal.accountId, campaignId);
+  if (!campaign) throw new AppError(ERROR_CODES.NOT_FOUND, "Campaign not found");
+  return campaign;
+}
+
+/** The account's lead, or 404 whether it is missing or someone else's. */
+export async function requireLead(ctx: AuthedContext, leadId: string): Promise<LeadDoc> {
+  const lead = await ctx.deps.repos.leads.findOwned(ctx.principal.accountId, leadId);
+  if (!lead) throw new AppError(ERROR_CODES.NOT_FOUND, "Lead not found");
+  return lead;
+}
