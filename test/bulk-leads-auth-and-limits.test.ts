@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedAccount } from "@leadline/db";
-import { startApiProcess } from "./support/api-process.ts";
+import { startApiProcess } from "@leadline/testkit";
 import { phones, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 

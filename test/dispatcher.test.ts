@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
 import { ObjectId, type CampaignDoc, type LeadDoc } from "@leadline/db";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
-import { TestDialer, waitFor } from "./support/test-dialer.ts";
+import { TestDialer, waitFor } from "@leadline/testkit";
 import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 const SECRET = "test-dialer-secret-0123456789";

@@ -13,7 +13,7 @@ export { COLLECTION_NAMES, getCollections, type Collections } from "./collection
 export { connectMongo, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";
 export { ensureIndexes } from "./indexes.ts";
-export { createLeadRepository, LeadWriteError, type LeadRepository } from "./leads.ts";
+export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository } from "./leads.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";
 export { ObjectId } from "mongodb";
 export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database-errors.ts";

@@ -14,7 +14,8 @@ export class LeadWriteError extends Error {
   }
 }
 
-function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date): LeadDoc {
+/** The stored form of a validated lead. */
+export function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date): LeadDoc {
   const doc: LeadDoc = {
     _id: new ObjectId(),
     accountId: campaign.accountId,

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const mainFile = fileURLToPath(new URL("../../services/api/src/main.ts", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const mainFile = fileURLToPath(new URL("../../../services/api/src/main.ts", import.meta.url));
 
 export interface ApiProcess {
   url: string;

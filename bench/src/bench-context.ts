@@ -1,0 +1,91 @@
+import { connectMongo, createRepositories, ensureIndexes, seedAccount, type MongoConnection, type Repositories, type SeededAccount } from "@leadline/db";
+import { canRunWireServer, startEmbeddedMongo, startJavaWireServer, type RunningMongo } from "@leadline/embedded-mongo";
+import { startApiProcess, type ApiProcess } from "@leadline/testkit";
+
+export interface BenchDatabase {
+  dbName: string;
+  connection: MongoConnection;
+  repos: Repositories;
+}
+
+/** The database server and everything started on it, stopped together at the end. */
+export class BenchContext {
+  private readonly cleanups: (() => Promise<unknown>)[] = [];
+  private counter = 0;
+
+  private constructor(
+    readonly mongoUri: string,
+    readonly databaseKind: string,
+    readonly log: (line: string) => void,
+  ) {}
+
+  static async start(log: (line: string) => void): Promise<BenchContext> {
+    const given = process.env.MONGODB_URI;
+    if (given) return new BenchContext(given, "MONGODB_URI", log);
+    const server: RunningMongo = canRunWireServer()
+      ? await startJavaWireServer()
+      : await startEmbeddedMongo({ warn: (message) => log(message) });
+    const context = new BenchContext(server.uri, server.kind, log);
+    context.cleanups.push(() => server.stop());
+    return context;
+  }
+
+  /** A new database of its own, indexed like production. */
+  async database(label: string): Promise<BenchDatabase> {
+    const dbName = `bench_${label}_${process.pid}_${++this.counter}`;
+    const connection = await connectMongo(this.mongoUri, { dbName, appName: "leadline-bench" });
+    await ensureIndexes(connection.db);
+    this.cleanups.push(async () => {
+      await connection.db.dropDatabase().catch(() => undefined);
+      await connection.close();
+    });
+    return { dbName, connection, repos: createRepositories(connection.db) };
+  }
+
+  /** An API process on `db` with the bulk limiter lifted, as a benchmark account needs. */
+  async api(db: BenchDatabase): Promise<ApiProcess> {
+    const api = await startApiProcess({
+      MONGODB_URI: this.mongoUri,
+      MONGODB_DB: db.dbName,
+      BULK_RATE_LIMIT: "1000000000",
+      LOG_LEVEL: "info",
+    });
+    this.cleanups.push(() => api.stop());
+    return api;
+  }
+
+  seed(db: BenchDatabase): Promise<SeededAccount> {
+    return seedAccount(db.repos, { account: "bench", campaign: "bench" });
+  }
+
+  async stop(): Promise<void> {
+    for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+/** Distinct, possible North American numbers: the `index`th of an endless series. */
+export function benchPhone(index: number): string {
+  const area = 201 + Math.floor(index / 10_000_000);
+  return `+1${area}${String(index % 10_000_000).padStart(7, "0")}`;
+}
+
+/** A lead shaped like the public docs' example, with a new phone. */
+export function benchLead(index: number) {
+  return {
+    phoneNumber: benchPhone(index),
+    externalId: `CRM_${index}`,
+    metadata: { name: `Lead ${index}`, company: "Acme Corp" },
+    priority: index % 101,
+  };
+}
+
+export async function postBulk(url: string, apiKey: string, campaignId: string, leads: unknown[]) {
+  const response = await fetch(`${url}/api/v1/leads/bulk`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": apiKey },
+    body: JSON.stringify({ campaignId, leads }),
+  });
+  const body = (await response.json()) as { data: { created: number; skipped: number } | null; error: string | null };
+  if (response.status !== 200 || !body.data) throw new Error(`bulk request failed: ${response.status} ${body.error}`);
+  return body.data;
+}

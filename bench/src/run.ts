@@ -1,0 +1,80 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createRequire } from "node:module";
+import { BenchContext } from "./bench-context.ts";
+import { headline, renderMarkdown, type BenchResults } from "./report.ts";
+import { runApiCpu } from "./suites/api-cpu.ts";
+import { runCsvImport } from "./suites/csv-import.ts";
+import { runDispatch } from "./suites/dispatch.ts";
+import { runDuplicates } from "./suites/duplicates.ts";
+import { runIngest } from "./suites/ingest.ts";
+import { runThroughput } from "./suites/throughput.ts";
+
+const HELP = `Usage: pnpm bench [--quick] [--json]
+
+Runs the benchmark suites against MONGODB_URI, else a MongoDB wire server it
+starts. Writes bench/RESULTS.md (a --quick run writes bench/out/RESULTS.quick.md)
+and prints the headline figures as one JSON object on its last line.
+
+  --quick   a small smoke run (what CI executes), seconds instead of minutes
+  --json    print only the headline JSON
+  -h        show this help`;
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const sizes = values.quick
+  ? { ingest: 3, apiCpu: 3, duplicates: 3, throughputClients: 4, throughputLeads: 8_000, csvRows: 5_000, dispatchLeads: 300 }
+  : { ingest: 30, apiCpu: 30, duplicates: 30, throughputClients: 8, throughputLeads: 200_000, csvRows: 1_000_000, dispatchLeads: 3_000 };
+
+const log = (line: string) => {
+  if (!values.json) console.error(line);
+};
+
+const started = performance.now();
+const ctx = await BenchContext.start(log);
+try {
+  const probe = await ctx.database("probe");
+  const build = (await probe.connection.db.admin().command({ buildInfo: 1 })) as { version?: string };
+  const driverVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve("mongodb/package.json"), "utf8")) as { version: string }).version;
+
+  log(`database: ${ctx.databaseKind} (MongoDB ${build.version})`);
+  log("ingest ...");
+  const ingest = await runIngest(ctx, sizes.ingest);
+  log("api-cpu ...");
+  const apiCpu = await runApiCpu(ctx, sizes.apiCpu);
+  log("duplicates ...");
+  const duplicates = await runDuplicates(ctx, sizes.duplicates);
+  log("throughput ...");
+  const throughput = await runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads);
+  log("csv-import ...");
+  const csvImport = await runCsvImport(ctx, sizes.csvRows);
+  log("dispatch ...");
+  const dispatch = await runDispatch(ctx, sizes.dispatchLeads);
+
+  const results: BenchResults = {
+    quick: values.quick,
+    database: ctx.databaseKind,
+    databaseVersion: build.version ?? "unknown",
+    driverVersion,
+    seconds: (performance.now() - started) / 1000,
+    ingest,
+    apiCpu,
+    duplicates,
+    throughput,
+    csvImport,
+    dispatch,
+  };
+  const outFile = values.quick ? new URL("../out/RESULTS.quick.md", import.meta.url) : new URL("../RESULTS.md", import.meta.url);
+  mkdirSync(new URL(".", outFile), { recursive: true });
+  writeFileSync(outFile, renderMarkdown(results));
+  log(`wrote ${outFile.pathname}`);
+  console.log(JSON.stringify(headline(results)));
+} finally {
+  await ctx.stop();
+}

@@ -1,0 +1,73 @@
+import { BSON } from "mongodb";
+import { bulkCreateInputSchema, normalizePhoneNumber } from "@leadline/core";
+import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
+import { processStats } from "@leadline/testkit";
+import { benchLead, postBulk, type BenchContext } from "../bench-context.ts";
+import { summarize } from "../stats.ts";
+
+export interface ApiCpuResult {
+  requests: number;
+  apiCpuMicrosPerLead: number;
+  /** Per lead, measured on the same bodies in the bench process. */
+  breakdownMicrosPerLead: {
+    jsonParse: number;
+    validationWithoutPhone: number;
+    phoneNormalisation: number;
+    bsonEncoding: number;
+    rest: number;
+  };
+  /** Wall time of the raw insert per lead: the database round trip the API waits for. */
+  databaseRoundTripMicrosPerLead: number;
+}
+
+function microsPerLead(work: () => void, leads: number, repeats = 15): number {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const started = process.hrtime.bigint();
+    work();
+    samples.push(Number(process.hrtime.bigint() - started) / 1000 / leads);
+  }
+  return summarize(samples).median;
+}
+
+/** CPU the API process spends per lead on 1000-lead REST requests, and where it goes. */
+export async function runApiCpu(ctx: BenchContext, requests: number): Promise<ApiCpuResult> {
+  const db = await ctx.database("api_cpu");
+  const api = await ctx.api(db);
+  const account = await ctx.seed(db);
+  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  let next = 0;
+  const batch = () => Array.from({ length: 1000 }, () => benchLead(next++));
+  for (let i = 0; i < 3; i++) await postBulk(api.url, account.apiKey, account.campaignId, batch());
+
+  const before = processStats(api.child.pid!);
+  for (let i = 0; i < requests; i++) await postBulk(api.url, account.apiKey, account.campaignId, batch());
+  const after = processStats(api.child.pid!);
+  const apiCpuMicrosPerLead = ((after.cpuMs - before.cpuMs) * 1000) / (requests * 1000);
+
+  const body = JSON.stringify({ campaignId: account.campaignId, leads: batch() });
+  const parsed = JSON.parse(body) as { leads: { phoneNumber: string }[] };
+  const phones = parsed.leads.map((lead) => lead.phoneNumber);
+  const jsonParse = microsPerLead(() => JSON.parse(body), 1000);
+  const validation = microsPerLead(() => bulkCreateInputSchema.parse(parsed), 1000);
+  const phoneNormalisation = microsPerLead(() => phones.forEach(normalizePhoneNumber), 1000);
+  const docs = bulkCreateInputSchema.parse(parsed).leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
+  const bsonEncoding = microsPerLead(() => docs.forEach((doc) => BSON.serialize(doc)), 1000);
+  const insertStarted = performance.now();
+  await db.repos.collections.leads.insertMany(docs, { ordered: false });
+  const databaseRoundTripMicrosPerLead = ((performance.now() - insertStarted) * 1000) / docs.length;
+  const validationWithoutPhone = Math.max(0, validation - phoneNormalisation);
+  const measured = jsonParse + validation + bsonEncoding;
+  return {
+    requests,
+    apiCpuMicrosPerLead,
+    breakdownMicrosPerLead: {
+      jsonParse,
+      validationWithoutPhone,
+      phoneNormalisation,
+      bsonEncoding,
+      rest: Math.max(0, apiCpuMicrosPerLead - measured),
+    },
+    databaseRoundTripMicrosPerLead,
+  };
+}

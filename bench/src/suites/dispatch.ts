@@ -1,0 +1,63 @@
+import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
+import { runWorker, parseDispatcherConfig } from "@leadline/dispatcher";
+import { TestDialer, waitFor } from "@leadline/testkit";
+import { benchPhone, type BenchContext, type BenchDatabase } from "../bench-context.ts";
+
+export interface DispatchResult {
+  leads: number;
+  concurrency: number;
+  workerLeadsPerSecond: number;
+  bareClaimsPerSecond: number;
+  dispatchRatio: number;
+}
+
+async function seedLeads(ctx: BenchContext, db: BenchDatabase, count: number): Promise<CampaignDoc> {
+  const account = await ctx.seed(db);
+  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  const now = new Date();
+  for (let start = 0; start < count; start += 1000) {
+    const docs = Array.from({ length: Math.min(1000, count - start) }, (_, i) =>
+      toLeadDoc(campaign, { phoneNumber: benchPhone(start + i), externalId: undefined, metadata: { name: "x" }, scheduledFor: undefined, priority: (start + i) % 101 }, now),
+    );
+    await db.repos.collections.leads.insertMany(docs, { ordered: false });
+  }
+  return campaign;
+}
+
+/**
+ * Leads handed off per second by one worker with an instant dialer, against
+ * a bare loop of the same claim (`findOneAndUpdate`) at the same concurrency.
+ */
+export async function runDispatch(ctx: BenchContext, leads: number, concurrency = 4): Promise<DispatchResult> {
+  const bareDb = await ctx.database("dispatch_bare");
+  const bareCampaign = await seedLeads(ctx, bareDb, leads);
+  const bareStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (await bareDb.repos.dispatchQueue.claimNext({ workerId: "bare", campaignIds: [bareCampaign._id], leaseMs: 600_000, now: new Date() }));
+    }),
+  );
+  const bareClaimsPerSecond = leads / ((performance.now() - bareStarted) / 1000);
+
+  const workerDb = await ctx.database("dispatch_worker");
+  await seedLeads(ctx, workerDb, leads);
+  const dialer = new TestDialer("bench-dialer-secret-0123456789");
+  await dialer.start();
+  const started = performance.now();
+  const worker = await runWorker(
+    parseDispatcherConfig({
+      MONGODB_URI: ctx.mongoUri,
+      MONGODB_DB: workerDb.dbName,
+      DIALER_URL: dialer.url,
+      DIALER_SECRET: "bench-dialer-secret-0123456789",
+      DISPATCH_CONCURRENCY: String(concurrency),
+      DISPATCH_POLL_MS: "20",
+      LOG_LEVEL: "warn",
+    }),
+  );
+  await waitFor("every lead dispatched", () => worker.dispatcher.stats.delivered >= leads, 600_000);
+  const workerLeadsPerSecond = leads / ((performance.now() - started) / 1000);
+  await worker.stop();
+  await dialer.stop();
+  return { leads, concurrency, workerLeadsPerSecond, bareClaimsPerSecond, dispatchRatio: workerLeadsPerSecond / bareClaimsPerSecond };
+}

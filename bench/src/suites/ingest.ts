@@ -1,0 +1,47 @@
+import { bulkCreateInputSchema } from "@leadline/core";
+import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
+import { createLeadlineClient } from "@leadline/client";
+import { benchLead, postBulk, type BenchContext } from "../bench-context.ts";
+import { summarize, timed, type Summary } from "../stats.ts";
+
+export interface IngestResult {
+  requests: number;
+  restMs: Summary;
+  trpcMs: Summary;
+  rawInsertMs: Summary;
+  ingestOverheadRatio: number;
+}
+
+/**
+ * 1000-lead requests over REST and over tRPC against the driver's own
+ * `insertMany({ordered:false})` of the same documents into the same
+ * collection, interleaved so that machine noise hits all three alike.
+ */
+export async function runIngest(ctx: BenchContext, requests: number): Promise<IngestResult> {
+  const db = await ctx.database("ingest");
+  const api = await ctx.api(db);
+  const account = await ctx.seed(db);
+  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  const client = createLeadlineClient({ url: api.url, apiKey: account.apiKey });
+  let next = 0;
+  const batch = () => Array.from({ length: 1000 }, () => benchLead(next++));
+
+  const rest: number[] = [];
+  const trpc: number[] = [];
+  const raw: number[] = [];
+  const warmup = 3;
+  for (let i = 0; i < requests + warmup; i++) {
+    const restTime = await timed(() => postBulk(api.url, account.apiKey, account.campaignId, batch()));
+    const trpcTime = await timed(() => client.leads.bulkCreate.mutate({ campaignId: account.campaignId, leads: batch() }));
+    // The baseline gets documents built outside the timing: only the driver and the database count.
+    const docs = bulkCreateInputSchema.parse({ campaignId: account.campaignId, leads: batch() }).leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
+    const rawTime = await timed(() => db.repos.collections.leads.insertMany(docs, { ordered: false }));
+    if (i < warmup) continue;
+    rest.push(restTime.ms);
+    trpc.push(trpcTime.ms);
+    raw.push(rawTime.ms);
+  }
+  const restMs = summarize(rest);
+  const rawInsertMs = summarize(raw);
+  return { requests, restMs, trpcMs: summarize(trpc), rawInsertMs, ingestOverheadRatio: restMs.median / rawInsertMs.median };
+}
