@@ -87,13 +87,14 @@ taken in the same run, interleaved where they can be, so the machine's noise hit
 ## api-cpu: API process CPU per lead (${apiCpu.requests} REST requests of 1000)
 
 - total: ${round(apiCpu.apiCpuMicrosPerLead, 1)} µs per lead (from /proc, 10 ms resolution over the run)
-- JSON parse: ${round(b.jsonParse)} µs · validation without phones: ${round(b.validationWithoutPhone)} µs · phone normalisation: ${round(b.phoneNormalisation)} µs · BSON encoding: ${round(b.bsonEncoding)} µs · everything else (HTTP, adapter, auth, limiter, driver, logs, GC): ${round(b.rest)} µs
+- JSON parse: ${round(b.jsonParse)} µs · validation without phones: ${round(b.validationWithoutPhone)} µs · phone normalisation: ${round(b.phoneNormalisation)} µs · the driver's insertMany (CPU, of which BSON encoding ${round(b.bsonEncoding)} µs): ${round(b.driverInsert)} µs · everything else (HTTP, adapters, auth, limiter, logs, GC): ${round(b.rest)} µs
 - database round trip (wall time of the raw insert, not API CPU): ${round(apiCpu.databaseRoundTripMicrosPerLead)} µs per lead
 
 ## duplicates: 900 of 1000 already stored (${duplicates.requests} requests each)
 
 - all new: ${describe(duplicates.allNewMs, "ms")}
 - 90% stored: ${describe(duplicates.ninetyPercentStoredMs, "ms")}
+- the database alone (raw \`insertMany\` of the same mix): all new ${describe(duplicates.rawAllNewMs, "ms")}, 90% stored ${describe(duplicates.rawNinetyPercentStoredMs, "ms")}, ratio ${round(duplicates.rawDuplicateHeavyRatio)}
 
 ## throughput: ${throughput.clients} clients on ${throughput.clients} accounts, ${throughput.leads} leads
 

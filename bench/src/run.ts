@@ -18,10 +18,17 @@ and prints the headline figures as one JSON object on its last line.
 
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
+  --only S  run only the suites named, comma-separated (ingest, api-cpu, duplicates,
+            throughput, csv-import, dispatch); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+  options: {
+    quick: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    only: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
 });
 if (values.help) {
   console.log(HELP);
@@ -29,8 +36,24 @@ if (values.help) {
 }
 
 const sizes = values.quick
-  ? { ingest: 3, apiCpu: 3, duplicates: 3, throughputClients: 4, throughputLeads: 8_000, csvRows: 5_000, dispatchLeads: 300 }
-  : { ingest: 30, apiCpu: 30, duplicates: 30, throughputClients: 8, throughputLeads: 200_000, csvRows: 1_000_000, dispatchLeads: 3_000 };
+  ? {
+      ingest: 3,
+      apiCpu: 3,
+      duplicates: 3,
+      throughputClients: 4,
+      throughputLeads: 8_000,
+      csvRows: 5_000,
+      dispatchLeads: 300,
+    }
+  : {
+      ingest: 30,
+      apiCpu: 30,
+      duplicates: 30,
+      throughputClients: 8,
+      throughputLeads: 200_000,
+      csvRows: 1_000_000,
+      dispatchLeads: 3_000,
+    };
 
 const log = (line: string) => {
   if (!values.json) console.error(line);
@@ -40,41 +63,72 @@ const started = performance.now();
 const ctx = await BenchContext.start(log);
 try {
   const probe = await ctx.database("probe");
-  const build = (await probe.connection.db.admin().command({ buildInfo: 1 })) as { version?: string };
-  const driverVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve("mongodb/package.json"), "utf8")) as { version: string }).version;
+  const build = (await probe.connection.db
+    .admin()
+    .command({ buildInfo: 1 })) as { version?: string };
+  const driverVersion = (
+    JSON.parse(
+      readFileSync(
+        createRequire(import.meta.url).resolve("mongodb/package.json"),
+        "utf8",
+      ),
+    ) as { version: string }
+  ).version;
 
   log(`database: ${ctx.databaseKind} (MongoDB ${build.version})`);
-  log("ingest ...");
-  const ingest = await runIngest(ctx, sizes.ingest);
-  log("api-cpu ...");
-  const apiCpu = await runApiCpu(ctx, sizes.apiCpu);
-  log("duplicates ...");
-  const duplicates = await runDuplicates(ctx, sizes.duplicates);
-  log("throughput ...");
-  const throughput = await runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads);
-  log("csv-import ...");
-  const csvImport = await runCsvImport(ctx, sizes.csvRows);
-  log("dispatch ...");
-  const dispatch = await runDispatch(ctx, sizes.dispatchLeads);
-
-  const results: BenchResults = {
-    quick: values.quick,
-    database: ctx.databaseKind,
-    databaseVersion: build.version ?? "unknown",
-    driverVersion,
-    seconds: (performance.now() - started) / 1000,
-    ingest,
-    apiCpu,
-    duplicates,
-    throughput,
-    csvImport,
-    dispatch,
+  const only = values.only?.split(",").map((name) => name.trim());
+  const suites = {
+    ingest: () => runIngest(ctx, sizes.ingest),
+    "api-cpu": () => runApiCpu(ctx, sizes.apiCpu),
+    duplicates: () => runDuplicates(ctx, sizes.duplicates),
+    throughput: () =>
+      runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
+    "csv-import": () => runCsvImport(ctx, sizes.csvRows),
+    dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
   };
-  const outFile = values.quick ? new URL("../out/RESULTS.quick.md", import.meta.url) : new URL("../RESULTS.md", import.meta.url);
-  mkdirSync(new URL(".", outFile), { recursive: true });
-  writeFileSync(outFile, renderMarkdown(results));
-  log(`wrote ${outFile.pathname}`);
-  console.log(JSON.stringify(headline(results)));
+  if (only) {
+    for (const name of only) {
+      const suite = suites[name as keyof typeof suites];
+      if (!suite) throw new Error(`no suite named ${name}`);
+      log(`${name} ...`);
+      console.log(JSON.stringify({ [name]: await suite() }, null, 2));
+    }
+    process.exitCode = 0;
+  } else {
+    log("ingest ...");
+    const ingest = await suites.ingest();
+    log("api-cpu ...");
+    const apiCpu = await suites["api-cpu"]();
+    log("duplicates ...");
+    const duplicates = await suites.duplicates();
+    log("throughput ...");
+    const throughput = await suites.throughput();
+    log("csv-import ...");
+    const csvImport = await suites["csv-import"]();
+    log("dispatch ...");
+    const dispatch = await suites.dispatch();
+
+    const results: BenchResults = {
+      quick: values.quick,
+      database: ctx.databaseKind,
+      databaseVersion: build.version ?? "unknown",
+      driverVersion,
+      seconds: (performance.now() - started) / 1000,
+      ingest,
+      apiCpu,
+      duplicates,
+      throughput,
+      csvImport,
+      dispatch,
+    };
+    const outFile = values.quick
+      ? new URL("../out/RESULTS.quick.md", import.meta.url)
+      : new URL("../RESULTS.md", import.meta.url);
+    mkdirSync(new URL(".", outFile), { recursive: true });
+    writeFileSync(outFile, renderMarkdown(results));
+    log(`wrote ${outFile.pathname}`);
+    console.log(JSON.stringify(headline(results)));
+  }
 } finally {
   await ctx.stop();
 }

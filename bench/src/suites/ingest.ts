@@ -1,7 +1,7 @@
 import { bulkCreateInputSchema } from "@leadline/core";
 import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
 import { createLeadlineClient } from "@leadline/client";
-import { benchLead, postBulk, type BenchContext } from "../bench-context.ts";
+import { benchLead, bulkBody, postBulk, type BenchContext } from "../bench-context.ts";
 import { summarize, timed, type Summary } from "../stats.ts";
 
 export interface IngestResult {
@@ -31,8 +31,11 @@ export async function runIngest(ctx: BenchContext, requests: number): Promise<In
   const raw: number[] = [];
   const warmup = 3;
   for (let i = 0; i < requests + warmup; i++) {
-    const restTime = await timed(() => postBulk(api.url, account.apiKey, account.campaignId, batch()));
-    const trpcTime = await timed(() => client.leads.bulkCreate.mutate({ campaignId: account.campaignId, leads: batch() }));
+    // Bodies are built before the clock starts, as the raw insert's documents are.
+    const restBody = bulkBody(account.campaignId, batch());
+    const trpcInput = { campaignId: account.campaignId, leads: batch() };
+    const restTime = await timed(() => postBulk(api.url, account.apiKey, account.campaignId, restBody));
+    const trpcTime = await timed(() => client.leads.bulkCreate.mutate(trpcInput));
     // The baseline gets documents built outside the timing: only the driver and the database count.
     const docs = bulkCreateInputSchema.parse({ campaignId: account.campaignId, leads: batch() }).leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
     const rawTime = await timed(() => db.repos.collections.leads.insertMany(docs, { ordered: false }));

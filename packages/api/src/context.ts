@@ -1,4 +1,5 @@
-import type { Repositories } from "@leadline/db";
+import type { ApiKeyDoc, CampaignDoc, Repositories } from "@leadline/db";
+import { TtlCache } from "./ttl-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { Limiters } from "./rate-limit/limiters.ts";
 
@@ -7,6 +8,25 @@ export interface ApiDeps {
   repos: Repositories;
   limiters: Limiters;
   log: Logger;
+  caches: ApiCaches;
+}
+
+/**
+ * Per-process caches that spare the hot path two database round trips.
+ * Only found keys are cached, for `apiKeyTtlMs` (so a revoked key stops
+ * working within that time); campaigns never change owner, so their
+ * ownership can be kept for a minute.
+ */
+export interface ApiCaches {
+  apiKeysByHash: TtlCache<ApiKeyDoc>;
+  campaignOwnership: TtlCache<CampaignDoc>;
+}
+
+export function createApiCaches(options: { apiKeyTtlMs: number }): ApiCaches {
+  return {
+    apiKeysByHash: new TtlCache(options.apiKeyTtlMs, 10_000),
+    campaignOwnership: new TtlCache(60_000, 10_000),
+  };
 }
 
 /** The transport-neutral view of one request, built by the HTTP layer. */

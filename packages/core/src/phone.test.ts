@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { normalizePhoneNumber } from "./phone.ts";
 
 describe("normalizePhoneNumber", () => {
@@ -31,4 +32,18 @@ describe("normalizePhoneNumber", () => {
       expect(normalizePhoneNumber(input).ok).toBe(false);
     },
   );
+
+  it("takes the +1 shortcut only where libphonenumber gives the same answer", () => {
+    // Random +1 numbers of every length around ten digits, area codes 0-9 included.
+    let state = 12345;
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 20_000; i++) {
+      const length = 8 + Math.floor(random() * 5);
+      const digits = Array.from({ length }, () => Math.floor(random() * 10)).join("");
+      const input = `+1${digits}`;
+      const parsed = parsePhoneNumberFromString(input);
+      const expected = parsed?.isPossible() ? { ok: true, e164: parsed.number } : { ok: false };
+      expect(normalizePhoneNumber(input), input).toMatchObject(expected);
+    }
+  });
 });

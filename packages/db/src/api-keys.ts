@@ -41,7 +41,12 @@ export function createApiKeyRepository({ apiKeys }: Collections) {
 
     /** The active key with this plaintext, or null. */
     async findActiveByKey(key: string): Promise<ApiKeyDoc | null> {
-      const doc = await apiKeys.findOne({ keyHash: hashApiKey(key) });
+      return this.findActiveByHash(hashApiKey(key));
+    },
+
+    /** The active key whose SHA-256 is `keyHash`, or null. */
+    async findActiveByHash(keyHash: string): Promise<ApiKeyDoc | null> {
+      const doc = await apiKeys.findOne({ keyHash });
       return doc && !doc.revokedAt ? doc : null;
     },
 

@@ -42,13 +42,14 @@ export function createDispatchQueue({ leads }: Collections) {
       );
     },
 
-    async markDispatched(lead: LeadDoc, workerId: string): Promise<boolean> {
+    /** Records several hand-offs in one round trip; returns how many this worker still held. */
+    async markManyDispatched(leadIds: ObjectId[], workerId: string): Promise<number> {
       const now = new Date();
-      const result = await leads.updateOne(heldBy(lead, workerId), {
-        $set: { state: "dispatched", dispatchedAt: now, updatedAt: now },
-        $unset: { leaseOwner: "", leaseExpiresAt: "", lastError: "" },
-      });
-      return result.modifiedCount === 1;
+      const result = await leads.updateMany(
+        { _id: { $in: leadIds }, state: "dispatching", leaseOwner: workerId },
+        { $set: { state: "dispatched", dispatchedAt: now, updatedAt: now }, $unset: { leaseOwner: "", leaseExpiresAt: "", lastError: "" } },
+      );
+      return result.modifiedCount;
     },
 
     async scheduleRetry(lead: LeadDoc, workerId: string, error: string, nextAttemptAt: Date): Promise<boolean> {

@@ -13,8 +13,8 @@ export interface ApiProcess {
 }
 
 /** Starts the API as its own Node process, as `pnpm start` does, and waits until it listens. */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", mainFile], {
+export async function startApiProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ApiProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", mainFile], {
     cwd: repoRoot,
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

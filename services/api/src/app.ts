@@ -1,4 +1,4 @@
-import { createLimiters, type ApiDeps } from "@leadline/api";
+import { createApiCaches, createLimiters, type ApiDeps } from "@leadline/api";
 import { connectMongo, createRepositories, ensureIndexes, type MongoConnection } from "@leadline/db";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +27,7 @@ export async function startApi(config: ApiConfig & { mongoUri: string }, log: Lo
     repos: createRepositories(connection.db),
     limiters: createLimiters(connection.client, connection.db.databaseName, config.limits),
     log,
+    caches: createApiCaches({ apiKeyTtlMs: config.apiKeyCacheTtlMs }),
   };
   const server = createHttpServer(deps, log, {
     maxBodyBytes: config.maxBodyBytes,

@@ -19,6 +19,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: integer(30_000, 1000),
   HEADERS_TIMEOUT_MS: integer(10_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
+  API_KEY_CACHE_TTL_MS: integer(5_000, 0),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -43,6 +44,8 @@ export interface ApiConfig {
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** How long a found API key is remembered per process; a revoked key works at most this long. */
+  apiKeyCacheTtlMs: number;
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy: boolean;
 }
@@ -75,6 +78,7 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
     trustProxy: env.TRUST_PROXY,
   };
 }

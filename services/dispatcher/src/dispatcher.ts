@@ -1,5 +1,6 @@
 import type { DispatchQueue, LeadDoc } from "@leadline/db";
 import type { DispatcherConfig } from "./config.ts";
+import { DeliveryRecorder } from "./delivery-recorder.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";
@@ -22,13 +23,16 @@ export class Dispatcher {
   private readonly shutdown = new AbortController();
   private readonly wakeUps = new Set<() => void>();
   private loops: Promise<void>[] = [];
+  private readonly deliveries: DeliveryRecorder;
 
   constructor(
     private readonly config: DispatcherConfig,
     private readonly queue: DispatchQueue,
     private readonly campaigns: EligibleCampaigns,
     private readonly log: WorkerLogger,
-  ) {}
+  ) {
+    this.deliveries = new DeliveryRecorder(queue, config.workerId, log);
+  }
 
   start(): void {
     this.log.info({ concurrency: this.config.concurrency, dialerUrl: this.config.dialerUrl }, "dispatcher started");
@@ -50,6 +54,7 @@ export class Dispatcher {
       this.shutdown.abort();
       await finished;
     }
+    await this.deliveries.flush();
     this.log.info({ ...this.stats }, "dispatcher stopped");
   }
 
@@ -109,9 +114,9 @@ export class Dispatcher {
       return;
     }
     if (outcome.kind === "delivered") {
-      const recorded = await this.queue.markDispatched(lead, workerId);
+      this.deliveries.record(lead._id);
       this.stats.delivered++;
-      this.log.info({ leadId, attempt: lead.attempts, recorded }, "lead handed to the dialer");
+      this.log.info({ leadId, attempt: lead.attempts }, "lead handed to the dialer");
       return;
     }
     const maxAttempts = this.campaigns.get(lead.campaignId)?.maxAttempts ?? 1;

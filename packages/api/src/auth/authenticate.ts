@@ -1,5 +1,5 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
-import type { ApiKeyDoc, ApiKeyScope } from "@leadline/db";
+import { hashApiKey, type ApiKeyDoc, type ApiKeyScope } from "@leadline/db";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { Context } from "../context.ts";
 
@@ -29,6 +29,15 @@ async function recordFailure(ctx: Context): Promise<void> {
   });
 }
 
+async function findKey(ctx: Context, keyHash: string): Promise<ApiKeyDoc | null> {
+  const cache = ctx.deps.caches.apiKeysByHash;
+  const cached = cache.get(keyHash);
+  if (cached) return cached;
+  const doc = await ctx.deps.repos.apiKeys.findActiveByHash(keyHash);
+  if (doc) cache.set(keyHash, doc);
+  return doc;
+}
+
 /**
  * Resolves `x-api-key` to its account and checks the scope: 401 for a
  * missing, unknown or revoked key, 403 for a key without `scope`. Addresses
@@ -41,7 +50,7 @@ export async function authenticate(ctx: Context, scope: ApiKeyScope): Promise<Pr
     await recordFailure(ctx);
     throw new AppError(ERROR_CODES.UNAUTHENTICATED, "Missing API key: send it in the x-api-key header");
   }
-  const doc = key.length <= MAX_KEY_LENGTH ? await ctx.deps.repos.apiKeys.findActiveByKey(key) : null;
+  const doc = key.length <= MAX_KEY_LENGTH ? await findKey(ctx, hashApiKey(key)) : null;
   if (!doc) {
     await recordFailure(ctx);
     throw new AppError(ERROR_CODES.UNAUTHENTICATED, "Invalid API key");

@@ -12,6 +12,20 @@ export async function requireCampaign(ctx: AuthedContext, campaignId: string): P
   return campaign;
 }
 
+/**
+ * Like {@link requireCampaign}, answered from the ownership cache when it
+ * can be. Only for callers that need the campaign's id and owner, which
+ * never change; its settings may be up to a minute old.
+ */
+export async function requireCampaignOwnership(ctx: AuthedContext, campaignId: string): Promise<CampaignDoc> {
+  const cacheKey = `${ctx.principal.accountId.toHexString()}:${campaignId}`;
+  const cached = ctx.deps.caches.campaignOwnership.get(cacheKey);
+  if (cached) return cached;
+  const campaign = await requireCampaign(ctx, campaignId);
+  ctx.deps.caches.campaignOwnership.set(cacheKey, campaign);
+  return campaign;
+}
+
 /** The account's lead, or 404 whether it is missing or someone else's. */
 export async function requireLead(ctx: AuthedContext, leadId: string): Promise<LeadDoc> {
   const lead = await ctx.deps.repos.leads.findOwned(ctx.principal.accountId, leadId);

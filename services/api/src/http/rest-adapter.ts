@@ -4,7 +4,7 @@ import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { CapturedResponse } from "./captured-response.ts";
 import { assertJsonContentType, parseJsonBody, readBodyText } from "./read-json-body.ts";
 import { requestInfoFor } from "./request-info.ts";
-import { sendFailure, sendJson } from "./send.ts";
+import { sendFailure, sendJsonText } from "./send.ts";
 import type { HttpOptions, RequestHandler } from "./types.ts";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -44,8 +44,8 @@ export function createRestHandler(deps: ApiDeps, options: HttpOptions): RequestH
         if (failure.isServerFault) options.onServerFault(error, req);
         return;
       }
-      const payload = captured.body ? (JSON.parse(captured.body) as unknown) : null;
-      sendJson(res, captured.statusCode, payload);
+      // The adapter's body is already our success envelope: pass it on as it is.
+      sendJsonText(res, captured.statusCode, captured.body ?? "null");
     } catch (error) {
       const failure = sendFailure(res, error);
       if (failure.isServerFault) options.onServerFault(error, req);

@@ -1,7 +1,7 @@
 import { bulkCreateEnvelopeSchema } from "@leadline/core";
 import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
 import { writeProcedure } from "../procedure-builders.ts";
-import { requireCampaign } from "../require-owned.ts";
+import { requireCampaignOwnership } from "../require-owned.ts";
 import { bulkCreateLeadsInput, bulkCreateLeadsMeta, bulkCreateLeadsOutput } from "./bulk-create-leads.types.ts";
 
 /**
@@ -24,7 +24,7 @@ export const bulkCreateLeads = writeProcedure
   .output(bulkCreateLeadsOutput)
   .mutation(async ({ ctx, input }) => {
     const { repos, log } = ctx.deps;
-    const campaign = await requireCampaign(ctx, input.campaignId);
+    const campaign = await requireCampaignOwnership(ctx, input.campaignId);
     const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads);
     log.info(
       {
