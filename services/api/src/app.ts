@@ -16,7 +16,11 @@ export interface RunningApi {
 
 /** Connects, creates indexes, and listens. The caller owns `mongoUri`'s server. */
 export async function startApi(config: ApiConfig & { mongoUri: string }, log: Logger): Promise<RunningApi> {
-  const connection: MongoConnection = await connectMongo(config.mongoUri, { dbName: config.mongoDbName, appName: "leadline-api" });
+  const connection: MongoConnection = await connectMongo(config.mongoUri, {
+    dbName: config.mongoDbName,
+    appName: "leadline-api",
+    serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+  });
   try {
     await ensureIndexes(connection.db);
   } catch (error) {

@@ -10,6 +10,7 @@ const envSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://")
     .optional(),
   MONGODB_DB: z.string().min(1).optional(),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: integer(5_000, 100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BULK_RATE_LIMIT: integer(10, 1),
   BULK_RATE_WINDOW_SECONDS: integer(60, 1),
@@ -33,6 +34,8 @@ export interface ApiConfig {
   host: string;
   mongoUri: string | undefined;
   mongoDbName: string | undefined;
+  /** How long a request waits for an unreachable database before it gets a 503. */
+  mongoServerSelectionTimeoutMs: number;
   logLevel: Env["LOG_LEVEL"];
   limits: {
     bulkPoints: number;
@@ -67,6 +70,7 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     host: env.HOST,
     mongoUri: env.MONGODB_URI,
     mongoDbName: env.MONGODB_DB,
+    mongoServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
     limits: {
       bulkPoints: env.BULK_RATE_LIMIT,

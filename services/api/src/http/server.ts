@@ -1,6 +1,15 @@
-import { REST_BASE_PATH, buildOpenApiDocument, type ApiDeps } from "@leadline/api";
+import {
+  REST_BASE_PATH,
+  buildOpenApiDocument,
+  type ApiDeps,
+} from "@leadline/api";
 import { AppError, ERROR_CODES } from "@leadline/core";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Logger } from "pino";
 import { requestIdOf } from "./request-info.ts";
 import { createRestHandler } from "./rest-adapter.ts";
@@ -17,24 +26,49 @@ export interface HttpServerOptions {
   checkDatabase(): Promise<boolean>;
 }
 
-const isUnder = (path: string, base: string) => path === base || path.startsWith(`${base}/`);
+const isUnder = (path: string, base: string) =>
+  path === base || path.startsWith(`${base}/`);
 
 /** The HTTP front door: health, the OpenAPI document, REST and tRPC. */
-export function createHttpServer(deps: ApiDeps, log: Logger, options: HttpServerOptions): Server {
+export function createHttpServer(
+  deps: ApiDeps,
+  log: Logger,
+  options: HttpServerOptions,
+): Server {
   const httpOptions: HttpOptions = {
     maxBodyBytes: options.maxBodyBytes,
     trustProxy: options.trustProxy,
     onServerFault: (error, req) =>
-      log.error({ err: error, requestId: requestIdOf(req), method: req.method, path: req.url }, "request failed on our side"),
+      log.error(
+        {
+          err: error,
+          requestId: requestIdOf(req),
+          method: req.method,
+          path: req.url,
+        },
+        "request failed on our side",
+      ),
   };
-  const openApiJson = JSON.stringify(buildOpenApiDocument({ serverUrl: REST_BASE_PATH }));
+  const openApiJson = JSON.stringify(
+    buildOpenApiDocument({ serverUrl: REST_BASE_PATH }),
+  );
   const rest = createRestHandler(deps, httpOptions);
   const trpc = createTrpcHandler(deps, httpOptions);
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ): Promise<void> {
+    if (
+      path === "/healthz" &&
+      (req.method === "GET" || req.method === "HEAD")
+    ) {
       const healthy = await options.checkDatabase();
-      sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "unavailable", database: healthy ? "up" : "down" });
+      sendJson(res, healthy ? 200 : 503, {
+        status: healthy ? "ok" : "unavailable",
+        database: healthy ? "up" : "down",
+      });
       return;
     }
     if (path === `${REST_BASE_PATH}/openapi.json` && req.method === "GET") {
@@ -44,25 +78,48 @@ export function createHttpServer(deps: ApiDeps, log: Logger, options: HttpServer
     }
     if (isUnder(path, TRPC_BASE_PATH)) return trpc(req, res);
     if (isUnder(path, REST_BASE_PATH)) return rest(req, res);
-    sendFailure(res, new AppError(ERROR_CODES.NOT_FOUND, `No such endpoint: ${req.method} ${path}`));
+    sendFailure(
+      res,
+      new AppError(
+        ERROR_CODES.NOT_FOUND,
+        `No such endpoint: ${req.method} ${path}`,
+      ),
+    );
   }
 
-  const server = createServer({ requestTimeout: options.requestTimeoutMs, headersTimeout: options.headersTimeoutMs }, (req, res) => {
-    const started = performance.now();
-    const requestId = requestIdOf(req);
-    res.setHeader("X-Request-Id", requestId);
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    res.once("finish", () => {
-      log.info(
-        { requestId, method: req.method, path, status: res.statusCode, durationMs: Math.round(performance.now() - started) },
-        "request",
-      );
-    });
-    route(req, res, path).catch((error: unknown) => {
-      log.error({ err: error, requestId }, "unhandled error while routing");
-      sendFailure(res, error);
-    });
-  });
+  const server = createServer(
+    {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      // Node checks those timeouts only this often (30 s by default), so a trickling client would get far more time.
+      connectionsCheckingInterval: Math.max(
+        250,
+        Math.min(5_000, Math.floor(options.headersTimeoutMs / 4)),
+      ),
+    },
+    (req, res) => {
+      const started = performance.now();
+      const requestId = requestIdOf(req);
+      res.setHeader("X-Request-Id", requestId);
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      res.once("finish", () => {
+        log.info(
+          {
+            requestId,
+            method: req.method,
+            path,
+            status: res.statusCode,
+            durationMs: Math.round(performance.now() - started),
+          },
+          "request",
+        );
+      });
+      route(req, res, path).catch((error: unknown) => {
+        log.error({ err: error, requestId }, "unhandled error while routing");
+        sendFailure(res, error);
+      });
+    },
+  );
   server.keepAliveTimeout = 5_000;
   return server;
 }
