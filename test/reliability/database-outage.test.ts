@@ -36,14 +36,14 @@ describe("the database goes away during a stream of bulk requests", () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), "leadline-outage-"));
     const file = path.join(dir, "leads.csv");
-    const csvPhones = phones(3000, 0, 917);
+    const csvPhones = phones(20_000, 0, 917);
     writeFileSync(file, `phone,name\n${csvPhones.map((phone, i) => `${phone},Lead ${i}`).join("\n")}\n`);
-    const importRun = new Promise<{ code: number; stdout: string }>((resolve) => {
+    const importRun = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
         ["--import", "tsx", importScript, "--file", file, "--campaign", campaignId, "--url", api.url, "--api-key", apiKey, "--batch-size", "50", "--max-attempts", "20", "--json"],
         { cwd: repoRoot },
-        (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -53,13 +53,15 @@ describe("the database goes away during a stream of bulk requests", () => {
     const stream = (async () => {
       for (let i = 0; streaming; i++) {
         const leads = phones(20, 100_000 + i * 20, 646);
-        const response = await postBulk(api.url, apiKey, { campaignId, leads: leads.map((phoneNumber) => ({ phoneNumber })) });
+        const response = await postBulk(api.url, apiKey, { campaignId, leads: leads.map((phoneNumber) => ({ phoneNumber })) }).catch(
+          (error: unknown) => ({ status: 0, body: String(error), headers: new Headers() }),
+        );
         outcomes.push({ status: response.status, leads, body: response.body, retryAfter: response.headers.get("retry-after") });
         await sleep(50);
       }
     })();
 
-    await sleep(1500);
+    await sleep(800);
     await proxy.cut();
     await waitFor("a 503 during the outage", () => outcomes.some((outcome) => outcome.status === 503), 20_000);
     const health = await fetch(`${api.url}/healthz`);
@@ -95,7 +97,9 @@ describe("the database goes away during a stream of bulk requests", () => {
 
     const imported = await importRun;
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.stdout.trim().split("\n").at(-1)!)).toMatchObject({ rows: 3000, failed: 0, invalid: 0 });
+    expect(JSON.parse(imported.stdout.trim().split("\n").at(-1)!)).toMatchObject({ rows: 20_000, failed: 0, invalid: 0 });
+    // It was still running when the database went away, and waited it out.
+    expect(imported.stderr).toMatch(/waiting [\d.]+ s: server error \(The database is unavailable/);
     const after = await db.repos.collections.leads.find({ campaignId: new ObjectId(campaignId) }, { projection: { phoneNumber: 1 } }).toArray();
     const streamed = outcomes.flatMap((outcome) => outcome.leads);
     expect(after).toHaveLength(csvPhones.length + streamed.length);

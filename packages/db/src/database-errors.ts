@@ -1,17 +1,34 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
-import { MongoError, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError } from "mongodb";
+import {
+  MongoBulkWriteError,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from "mongodb";
 
 /** Seconds a caller should wait before retrying while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
+const TRANSIENT_LABELS = ["RetryableWriteError", "TransientTransactionError", "ResetPool"];
+
 function isUnreachable(error: unknown): boolean {
-  return (
+  if (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
     error instanceof MongoTopologyClosedError ||
-    (error instanceof MongoError &&
-      (error.hasErrorLabel("RetryableWriteError") || error.hasErrorLabel("TransientTransactionError")))
-  );
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoOperationTimeoutError
+  ) {
+    return true;
+  }
+  // A connection lost during insertMany arrives as a bulk write error with no
+  // write errors of its own (and no cause to follow): the batch as a whole
+  // failed, so which leads were stored is unknown and a retry is the answer.
+  if (error instanceof MongoBulkWriteError && (error.writeErrors as unknown[] | undefined)?.length === 0) return true;
+  return error instanceof MongoError && TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label));
 }
 
 /**

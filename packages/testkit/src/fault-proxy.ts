@@ -3,12 +3,14 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A TCP proxy in front of a server, for fault tests: `cut()` drops every
- * connection and refuses new ones (the server looks down), `restore()`
- * listens again on the same port. The server behind it keeps its data.
+ * connection and closes new ones at once (the server looks down),
+ * `restore()` lets them through again. The port stays bound throughout, so
+ * nothing else can take it meanwhile; the server behind keeps its data.
  */
 export class FaultProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private down = false;
   port = 0;
 
   constructor(
@@ -30,6 +32,10 @@ export class FaultProxy {
 
   async start(): Promise<void> {
     this.server = createServer((client) => {
+      if (this.down) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -45,17 +51,18 @@ export class FaultProxy {
   }
 
   async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
+    this.down = true;
     for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
   }
 
   async restore(): Promise<void> {
-    if (!this.server) await this.start();
+    this.down = false;
   }
 
-  stop(): Promise<void> {
-    return this.cut();
+  async stop(): Promise<void> {
+    await this.cut();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise((resolve) => server.close(resolve));
   }
 }

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { AppError } from "@leadline/core";
+import { connectMongo, ensureIndexes, type MongoConnection } from "@leadline/db";
+import { FaultProxy } from "@leadline/testkit";
+import type { Context } from "../context.ts";
+import { consumeBulkBudget } from "./bulk-budget.ts";
+import { createLimiters } from "./limiters.ts";
+
+describe("bulk budget when the limiter's store fails", () => {
+  let proxy: FaultProxy;
+  let connection: MongoConnection;
+
+  beforeAll(async () => {
+    proxy = FaultProxy.forMongoUri(inject("mongoUri"));
+    await proxy.start();
+    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), { dbName: `limiter_store_${process.pid}`, serverSelectionTimeoutMS: 500 });
+    await ensureIndexes(connection.db);
+  });
+  afterAll(async () => {
+    await connection.close();
+    await proxy.stop();
+  });
+
+  it("keeps limiting with the in-process insurance limiter instead of failing open or failing", async () => {
+    const limiters = createLimiters(connection.client, connection.db.databaseName, { bulkPoints: 3, bulkWindowSeconds: 60, authFailurePoints: 3, authFailureWindowSeconds: 60 });
+    const headers = new Map<string, string>();
+    const ctx = { deps: { limiters }, setHeader: (name: string, value: string) => headers.set(name, value) } as unknown as Context;
+
+    await consumeBulkBudget(ctx, "account-a");
+    expect(headers.get("RateLimit-Remaining")).toBe("2");
+    await proxy.cut();
+
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(await consumeBulkBudget(ctx, "account-b").then(() => "allowed", (error: unknown) => (error instanceof AppError ? error.code : "other error")));
+    }
+    expect(outcomes).toEqual(["allowed", "allowed", "allowed", "RATE_LIMITED", "RATE_LIMITED"]);
+    await proxy.restore();
+  });
+});
