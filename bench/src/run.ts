@@ -63,16 +63,11 @@ const started = performance.now();
 const ctx = await BenchContext.start(log);
 try {
   const probe = await ctx.database("probe");
-  const build = (await probe.connection.db
-    .admin()
-    .command({ buildInfo: 1 })) as { version?: string };
+  const build = (await probe.connection.db.admin().command({ buildInfo: 1 })) as { version?: string };
   const driverVersion = (
-    JSON.parse(
-      readFileSync(
-        createRequire(import.meta.url).resolve("mongodb/package.json"),
-        "utf8",
-      ),
-    ) as { version: string }
+    JSON.parse(readFileSync(createRequire(import.meta.url).resolve("mongodb/package.json"), "utf8")) as {
+      version: string;
+    }
   ).version;
 
   log(`database: ${ctx.databaseKind} (MongoDB ${build.version})`);
@@ -81,8 +76,7 @@ try {
     ingest: () => runIngest(ctx, sizes.ingest),
     "api-cpu": () => runApiCpu(ctx, sizes.apiCpu),
     duplicates: () => runDuplicates(ctx, sizes.duplicates),
-    throughput: () =>
-      runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
+    throughput: () => runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
     "csv-import": () => runCsvImport(ctx, sizes.csvRows),
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
   };
