@@ -22,6 +22,7 @@ describe("GET /api/v1/openapi.json", () => {
     const operation = document.paths["/leads/bulk"].post;
     expect(operation.security).toEqual([{ ApiKeyAuth: [] }]);
     for (const status of ["400", "401", "403", "404", "413", "415", "429", "503"]) {
+      expect(Object.keys(operation.responses)).toContain(status);
       expect(operation.responses[status].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ErrorResponse" });
     }
     expect(document.components.schemas.ErrorResponse.required).toEqual(["success", "data", "error"]);

@@ -16,6 +16,20 @@ const RATE_LIMIT_HEADERS = {
   "RateLimit-Reset": { description: "Seconds until the window resets", schema: { type: "integer" } },
 } as const;
 
+/** Answers any authenticated operation can give, whatever its own meta lists. */
+const COMMON_ERRORS: Record<string, string> = {
+  400: "Invalid request: the message names the field",
+  401: "Missing or invalid API key",
+  403: "The API key lacks the scope this operation needs",
+  404: "Not found",
+  429: "Rate limit exceeded, or too many failed authentications from this address; see Retry-After",
+  503: "The database is unavailable; retry after Retry-After seconds",
+};
+const BODY_ERRORS: Record<string, string> = {
+  413: "Request body too large",
+  415: "Content-Type must be application/json",
+};
+
 /**
  * The OpenAPI 3.1 document of the REST paths. trpc-to-openapi describes
  * errors with its own body; ours is the `{ success, data, error }` envelope,
@@ -31,9 +45,13 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     defs: { ErrorResponse: errorEnvelopeSchema },
   });
   for (const pathItem of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(pathItem ?? {})) {
+    for (const [method, operation] of Object.entries(pathItem ?? {})) {
       const responses = (operation as { responses?: Record<string, Record<string, unknown>> }).responses;
       if (!responses) continue;
+      const takesBody = ["post", "put", "patch"].includes(method);
+      for (const [status, description] of Object.entries({ ...COMMON_ERRORS, ...(takesBody ? BODY_ERRORS : {}) })) {
+        responses[status] ??= { description };
+      }
       for (const [status, response] of Object.entries(responses)) {
         if (Number(status) < 400) continue;
         response.content = { "application/json": { schema: ERROR_REF } };

@@ -43,16 +43,38 @@ export async function readBodyText(req: IncomingMessage, maxBytes: number): Prom
   return Buffer.concat(chunks, size).toString("utf8");
 }
 
+/** Deeper than any request of ours needs; deeper still and recursive code (JSON.stringify included) runs out of stack. */
+export const MAX_BODY_NESTING = 32;
+
+/** True when `value` nests objects or arrays more than `maxDepth` levels (walked without recursion). */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** Parses a request body as JSON, with a message that says what is wrong. */
 export function parseJsonBody(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === "") {
     throw new AppError(ERROR_CODES.INVALID_JSON, "Request body is empty: send a JSON object with campaignId and leads");
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new AppError(ERROR_CODES.INVALID_JSON, `Request body is not valid JSON: ${detail}`);
   }
+  if (nestsDeeperThan(parsed, MAX_BODY_NESTING)) {
+    throw new AppError(ERROR_CODES.VALIDATION_FAILED, `Request body nests deeper than ${MAX_BODY_NESTING} levels`);
+  }
+  return parsed;
 }

@@ -1,0 +1,90 @@
+import { parseApiConfig, startApi } from "@leadline/api-service";
+import { connectMongo, createRepositories, ensureIndexes, seedAccount } from "@leadline/db";
+import { canRunWireServer, startEmbeddedMongo, startJavaWireServer, type RunningMongo } from "@leadline/embedded-mongo";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pino from "pino";
+
+const HELP = `Usage: pnpm test:schemathesis [--max-examples N]
+
+Property-based testing of the REST API from its own OpenAPI document with
+schemathesis (installed from PyPI into .leadline/venv on first use): every
+operation, with a valid read+write key, looking for 5xx answers and answers
+that break the document. Runs against MONGODB_URI, else a wire server it starts.
+
+  --max-examples N   examples per operation (default 30)
+  -h, --help         show this help`;
+
+const SCHEMATHESIS_VERSION = "4.32.5";
+const CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"];
+
+const { values } = parseArgs({ options: { "max-examples": { type: "string", default: "30" }, help: { type: "boolean", short: "h", default: false } } });
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const venv = fileURLToPath(new URL("../../.leadline/venv/", import.meta.url));
+const schemathesis = `${venv}bin/schemathesis`;
+
+function ensureSchemathesis(): void {
+  const installed = spawnSync(schemathesis, ["--version"], { encoding: "utf8" });
+  if (installed.status === 0 && installed.stdout.includes(SCHEMATHESIS_VERSION)) return;
+  console.error(`installing schemathesis ${SCHEMATHESIS_VERSION} into ${venv}`);
+  const steps: [string, string[]][] = [
+    ["python3", ["-m", "venv", venv]],
+    [`${venv}bin/pip`, ["install", "--quiet", `schemathesis==${SCHEMATHESIS_VERSION}`]],
+  ];
+  for (const [command, args] of steps) {
+    if (command === "python3" && existsSync(`${venv}bin/pip`)) continue;
+    const result = spawnSync(command, args, { stdio: "inherit" });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
+  }
+}
+
+ensureSchemathesis();
+let embedded: RunningMongo | undefined;
+const mongoUri =
+  process.env.MONGODB_URI ??
+  (embedded = canRunWireServer() ? await startJavaWireServer() : await startEmbeddedMongo({ warn: console.error })).uri;
+const dbName = `schemathesis_${process.pid}`;
+const connection = await connectMongo(mongoUri, { dbName });
+await ensureIndexes(connection.db);
+const account = await seedAccount(createRepositories(connection.db));
+const config = parseApiConfig({ PORT: "0", BULK_RATE_LIMIT: "1000000", AUTH_FAILURE_LIMIT: "1000000" });
+const api = await startApi({ ...config, mongoUri, mongoDbName: dbName }, pino({ level: "warn" }));
+
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(
+    schemathesis,
+    [
+      "run",
+      `${api.url}/api/v1/openapi.json`,
+      "--url",
+      `${api.url}/api/v1`,
+      "--header",
+      `x-api-key: ${account.apiKey}`,
+      "--checks",
+      CHECKS.join(","),
+      "--max-examples",
+      values["max-examples"],
+      "--seed",
+      "1",
+      "--workers",
+      "2",
+      "--request-timeout",
+      "20",
+    ],
+    { stdio: "inherit" },
+  );
+  child.once("exit", (exitCode) => resolve(exitCode ?? 1));
+});
+
+await api.close();
+await connection.db.dropDatabase().catch(() => undefined);
+await connection.close();
+await embedded?.stop();
+console.log(code === 0 ? "schemathesis: no failures" : `schemathesis: failures found (exit ${code})`);
+process.exit(code);
