@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { seedAccount } from "@leadline/db";
+import { postBulk, useApiServer } from "../support/api-server.ts";
+import { useTestDatabase } from "../support/database.ts";
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL("../../scripts/src/api-keys.ts", import.meta.url));
+
+describe("pnpm keys: create, list and revoke API keys", () => {
+  const db = useTestDatabase("keys");
+  const server = useApiServer(db, () => ({ apiKeyCacheTtlMs: 300 }));
+  const keys = async (...args: string[]) => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args, "--json"], {
+      env: { ...process.env, MONGODB_URI: db.uri, MONGODB_DB: db.dbName },
+    });
+    return JSON.parse(stdout.trim());
+  };
+
+  it("creates a working key, lists keys without secrets, and a revoked key stops working within the cache time", { timeout: 60_000 }, async () => {
+    const { accountId, campaignId } = await seedAccount(db.repos);
+    const created = await keys("create", "--account", accountId, "--scopes", "write");
+    const body = { campaignId, leads: [{ phoneNumber: "+15555550123" }] };
+    expect((await postBulk(server.url, created.key, body)).status).toBe(200);
+
+    const listed = await keys("list", "--account", accountId);
+    expect(listed).toHaveLength(3);
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+    expect(listed.find((key: { id: string }) => key.id === created.id)).toMatchObject({ scopes: ["write"], revokedAt: null });
+
+    expect(await keys("revoke", "--id", created.id)).toEqual({ revoked: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const refused = await postBulk(server.url, created.key, body);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe("Invalid API key");
+  });
+});
