@@ -21,15 +21,31 @@ export default tseslint.config(
     },
   },
   // Dependencies point one way: core ← db ← api ← services.
-  layer(["packages/core/src/**"], ["@leadline/*", "node:*", "mongodb"], "core is pure domain code: no other layer, no Node-only APIs"),
-  layer(["packages/db/src/**"], ["@leadline/api", "@leadline/client", "@leadline/api-service"], "db may depend on core only"),
+  layer(
+    ["packages/core/src/**"],
+    ["@leadline/*", "node:*", "mongodb"],
+    "core is pure domain code: no other layer, no Node-only APIs",
+  ),
+  layer(
+    ["packages/db/src/**"],
+    ["@leadline/api", "@leadline/client", "@leadline/api-service"],
+    "db may depend on core only",
+  ),
   layer(["packages/api/src/**"], ["@leadline/api-service", "@leadline/client"], "api may depend on core and db only"),
   {
     files: ["packages/client/src/**"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@leadline/*"], message: "the client takes only `import type { AppRouter }`", allowTypeImports: true }] },
+        {
+          patterns: [
+            {
+              group: ["@leadline/*"],
+              message: "the client takes only `import type { AppRouter }`",
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },

@@ -4,11 +4,17 @@ import { startApiProcess } from "@leadline/testkit";
 import { phones, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
-const body = (campaignId: string, start = 0) => ({ campaignId, leads: phones(2, start).map((phoneNumber) => ({ phoneNumber })) });
+const body = (campaignId: string, start = 0) => ({
+  campaignId,
+  leads: phones(2, start).map((phoneNumber) => ({ phoneNumber })),
+});
 
 describe("authentication, scopes and rate limits", () => {
   const db = useTestDatabase("auth_limits");
-  const server = useApiServer(db, (config) => ({ trustProxy: true, limits: { ...config.limits, authFailurePoints: 3 } }));
+  const server = useApiServer(db, (config) => ({
+    trustProxy: true,
+    limits: { ...config.limits, authFailurePoints: 3 },
+  }));
   let address = 0;
   /** A client address of the test's own, so the failed-auth budget of one test leaves the others alone. */
   const from = () => ({ headers: { "X-Forwarded-For": `10.0.0.${++address}` } });
@@ -17,7 +23,11 @@ describe("authentication, scopes and rate limits", () => {
     const { campaignId } = await seedAccount(db.repos);
     const response = await postBulk(server.url, undefined, body(campaignId), from());
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({ success: false, data: null, error: "Missing API key: send it in the x-api-key header" });
+    expect(response.body).toEqual({
+      success: false,
+      data: null,
+      error: "Missing API key: send it in the x-api-key header",
+    });
   });
 
   it("answers an unknown or revoked key with 401", async () => {
@@ -42,7 +52,8 @@ describe("authentication, scopes and rate limits", () => {
   it("limits failed authentication per client address", async () => {
     const { campaignId, apiKey } = await seedAccount(db.repos);
     const client = from();
-    for (let i = 0; i < 3; i++) expect((await postBulk(server.url, "ll_live_guess", body(campaignId), client)).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await postBulk(server.url, "ll_live_guess", body(campaignId), client)).status).toBe(401);
     const blocked = await postBulk(server.url, apiKey, body(campaignId), client);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -8,7 +8,12 @@ function docsExample(campaignId: string) {
   return {
     campaignId,
     leads: [
-      { phoneNumber: "+15555551234", externalId: "CRM_001", metadata: { name: "John Doe", company: "Acme Corp" }, priority: 10 },
+      {
+        phoneNumber: "+15555551234",
+        externalId: "CRM_001",
+        metadata: { name: "John Doe", company: "Acme Corp" },
+        priority: 10,
+      },
       {
         phoneNumber: "+15555555678",
         externalId: "CRM_002",
@@ -29,7 +34,11 @@ describe("POST /api/v1/leads/bulk: the docs' contract", () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const first = await postBulk(server.url, apiKey, docsExample(campaignId));
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ success: true, error: null, data: { created: 3, skipped: 0, skippedPhones: [] } });
+    expect(first.body).toMatchObject({
+      success: true,
+      error: null,
+      data: { created: 3, skipped: 0, skippedPhones: [] },
+    });
     expect(first.body.data.createdIds).toHaveLength(3);
 
     const stored = await db.repos.collections.leads.find({}).sort({ _id: 1 }).toArray();
@@ -57,11 +66,27 @@ describe("POST /api/v1/leads/bulk: the docs' contract", () => {
   it.each([
     ["no campaignId", (c: string) => ({ leads: docsExample(c).leads }), "campaignId is required"],
     ["no leads", (c: string) => ({ campaignId: c }), "leads array is required"],
-    ["leads not an array", (c: string) => ({ campaignId: c, leads: { phoneNumber: "+15555551234" } }), "leads array is required"],
+    [
+      "leads not an array",
+      (c: string) => ({ campaignId: c, leads: { phoneNumber: "+15555551234" } }),
+      "leads array is required",
+    ],
     ["empty leads", (c: string) => ({ campaignId: c, leads: [] }), "leads array cannot be empty"],
-    ["1001 leads", (c: string) => ({ campaignId: c, leads: phones(1001).map((phoneNumber) => ({ phoneNumber })) }), "Maximum 1000 leads per bulk request"],
-    ["a lead without phoneNumber", (c: string) => ({ campaignId: c, leads: [{ externalId: "x" }] }), "leads[0].phoneNumber is required"],
-    ["the third lead without phoneNumber", (c: string) => ({ campaignId: c, leads: [...docsExample(c).leads.slice(0, 2), { metadata: {} }] }), "leads[2].phoneNumber is required"],
+    [
+      "1001 leads",
+      (c: string) => ({ campaignId: c, leads: phones(1001).map((phoneNumber) => ({ phoneNumber })) }),
+      "Maximum 1000 leads per bulk request",
+    ],
+    [
+      "a lead without phoneNumber",
+      (c: string) => ({ campaignId: c, leads: [{ externalId: "x" }] }),
+      "leads[0].phoneNumber is required",
+    ],
+    [
+      "the third lead without phoneNumber",
+      (c: string) => ({ campaignId: c, leads: [...docsExample(c).leads.slice(0, 2), { metadata: {} }] }),
+      "leads[2].phoneNumber is required",
+    ],
   ])("answers %s with 400 and the docs' message", async (_case, body, message) => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const response = await postBulk(server.url, apiKey, body(campaignId));
@@ -90,8 +115,14 @@ describe("POST /api/v1/leads/bulk: the docs' contract", () => {
     ];
     const response = await postBulk(server.url, apiKey, { campaignId, leads });
     expect(response.status).toBe(200);
-    expect(response.body.data).toMatchObject({ created: 2, skipped: 3, skippedPhones: ["+15555551234", "+15555551234", "+15555554321"] });
-    const stored = await db.repos.collections.leads.find({ campaignId: { $exists: true }, phoneNumber: { $in: ["+15555551234", "+15555554321"] } }).toArray();
+    expect(response.body.data).toMatchObject({
+      created: 2,
+      skipped: 3,
+      skippedPhones: ["+15555551234", "+15555551234", "+15555554321"],
+    });
+    const stored = await db.repos.collections.leads
+      .find({ campaignId: { $exists: true }, phoneNumber: { $in: ["+15555551234", "+15555554321"] } })
+      .toArray();
     expect(stored.filter((lead) => lead.campaignId.toHexString() === campaignId)).toHaveLength(2);
   });
 
@@ -103,6 +134,8 @@ describe("POST /api/v1/leads/bulk: the docs' contract", () => {
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ success: false, data: null, error: "Campaign not found" });
     }
-    expect(await db.repos.leads.countByCampaign(new (await import("@leadline/db")).ObjectId(theirs.campaignId))).toBe(0);
+    expect(await db.repos.leads.countByCampaign(new (await import("@leadline/db")).ObjectId(theirs.campaignId))).toBe(
+      0,
+    );
   });
 });

@@ -46,13 +46,30 @@ async function importCsv(file: string, url: string, apiKey: string, campaignId: 
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ["--import", "tsx", script, "--file", file, "--campaign", campaignId, "--url", url, "--batch-size", "500", "--json"],
+      [
+        "--import",
+        "tsx",
+        script,
+        "--file",
+        file,
+        "--campaign",
+        campaignId,
+        "--url",
+        url,
+        "--batch-size",
+        "500",
+        "--json",
+      ],
       { cwd: repoRoot, env: { ...process.env, LEADLINE_API_KEY: apiKey } },
     );
     return { code: 0, summary: JSON.parse(stdout.trim().split("\n").at(-1)!), stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, summary: JSON.parse(failed.stdout.trim().split("\n").at(-1) || "null"), stderr: failed.stderr };
+    return {
+      code: failed.code,
+      summary: JSON.parse(failed.stdout.trim().split("\n").at(-1) || "null"),
+      stderr: failed.stderr,
+    };
   }
 }
 
@@ -61,44 +78,57 @@ describe("pnpm import:csv against a running server", () => {
   // A tight budget, so that the script has to wait for the rate limit.
   const server = useApiServer(db, (config) => ({ limits: { ...config.limits, bulkPoints: 3, bulkWindowSeconds: 2 } }));
 
-  it("stores every valid row once, reports the rest, and skips everything on a second run", { timeout: 120_000 }, async () => {
-    const { apiKey, campaignId } = await seedAccount(db.repos);
-    const dir = mkdtempSync(path.join(tmpdir(), "leadline-csv-"));
-    const file = path.join(dir, "leads.csv");
-    const csv = buildCsv();
-    writeFileSync(file, csv.text);
+  it(
+    "stores every valid row once, reports the rest, and skips everything on a second run",
+    { timeout: 120_000 },
+    async () => {
+      const { apiKey, campaignId } = await seedAccount(db.repos);
+      const dir = mkdtempSync(path.join(tmpdir(), "leadline-csv-"));
+      const file = path.join(dir, "leads.csv");
+      const csv = buildCsv();
+      writeFileSync(file, csv.text);
 
-    const first = await importCsv(file, server.url, apiKey, campaignId);
-    expect(first.code).toBe(0);
-    expect(first.summary).toMatchObject({
-      rows: 2500,
-      created: csv.distinct.size,
-      skipped: csv.duplicates,
-      invalid: csv.invalid,
-      failed: 0,
-    });
-    // Line numbers count the file's lines: the quoted "Acme\nCorp" rows take two each.
-    expect(first.stderr).toMatch(/line 16: phoneNumber must be in international format/);
-    expect(first.stderr).toMatch(/line 23: priority must be an integer from 0 to 100, got "high"/);
-    expect(first.stderr).toMatch(/rate limit budget used up; waiting/);
+      const first = await importCsv(file, server.url, apiKey, campaignId);
+      expect(first.code).toBe(0);
+      expect(first.summary).toMatchObject({
+        rows: 2500,
+        created: csv.distinct.size,
+        skipped: csv.duplicates,
+        invalid: csv.invalid,
+        failed: 0,
+      });
+      // Line numbers count the file's lines: the quoted "Acme\nCorp" rows take two each.
+      expect(first.stderr).toMatch(/line 16: phoneNumber must be in international format/);
+      expect(first.stderr).toMatch(/line 23: priority must be an integer from 0 to 100, got "high"/);
+      expect(first.stderr).toMatch(/rate limit budget used up; waiting/);
 
-    const stored = await db.repos.collections.leads.find({ campaignId: new ObjectId(campaignId) }).toArray();
-    expect(stored).toHaveLength(csv.distinct.size);
-    expect(new Set(stored.map((lead) => lead.phoneNumber))).toEqual(csv.distinct);
-    const sample = stored.find((lead) => lead.externalId === "CRM_0");
-    expect(sample).toMatchObject({ phoneNumber: "+12125550000", priority: 0, metadata: { name: 'Doe, John "JJ"', company: "Acme\nCorp" } });
+      const stored = await db.repos.collections.leads.find({ campaignId: new ObjectId(campaignId) }).toArray();
+      expect(stored).toHaveLength(csv.distinct.size);
+      expect(new Set(stored.map((lead) => lead.phoneNumber))).toEqual(csv.distinct);
+      const sample = stored.find((lead) => lead.externalId === "CRM_0");
+      expect(sample).toMatchObject({
+        phoneNumber: "+12125550000",
+        priority: 0,
+        metadata: { name: 'Doe, John "JJ"', company: "Acme\nCorp" },
+      });
 
-    const skippedLines = readFileSync(`${file}.skipped.csv`, "utf8").trim().split("\n");
-    expect(skippedLines).toHaveLength(csv.duplicates + 1);
-    expect(skippedLines[1]).toBe("26,+12125550012,duplicate");
-    const invalidLines = readFileSync(`${file}.invalid.csv`, "utf8").trim().split("\n");
-    expect(invalidLines).toHaveLength(csv.invalid + 1);
+      const skippedLines = readFileSync(`${file}.skipped.csv`, "utf8").trim().split("\n");
+      expect(skippedLines).toHaveLength(csv.duplicates + 1);
+      expect(skippedLines[1]).toBe("26,+12125550012,duplicate");
+      const invalidLines = readFileSync(`${file}.invalid.csv`, "utf8").trim().split("\n");
+      expect(invalidLines).toHaveLength(csv.invalid + 1);
 
-    const second = await importCsv(file, server.url, apiKey, campaignId);
-    expect(second.code).toBe(0);
-    expect(second.summary).toMatchObject({ created: 0, skipped: csv.distinct.size + csv.duplicates, invalid: csv.invalid, failed: 0 });
-    expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(csv.distinct.size);
-  });
+      const second = await importCsv(file, server.url, apiKey, campaignId);
+      expect(second.code).toBe(0);
+      expect(second.summary).toMatchObject({
+        created: 0,
+        skipped: csv.distinct.size + csv.duplicates,
+        invalid: csv.invalid,
+        failed: 0,
+      });
+      expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(csv.distinct.size);
+    },
+  );
 
   it("stops with exit code 1 and says why when the campaign does not exist", async () => {
     const { apiKey } = await seedAccount(db.repos);

@@ -16,7 +16,10 @@ const newLead = (phoneNumber: string, extra: Partial<NewLead> = {}): NewLead => 
   ...extra,
 });
 
-async function createCampaign(db: TestDatabase, options: Partial<Pick<CampaignDoc, "status" | "callingHours" | "maxAttempts">> = {}) {
+async function createCampaign(
+  db: TestDatabase,
+  options: Partial<Pick<CampaignDoc, "status" | "callingHours" | "maxAttempts">> = {},
+) {
   const account = await db.repos.accounts.create({ name: "dispatch" });
   return db.repos.campaigns.create({ accountId: account._id, name: "dispatch", ...options });
 }
@@ -62,52 +65,70 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (ru
     await dialer.stop();
   });
 
-  it("hands leads over by priority, then schedule, then age; leaves not-due, outside-hours and paused leads alone", { timeout: 60_000 }, async () => {
-    dialer.calls.length = 0;
-    dialer.answer = () => ({ status: 200 });
-    const open = await createCampaign(db);
-    const closed = await createCampaign(db, { callingHours: hoursExcludingNow() });
-    const paused = await createCampaign(db, { status: "paused" });
-    const past = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-    await db.repos.leads.insertSkippingDuplicates(open, [
-      newLead("+15550000001", { priority: 1 }),
-      newLead("+15550000002", { priority: 50, scheduledFor: past(5) }),
-      newLead("+15550000003", { priority: 50, scheduledFor: past(30) }),
-      newLead("+15550000004", { priority: 90 }),
-      newLead("+15550000005", { priority: 50 }),
-      newLead("+15550000006", { priority: 1 }),
-      newLead("+15550000007", { priority: 100, scheduledFor: new Date(Date.now() + 3_600_000) }),
-    ]);
-    await db.repos.leads.insertSkippingDuplicates(closed, [newLead("+15550000008", { priority: 100 })]);
-    await db.repos.leads.insertSkippingDuplicates(paused, [newLead("+15550000009", { priority: 100 })]);
+  it(
+    "hands leads over by priority, then schedule, then age; leaves not-due, outside-hours and paused leads alone",
+    { timeout: 60_000 },
+    async () => {
+      dialer.calls.length = 0;
+      dialer.answer = () => ({ status: 200 });
+      const open = await createCampaign(db);
+      const closed = await createCampaign(db, { callingHours: hoursExcludingNow() });
+      const paused = await createCampaign(db, { status: "paused" });
+      const past = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+      await db.repos.leads.insertSkippingDuplicates(open, [
+        newLead("+15550000001", { priority: 1 }),
+        newLead("+15550000002", { priority: 50, scheduledFor: past(5) }),
+        newLead("+15550000003", { priority: 50, scheduledFor: past(30) }),
+        newLead("+15550000004", { priority: 90 }),
+        newLead("+15550000005", { priority: 50 }),
+        newLead("+15550000006", { priority: 1 }),
+        newLead("+15550000007", { priority: 100, scheduledFor: new Date(Date.now() + 3_600_000) }),
+      ]);
+      await db.repos.leads.insertSkippingDuplicates(closed, [newLead("+15550000008", { priority: 100 })]);
+      await db.repos.leads.insertSkippingDuplicates(paused, [newLead("+15550000009", { priority: 100 })]);
 
-    await startWorker({ DISPATCH_CONCURRENCY: "1" });
-    await waitFor("six hand-offs", () => dialer.calls.length >= 6);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await stopWorkers();
+      await startWorker({ DISPATCH_CONCURRENCY: "1" });
+      await waitFor("six hand-offs", () => dialer.calls.length >= 6);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await stopWorkers();
 
-    expect(dialer.calls.map((call) => call.body.phoneNumber)).toEqual([
-      "+15550000004",
-      "+15550000005",
-      "+15550000003",
-      "+15550000002",
-      "+15550000001",
-      "+15550000006",
-    ]);
-    expect(dialer.calls.every((call) => call.signatureValid && call.idempotencyKey === call.body.leadId)).toBe(true);
-    const states = Object.fromEntries((await db.repos.collections.leads.find({}).toArray()).map((lead) => [lead.phoneNumber, lead.state]));
-    expect(states).toMatchObject({ "+15550000004": "dispatched", "+15550000007": "pending", "+15550000008": "pending", "+15550000009": "pending" });
-  });
+      expect(dialer.calls.map((call) => call.body.phoneNumber)).toEqual([
+        "+15550000004",
+        "+15550000005",
+        "+15550000003",
+        "+15550000002",
+        "+15550000001",
+        "+15550000006",
+      ]);
+      expect(dialer.calls.every((call) => call.signatureValid && call.idempotencyKey === call.body.leadId)).toBe(true);
+      const states = Object.fromEntries(
+        (await db.repos.collections.leads.find({}).toArray()).map((lead) => [lead.phoneNumber, lead.state]),
+      );
+      expect(states).toMatchObject({
+        "+15550000004": "dispatched",
+        "+15550000007": "pending",
+        "+15550000008": "pending",
+        "+15550000009": "pending",
+      });
+    },
+  );
 
   it("delivers 500 leads with three workers, each exactly once", { timeout: 120_000 }, async () => {
     dialer.calls.length = 0;
     dialer.answer = () => ({ status: 200 });
     const campaign = await createCampaign(db);
     const phones = Array.from({ length: 500 }, (_, i) => `+1646555${String(i).padStart(4, "0")}`);
-    await db.repos.leads.insertSkippingDuplicates(campaign, phones.map((phone) => newLead(phone)));
+    await db.repos.leads.insertSkippingDuplicates(
+      campaign,
+      phones.map((phone) => newLead(phone)),
+    );
 
     await Promise.all([startWorker(), startWorker(), startWorker()]);
-    await waitFor("every lead dispatched", async () => (await db.repos.leads.countByState(campaign._id)).dispatched === 500, 90_000);
+    await waitFor(
+      "every lead dispatched",
+      async () => (await db.repos.leads.countByState(campaign._id)).dispatched === 500,
+      90_000,
+    );
     await stopWorkers();
 
     const keys = dialer.calls.map((call) => call.idempotencyKey);
@@ -116,65 +137,96 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (ru
     expect(new Set(dialer.calls.map((call) => call.body.phoneNumber))).toEqual(new Set(phones));
   });
 
-  it("re-dispatches the leases of a worker killed mid-flight, with the same Idempotency-Key", { timeout: 60_000 }, async () => {
-    dialer.calls.length = 0;
-    const campaign = await createCampaign(db);
-    await db.repos.leads.insertSkippingDuplicates(campaign, Array.from({ length: 10 }, (_, i) => newLead(`+1718555${String(i).padStart(4, "0")}`)));
-    // The first worker's hand-offs hang; it is killed while they do.
-    dialer.answer = () => ({ status: 200, delayMs: 30_000 });
-    const doomed = await startWorker({ DISPATCH_CONCURRENCY: "2", DISPATCH_LEASE_MS: "2500", DISPATCH_TIMEOUT_MS: "2000" });
-    await waitFor("two hand-offs in flight", () => dialer.calls.length >= 2);
-    await doomed.stop("SIGKILL");
-    workers.splice(workers.indexOf(doomed), 1);
-    const inFlight = dialer.calls.map((call) => call.idempotencyKey);
+  it(
+    "re-dispatches the leases of a worker killed mid-flight, with the same Idempotency-Key",
+    { timeout: 60_000 },
+    async () => {
+      dialer.calls.length = 0;
+      const campaign = await createCampaign(db);
+      await db.repos.leads.insertSkippingDuplicates(
+        campaign,
+        Array.from({ length: 10 }, (_, i) => newLead(`+1718555${String(i).padStart(4, "0")}`)),
+      );
+      // The first worker's hand-offs hang; it is killed while they do.
+      dialer.answer = () => ({ status: 200, delayMs: 30_000 });
+      const doomed = await startWorker({
+        DISPATCH_CONCURRENCY: "2",
+        DISPATCH_LEASE_MS: "2500",
+        DISPATCH_TIMEOUT_MS: "2000",
+      });
+      await waitFor("two hand-offs in flight", () => dialer.calls.length >= 2);
+      await doomed.stop("SIGKILL");
+      workers.splice(workers.indexOf(doomed), 1);
+      const inFlight = dialer.calls.map((call) => call.idempotencyKey);
 
-    dialer.answer = () => ({ status: 200 });
-    await startWorker();
-    await waitFor("every lead dispatched", async () => (await db.repos.leads.countByState(campaign._id)).dispatched === 10);
-    await stopWorkers();
+      dialer.answer = () => ({ status: 200 });
+      await startWorker();
+      await waitFor(
+        "every lead dispatched",
+        async () => (await db.repos.leads.countByState(campaign._id)).dispatched === 10,
+      );
+      await stopWorkers();
 
-    for (const key of inFlight) {
-      expect(dialer.calls.filter((call) => call.idempotencyKey === key).length).toBe(2);
-    }
-    const repeated = dialer.calls.filter((call) => inFlight.includes(call.idempotencyKey)).map((call) => call.body.attempt);
-    expect(repeated.sort()).toEqual([1, 1, 2, 2]);
-  });
+      for (const key of inFlight) {
+        expect(dialer.calls.filter((call) => call.idempotencyKey === key).length).toBe(2);
+      }
+      const repeated = dialer.calls
+        .filter((call) => inFlight.includes(call.idempotencyKey))
+        .map((call) => call.body.attempt);
+      expect(repeated.sort()).toEqual([1, 1, 2, 2]);
+    },
+  );
 
-  it("retries failures with growing delays, honours Retry-After, and fails a lead at the campaign's maximum", { timeout: 60_000 }, async () => {
-    dialer.calls.length = 0;
-    const campaign = await createCampaign(db, { maxAttempts: 4 });
-    await db.repos.leads.insertSkippingDuplicates(campaign, [
-      newLead("+12025550001"), // always 503
-      newLead("+12025550002"), // 429 with Retry-After: 2 once, then accepted
-      newLead("+12025550003"), // 422: the dialer refuses it
-    ]);
-    dialer.answer = (call) => {
-      if (call.body.phoneNumber === "+12025550001") return { status: 503 };
-      if (call.body.phoneNumber === "+12025550002") return call.body.attempt === 1 ? { status: 429, headers: { "Retry-After": "2" } } : { status: 200 };
-      return { status: 422 };
-    };
-    await startWorker();
-    const [down, limited, refused] = await leadsOf(db, campaign);
-    await waitFor("the failing lead to give up", async () => (await db.repos.leads.countByState(campaign._id)).failed === 2, 40_000);
-    await waitFor("the rate-limited lead to go through", async () => (await db.repos.leads.countByState(campaign._id)).dispatched === 1);
-    await stopWorkers();
+  it(
+    "retries failures with growing delays, honours Retry-After, and fails a lead at the campaign's maximum",
+    { timeout: 60_000 },
+    async () => {
+      dialer.calls.length = 0;
+      const campaign = await createCampaign(db, { maxAttempts: 4 });
+      await db.repos.leads.insertSkippingDuplicates(campaign, [
+        newLead("+12025550001"), // always 503
+        newLead("+12025550002"), // 429 with Retry-After: 2 once, then accepted
+        newLead("+12025550003"), // 422: the dialer refuses it
+      ]);
+      dialer.answer = (call) => {
+        if (call.body.phoneNumber === "+12025550001") return { status: 503 };
+        if (call.body.phoneNumber === "+12025550002")
+          return call.body.attempt === 1 ? { status: 429, headers: { "Retry-After": "2" } } : { status: 200 };
+        return { status: 422 };
+      };
+      await startWorker();
+      const [down, limited, refused] = await leadsOf(db, campaign);
+      await waitFor(
+        "the failing lead to give up",
+        async () => (await db.repos.leads.countByState(campaign._id)).failed === 2,
+        40_000,
+      );
+      await waitFor(
+        "the rate-limited lead to go through",
+        async () => (await db.repos.leads.countByState(campaign._id)).dispatched === 1,
+      );
+      await stopWorkers();
 
-    const downCalls = dialer.callsFor(down!._id.toHexString());
-    expect(downCalls.map((call) => call.body.attempt)).toEqual([1, 2, 3, 4]);
-    const gaps = downCalls.slice(1).map((call, i) => call.at - downCalls[i]!.at);
-    expect(gaps[0]).toBeGreaterThanOrEqual(100);
-    expect(gaps[2]).toBeGreaterThan(gaps[0]!);
-    const stored = await db.repos.collections.leads.findOne({ _id: down!._id });
-    expect(stored).toMatchObject({ state: "failed", attempts: 4 });
-    expect(stored?.lastError).toMatch(/^dialer answered 503/);
+      const downCalls = dialer.callsFor(down!._id.toHexString());
+      expect(downCalls.map((call) => call.body.attempt)).toEqual([1, 2, 3, 4]);
+      const gaps = downCalls.slice(1).map((call, i) => call.at - downCalls[i]!.at);
+      expect(gaps[0]).toBeGreaterThanOrEqual(100);
+      expect(gaps[2]).toBeGreaterThan(gaps[0]!);
+      const stored = await db.repos.collections.leads.findOne({ _id: down!._id });
+      expect(stored).toMatchObject({ state: "failed", attempts: 4 });
+      expect(stored?.lastError).toMatch(/^dialer answered 503/);
 
-    const limitedCalls = dialer.callsFor(limited!._id.toHexString());
-    expect(limitedCalls).toHaveLength(2);
-    expect(limitedCalls[1]!.at - limitedCalls[0]!.at).toBeGreaterThanOrEqual(1900);
+      const limitedCalls = dialer.callsFor(limited!._id.toHexString());
+      expect(limitedCalls).toHaveLength(2);
+      expect(limitedCalls[1]!.at - limitedCalls[0]!.at).toBeGreaterThanOrEqual(1900);
 
-    expect(dialer.callsFor(refused!._id.toHexString())).toHaveLength(1);
-    expect(await db.repos.collections.leads.findOne({ _id: refused!._id })).toMatchObject({ state: "failed", lastError: "dialer answered 422: nope" });
-  });
+      expect(dialer.callsFor(refused!._id.toHexString())).toHaveLength(1);
+      expect(await db.repos.collections.leads.findOne({ _id: refused!._id })).toMatchObject({
+        state: "failed",
+        lastError: "dialer answered 422: nope",
+      });
+    },
+  );
 });
 
 describe("graceful shutdown", () => {

@@ -33,7 +33,11 @@ describe("lead repository on a MongoDB wire server", () => {
       lead("+15555550003"),
       lead("+15555550002"),
     ]);
-    expect(second).toMatchObject({ created: 2, skipped: 3, skippedPhones: ["+15555550001", "+15555550003", "+15555550002"] });
+    expect(second).toMatchObject({
+      created: 2,
+      skipped: 3,
+      skippedPhones: ["+15555550001", "+15555550003", "+15555550002"],
+    });
     expect(second.createdIds).toHaveLength(2);
     expect(await db.repos.leads.countByCampaign(campaign._id)).toBe(4);
 

@@ -18,12 +18,16 @@ describe("GET /api/v1/openapi.json", () => {
 
   it("describes the bulk endpoint with the x-api-key scheme and the real error envelope", async () => {
     const document = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
-    expect(document.components.securitySchemes).toEqual({ ApiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key" } });
+    expect(document.components.securitySchemes).toEqual({
+      ApiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key" },
+    });
     const operation = document.paths["/leads/bulk"].post;
     expect(operation.security).toEqual([{ ApiKeyAuth: [] }]);
     for (const status of ["400", "401", "403", "404", "413", "415", "429", "503"]) {
       expect(Object.keys(operation.responses)).toContain(status);
-      expect(operation.responses[status].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ErrorResponse" });
+      expect(operation.responses[status].content["application/json"].schema).toEqual({
+        $ref: "#/components/schemas/ErrorResponse",
+      });
     }
     expect(document.components.schemas.ErrorResponse.required).toEqual(["success", "data", "error"]);
     expect(operation.responses["200"].content["application/json"].schema.properties.data.required).toEqual([

@@ -13,9 +13,18 @@ describe("campaigns over REST", () => {
 
   it("creates, lists, gets, pauses and resumes a campaign", async () => {
     const { apiKey } = await seedAccount(db.repos);
-    const created = await rest(server.url, apiKey, "POST", "/campaigns", { name: "Spring promo", callingHours: hours, maxAttempts: 5 });
+    const created = await rest(server.url, apiKey, "POST", "/campaigns", {
+      name: "Spring promo",
+      callingHours: hours,
+      maxAttempts: 5,
+    });
     expect(created.status).toBe(200);
-    expect(created.body.data).toMatchObject({ name: "Spring promo", status: "active", callingHours: hours, maxAttempts: 5 });
+    expect(created.body.data).toMatchObject({
+      name: "Spring promo",
+      status: "active",
+      callingHours: hours,
+      maxAttempts: 5,
+    });
     const id = created.body.data.id;
 
     const listed = await rest(server.url, apiKey, "GET", "/campaigns");
@@ -24,15 +33,28 @@ describe("campaigns over REST", () => {
     const paused = await rest(server.url, apiKey, "PATCH", `/campaigns/${id}`, { status: "paused" });
     expect(paused.body.data).toMatchObject({ id, status: "paused", callingHours: hours });
     expect((await rest(server.url, apiKey, "GET", `/campaigns/${id}`)).body.data.status).toBe("paused");
-    const resumed = await rest(server.url, apiKey, "PATCH", `/campaigns/${id}`, { status: "active", callingHours: null });
+    const resumed = await rest(server.url, apiKey, "PATCH", `/campaigns/${id}`, {
+      status: "active",
+      callingHours: null,
+    });
     expect(resumed.body.data).toMatchObject({ status: "active", callingHours: null });
   });
 
   it.each([
     ["POST", "/campaigns", {}, "name is required"],
     ["POST", "/campaigns", { name: "x", maxAttempts: 0 }, "maxAttempts must be an integer from 1 to 20"],
-    ["POST", "/campaigns", { name: "x", callingHours: { ...hours, end: "08:00" } }, "callingHours.end must be after start"],
-    ["POST", "/campaigns", { name: "x", callingHours: { ...hours, timeZone: "Nowhere/Land" } }, "callingHours.timeZone must be an IANA time zone such as America/New_York"],
+    [
+      "POST",
+      "/campaigns",
+      { name: "x", callingHours: { ...hours, end: "08:00" } },
+      "callingHours.end must be after start",
+    ],
+    [
+      "POST",
+      "/campaigns",
+      { name: "x", callingHours: { ...hours, timeZone: "Nowhere/Land" } },
+      "callingHours.timeZone must be an IANA time zone such as America/New_York",
+    ],
     ["PATCH", "/campaigns/ID", {}, "Nothing to update: send at least one of name, status, callingHours, maxAttempts"],
     ["PATCH", "/campaigns/ID", { status: "stopped" }, 'status must be "active" or "paused"'],
   ])("answers %s %s %j with 400 and a message naming the field", async (method, path, body, message) => {
@@ -47,13 +69,19 @@ describe("campaigns over REST", () => {
     await postBulk(server.url, apiKey, { campaignId, leads: phones(5).map((phoneNumber) => ({ phoneNumber })) });
     await db.repos.collections.leads.updateOne({ phoneNumber: phones(1)[0] }, { $set: { state: "failed" } });
     const stats = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/stats`);
-    expect(stats.body.data).toEqual({ campaignId, total: 5, byState: { pending: 4, dispatching: 0, dispatched: 0, failed: 1 } });
+    expect(stats.body.data).toEqual({
+      campaignId,
+      total: 5,
+      byState: { pending: 4, dispatching: 0, dispatched: 0, failed: 1 },
+    });
   });
 
   it("needs the write scope to create or update", async () => {
     const { readOnlyApiKey, campaignId } = await seedAccount(db.repos);
     expect((await rest(server.url, readOnlyApiKey, "POST", "/campaigns", { name: "x" })).status).toBe(403);
-    expect((await rest(server.url, readOnlyApiKey, "PATCH", `/campaigns/${campaignId}`, { status: "paused" })).status).toBe(403);
+    expect(
+      (await rest(server.url, readOnlyApiKey, "PATCH", `/campaigns/${campaignId}`, { status: "paused" })).status,
+    ).toBe(403);
     expect((await rest(server.url, readOnlyApiKey, "GET", `/campaigns/${campaignId}`)).status).toBe(200);
   });
 });
@@ -62,7 +90,12 @@ describe("leads over REST: cursor paging", () => {
   const db = useTestDatabase("read_leads");
   const server = useApiServer(db, (config) => ({ limits: { ...config.limits, bulkPoints: 1000 } }));
 
-  async function pageThrough(apiKey: string, campaignId: string, limit: number, between?: (page: number) => Promise<void>) {
+  async function pageThrough(
+    apiKey: string,
+    campaignId: string,
+    limit: number,
+    between?: (page: number) => Promise<void>,
+  ) {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 100; page++) {
@@ -79,7 +112,10 @@ describe("leads over REST: cursor paging", () => {
 
   it("returns every lead exactly once across pages, also while new leads arrive", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    const first = await postBulk(server.url, apiKey, { campaignId, leads: phones(50).map((phoneNumber) => ({ phoneNumber })) });
+    const first = await postBulk(server.url, apiKey, {
+      campaignId,
+      leads: phones(50).map((phoneNumber) => ({ phoneNumber })),
+    });
     const original: string[] = first.body.data.createdIds;
     let extra = 0;
     const seen = await pageThrough(apiKey, campaignId, 7, async () => {
@@ -93,13 +129,31 @@ describe("leads over REST: cursor paging", () => {
 
   it("filters by state and gets one lead", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    const created = await postBulk(server.url, apiKey, { campaignId, leads: [{ phoneNumber: "+15555550100", externalId: "A-1", metadata: { tier: "gold" } }, { phoneNumber: "+15555550101" }] });
+    const created = await postBulk(server.url, apiKey, {
+      campaignId,
+      leads: [
+        { phoneNumber: "+15555550100", externalId: "A-1", metadata: { tier: "gold" } },
+        { phoneNumber: "+15555550101" },
+      ],
+    });
     const [firstId] = created.body.data.createdIds;
-    await db.repos.collections.leads.updateOne({ phoneNumber: "+15555550101" }, { $set: { state: "dispatched", dispatchedAt: new Date() } });
+    await db.repos.collections.leads.updateOne(
+      { phoneNumber: "+15555550101" },
+      { $set: { state: "dispatched", dispatchedAt: new Date() } },
+    );
     const pending = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/leads?state=pending`);
     expect(pending.body.data.leads.map((lead: { id: string }) => lead.id)).toEqual([firstId]);
     const one = await rest(server.url, apiKey, "GET", `/leads/${firstId}`);
-    expect(one.body.data).toMatchObject({ id: firstId, campaignId, phoneNumber: "+15555550100", externalId: "A-1", metadata: { tier: "gold" }, state: "pending", attempts: 0, priority: 0 });
+    expect(one.body.data).toMatchObject({
+      id: firstId,
+      campaignId,
+      phoneNumber: "+15555550100",
+      externalId: "A-1",
+      metadata: { tier: "gold" },
+      state: "pending",
+      attempts: 0,
+      priority: 0,
+    });
   });
 
   it.each([
@@ -122,7 +176,10 @@ describe("isolation between accounts on every read endpoint", () => {
   it("never shows, changes or confirms another account's campaigns and leads, over REST and tRPC", async () => {
     const owner = await seedAccount(db.repos);
     const other = await seedAccount(db.repos);
-    const { body } = await postBulk(server.url, owner.apiKey, { campaignId: owner.campaignId, leads: [{ phoneNumber: "+15555550199" }] });
+    const { body } = await postBulk(server.url, owner.apiKey, {
+      campaignId: owner.campaignId,
+      leads: [{ phoneNumber: "+15555550199" }],
+    });
     const leadId = body.data.createdIds[0];
 
     const probes: [string, string, unknown?][] = [
@@ -139,7 +196,9 @@ describe("isolation between accounts on every read endpoint", () => {
     }
     const theirs = await rest(server.url, other.apiKey, "GET", "/campaigns");
     expect(theirs.body.data.campaigns.map((c: { id: string }) => c.id)).toEqual([other.campaignId]);
-    expect((await rest(server.url, owner.apiKey, "GET", `/campaigns/${owner.campaignId}`)).body.data.status).toBe("active");
+    expect((await rest(server.url, owner.apiKey, "GET", `/campaigns/${owner.campaignId}`)).body.data.status).toBe(
+      "active",
+    );
 
     const client = createLeadlineClient({ url: server.url, apiKey: other.apiKey });
     const calls: (() => Promise<unknown>)[] = [

@@ -1,4 +1,12 @@
-import { connectMongo, createRepositories, ensureIndexes, seedAccount, type MongoConnection, type Repositories, type SeededAccount } from "@leadline/db";
+import {
+  connectMongo,
+  createRepositories,
+  ensureIndexes,
+  seedAccount,
+  type MongoConnection,
+  type Repositories,
+  type SeededAccount,
+} from "@leadline/db";
 import { canRunWireServer, startEmbeddedMongo, startJavaWireServer, type RunningMongo } from "@leadline/embedded-mongo";
 import { startApiProcess, type ApiProcess } from "@leadline/testkit";
 

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { processStats } from "@leadline/testkit";
-import { BenchContext, benchLead, postBulk } from "./bench-context.ts";
+import { BenchContext, benchLead } from "./bench-context.ts";
 import { round, summarize } from "./stats.ts";
 
 const HELP = `Usage: pnpm soak [--seconds 120] [--clients 4] [--json]
@@ -54,16 +54,25 @@ try {
             body: JSON.stringify({ campaignId: account.campaignId, leads }),
           }).catch(() => undefined);
           await response?.arrayBuffer();
-          count(response?.status === expected ? `expected ${expected}` : `UNEXPECTED ${response?.status ?? "network error"}`);
+          count(
+            response?.status === expected
+              ? `expected ${expected}`
+              : `UNEXPECTED ${response?.status ?? "network error"}`,
+          );
         };
         if (i % 10 === 9) await send([{ phoneNumber: "not a phone" }], 400);
-        else if (i % 10 === 5) await send(Array.from({ length: 500 }, (_, k) => benchLead(next - 1 - k)), 200);
+        else if (i % 10 === 5)
+          await send(
+            Array.from({ length: 500 }, (_, k) => benchLead(next - 1 - k)),
+            200,
+          );
         else {
           const leads = Array.from({ length: 500 }, () => benchLead(next++));
           leadsSent += leads.length;
           await send(leads, 200);
         }
-        if (client === 0 && i % 50 === 0) log(`${Math.round((deadline - Date.now()) / 1000)} s left, rss ${round(rss.at(-1) ?? 0, 1)} MiB`);
+        if (client === 0 && i % 50 === 0)
+          log(`${Math.round((deadline - Date.now()) / 1000)} s left, rss ${round(rss.at(-1) ?? 0, 1)} MiB`);
       }
     }),
   );
@@ -81,7 +90,12 @@ try {
     leadsSent,
     leadsPerSecond: Math.round(leadsSent / seconds),
     answers: Object.fromEntries(statuses),
-    rssMb: { first: round(rss[0] ?? 0, 1), middleMedian: round(early, 1), lastThirdMedian: round(late, 1), max: round(Math.max(...rss), 1) },
+    rssMb: {
+      first: round(rss[0] ?? 0, 1),
+      middleMedian: round(early, 1),
+      lastThirdMedian: round(late, 1),
+      max: round(Math.max(...rss), 1),
+    },
     openDescriptors: { start: descriptorsAtStart, end: descriptorsAtEnd },
     stored: await db.repos.collections.leads.countDocuments({}),
   };

@@ -1,4 +1,11 @@
-import { connectMongo, createRepositories, ensureIndexes, ObjectId, parseObjectId, type ApiKeyScope } from "@leadline/db";
+import {
+  connectMongo,
+  createRepositories,
+  ensureIndexes,
+  type ObjectId,
+  parseObjectId,
+  type ApiKeyScope,
+} from "@leadline/db";
 import { findEmbeddedDatabase } from "@leadline/embedded-mongo";
 import { parseArgs } from "node:util";
 
@@ -35,7 +42,10 @@ if (values.help || positionals.length === 0) {
   process.exit(values.help ? 0 : 2);
 }
 
-const uri = process.env.MONGODB_URI || findEmbeddedDatabase() || fail("No database: set MONGODB_URI, or start the API with `pnpm start` first.");
+const uri =
+  process.env.MONGODB_URI ||
+  findEmbeddedDatabase() ||
+  fail("No database: set MONGODB_URI, or start the API with `pnpm start` first.");
 const idArgument = (name: "account" | "id"): ObjectId =>
   parseObjectId(values[name] ?? fail(`--${name} is required`)) ?? fail(`--${name} must be a 24-character hex id`);
 
@@ -46,16 +56,39 @@ try {
   const [command] = positionals;
   if (command === "create") {
     const scopes = values.scopes.split(",").map((scope) => scope.trim());
-    if (scopes.length === 0 || scopes.some((scope) => scope !== "read" && scope !== "write")) fail("--scopes takes read, write or read,write");
+    if (scopes.length === 0 || scopes.some((scope) => scope !== "read" && scope !== "write"))
+      fail("--scopes takes read, write or read,write");
     const accountId = idArgument("account");
     if (!(await repos.collections.accounts.findOne({ _id: accountId }))) fail("no account with that id");
     const { key, doc } = await repos.apiKeys.create({ accountId, name: values.name, scopes: scopes as ApiKeyScope[] });
     const created = { id: doc._id.toHexString(), key, scopes: doc.scopes };
-    console.log(values.json ? JSON.stringify(created) : `Key ${created.id} (${created.scopes.join("+")}): ${key}\nStored hashed: this is the only time it is shown.`);
+    console.log(
+      values.json
+        ? JSON.stringify(created)
+        : `Key ${created.id} (${created.scopes.join("+")}): ${key}\nStored hashed: this is the only time it is shown.`,
+    );
   } else if (command === "list") {
-    const keys = await repos.collections.apiKeys.find({ accountId: idArgument("account") }, { projection: { keyHash: 0 } }).toArray();
-    const rows = keys.map((k) => ({ id: k._id.toHexString(), prefix: `${k.displayPrefix}…`, name: k.name, scopes: k.scopes, createdAt: k.createdAt, revokedAt: k.revokedAt ?? null }));
-    console.log(values.json ? JSON.stringify(rows) : rows.map((r) => `${r.id}  ${r.prefix}  ${r.scopes.join("+")}  ${r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : "active"}  ${r.name}`).join("\n"));
+    const keys = await repos.collections.apiKeys
+      .find({ accountId: idArgument("account") }, { projection: { keyHash: 0 } })
+      .toArray();
+    const rows = keys.map((k) => ({
+      id: k._id.toHexString(),
+      prefix: `${k.displayPrefix}…`,
+      name: k.name,
+      scopes: k.scopes,
+      createdAt: k.createdAt,
+      revokedAt: k.revokedAt ?? null,
+    }));
+    console.log(
+      values.json
+        ? JSON.stringify(rows)
+        : rows
+            .map(
+              (r) =>
+                `${r.id}  ${r.prefix}  ${r.scopes.join("+")}  ${r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : "active"}  ${r.name}`,
+            )
+            .join("\n"),
+    );
   } else if (command === "revoke") {
     const revoked = await repos.apiKeys.revoke(idArgument("id"));
     if (!revoked) fail("no active key with that id");

@@ -51,7 +51,13 @@ const server = createServer(async (req, res) => {
     res.writeHead(401).end("bad signature");
     return;
   }
-  const lead = JSON.parse(body) as { leadId: string; phoneNumber: string; priority: number; attempt: number; metadata: { name?: string } | null };
+  const lead = JSON.parse(body) as {
+    leadId: string;
+    phoneNumber: string;
+    priority: number;
+    attempt: number;
+    metadata: { name?: string } | null;
+  };
   if (Math.random() < failRate) {
     console.log(`503       ${lead.phoneNumber} (simulated outage, attempt ${lead.attempt})`);
     res.writeHead(503, { "Retry-After": "2" }).end();

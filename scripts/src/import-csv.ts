@@ -61,9 +61,11 @@ if (values.help) {
 const file = values.file ?? fail("--file is required");
 if (!existsSync(file)) fail(`--file: no such file: ${file}`);
 const campaignId = values.campaign ?? fail("--campaign is required");
-const apiKey = values["api-key"] ?? process.env.LEADLINE_API_KEY ?? fail("an API key is required: --api-key or LEADLINE_API_KEY");
+const apiKey =
+  values["api-key"] ?? process.env.LEADLINE_API_KEY ?? fail("an API key is required: --api-key or LEADLINE_API_KEY");
 const batchSize = Number(values["batch-size"]);
-if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) fail("--batch-size must be an integer from 1 to 1000");
+if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
+  fail("--batch-size must be an integer from 1 to 1000");
 const maxAttempts = Number(values["max-attempts"]);
 if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail("--max-attempts must be a positive integer");
 const url = (values.url ?? process.env.LEADLINE_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");

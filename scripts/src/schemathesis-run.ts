@@ -18,9 +18,16 @@ that break the document. Runs against MONGODB_URI, else a wire server it starts.
   -h, --help         show this help`;
 
 const SCHEMATHESIS_VERSION = "4.32.5";
-const CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"];
+const CHECKS = [
+  "not_a_server_error",
+  "status_code_conformance",
+  "content_type_conformance",
+  "response_schema_conformance",
+];
 
-const { values } = parseArgs({ options: { "max-examples": { type: "string", default: "30" }, help: { type: "boolean", short: "h", default: false } } });
+const { values } = parseArgs({
+  options: { "max-examples": { type: "string", default: "30" }, help: { type: "boolean", short: "h", default: false } },
+});
 if (values.help) {
   console.log(HELP);
   process.exit(0);

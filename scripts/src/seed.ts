@@ -33,14 +33,19 @@ if (values.help) {
 
 const uri = process.env.MONGODB_URI || findEmbeddedDatabase();
 if (!uri) {
-  console.error("No database: set MONGODB_URI, or start the API with `pnpm start` first (it runs an embedded database).");
+  console.error(
+    "No database: set MONGODB_URI, or start the API with `pnpm start` first (it runs an embedded database).",
+  );
   process.exit(1);
 }
 
 const connection = await connectMongo(uri, { dbName: process.env.MONGODB_DB || undefined, appName: "leadline-seed" });
 try {
   await ensureIndexes(connection.db);
-  const seeded = await seedAccount(createRepositories(connection.db), { account: values.account, campaign: values.campaign });
+  const seeded = await seedAccount(createRepositories(connection.db), {
+    account: values.account,
+    campaign: values.campaign,
+  });
   if (values.json) {
     console.log(JSON.stringify(seeded));
   } else {

@@ -19,21 +19,28 @@ describe("pnpm keys: create, list and revoke API keys", () => {
     return JSON.parse(stdout.trim());
   };
 
-  it("creates a working key, lists keys without secrets, and a revoked key stops working within the cache time", { timeout: 60_000 }, async () => {
-    const { accountId, campaignId } = await seedAccount(db.repos);
-    const created = await keys("create", "--account", accountId, "--scopes", "write");
-    const body = { campaignId, leads: [{ phoneNumber: "+15555550123" }] };
-    expect((await postBulk(server.url, created.key, body)).status).toBe(200);
+  it(
+    "creates a working key, lists keys without secrets, and a revoked key stops working within the cache time",
+    { timeout: 60_000 },
+    async () => {
+      const { accountId, campaignId } = await seedAccount(db.repos);
+      const created = await keys("create", "--account", accountId, "--scopes", "write");
+      const body = { campaignId, leads: [{ phoneNumber: "+15555550123" }] };
+      expect((await postBulk(server.url, created.key, body)).status).toBe(200);
 
-    const listed = await keys("list", "--account", accountId);
-    expect(listed).toHaveLength(3);
-    expect(JSON.stringify(listed)).not.toContain(created.key);
-    expect(listed.find((key: { id: string }) => key.id === created.id)).toMatchObject({ scopes: ["write"], revokedAt: null });
+      const listed = await keys("list", "--account", accountId);
+      expect(listed).toHaveLength(3);
+      expect(JSON.stringify(listed)).not.toContain(created.key);
+      expect(listed.find((key: { id: string }) => key.id === created.id)).toMatchObject({
+        scopes: ["write"],
+        revokedAt: null,
+      });
 
-    expect(await keys("revoke", "--id", created.id)).toEqual({ revoked: true });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const refused = await postBulk(server.url, created.key, body);
-    expect(refused.status).toBe(401);
-    expect(refused.body.error).toBe("Invalid API key");
-  });
+      expect(await keys("revoke", "--id", created.id)).toEqual({ revoked: true });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const refused = await postBulk(server.url, created.key, body);
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe("Invalid API key");
+    },
+  );
 });

@@ -20,7 +20,8 @@ describe("the API process is killed in the middle of a 1000-lead request", () =>
     );
     // Kill it once the insert has begun, or after a moment if it is quicker than the poll.
     const deadline = Date.now() + 2000;
-    while (Date.now() < deadline && (await db.repos.leads.countByCampaign(campaign)) === 0) await new Promise((r) => setTimeout(r, 2));
+    while (Date.now() < deadline && (await db.repos.leads.countByCampaign(campaign)) === 0)
+      await new Promise((r) => setTimeout(r, 2));
     await first.stop("SIGKILL");
     const outcome = await inFlight;
     const storedBeforeRetry = await db.repos.leads.countByCampaign(campaign);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
-import { connectMongo, createRepositories, ensureIndexes, ObjectId, translateDatabaseError, type MongoConnection } from "@leadline/db";
+import {
+  connectMongo,
+  createRepositories,
+  ensureIndexes,
+  ObjectId,
+  translateDatabaseError,
+  type MongoConnection,
+} from "@leadline/db";
 import { FaultProxy } from "@leadline/testkit";
 import { inject } from "vitest";
 
@@ -13,7 +20,10 @@ describe("a database connection cut while leads are being inserted", () => {
   beforeAll(async () => {
     proxy = FaultProxy.forMongoUri(inject("mongoUri"));
     await proxy.start();
-    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), { dbName: `cut_insert_${process.pid}`, serverSelectionTimeoutMS: 500 });
+    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), {
+      dbName: `cut_insert_${process.pid}`,
+      serverSelectionTimeoutMS: 500,
+    });
     await ensureIndexes(connection.db);
   });
   afterAll(async () => {
@@ -29,12 +39,19 @@ describe("a database connection cut while leads are being inserted", () => {
     const campaign = await repos.campaigns.create({ accountId, name: "cut" });
     let next = 0;
     const batch = (): NewLead[] =>
-      Array.from({ length: 500 }, () => ({ phoneNumber: `+1646${String(5_000_000 + next++).padStart(7, "0")}`, externalId: undefined, metadata: undefined, scheduledFor: undefined, priority: 0 }));
+      Array.from({ length: 500 }, () => ({
+        phoneNumber: `+1646${String(5_000_000 + next++).padStart(7, "0")}`,
+        externalId: undefined,
+        metadata: undefined,
+        scheduledFor: undefined,
+        priority: 0,
+      }));
 
     const errors: unknown[] = [];
     let running = true;
     const writers = Array.from({ length: 6 }, async () => {
-      while (running) await repos.leads.insertSkippingDuplicates(campaign, batch()).catch((error: unknown) => errors.push(error));
+      while (running)
+        await repos.leads.insertSkippingDuplicates(campaign, batch()).catch((error: unknown) => errors.push(error));
     });
     for (let round = 0; round < 3; round++) {
       await new Promise((resolve) => setTimeout(resolve, 150));

@@ -14,7 +14,9 @@ function rawPost(url: string, headers: Record<string, string | number>, chunks: 
       res.on("data", (chunk: Buffer) => (body += chunk.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }));
     });
-    req.on("error", (error) => (error.message.includes("EPIPE") || error.message.includes("ECONNRESET") ? undefined : reject(error)));
+    req.on("error", (error) =>
+      error.message.includes("EPIPE") || error.message.includes("ECONNRESET") ? undefined : reject(error),
+    );
     (async () => {
       for (const chunk of chunks) {
         if (req.destroyed) return;
@@ -30,7 +32,12 @@ describe("security", () => {
   let api: ApiProcess;
 
   beforeAll(async () => {
-    api = await startApiProcess({ MONGODB_URI: db.uri, MONGODB_DB: db.dbName, BULK_RATE_LIMIT: "10000", AUTH_FAILURE_LIMIT: "10000" });
+    api = await startApiProcess({
+      MONGODB_URI: db.uri,
+      MONGODB_DB: db.dbName,
+      BULK_RATE_LIMIT: "10000",
+      AUTH_FAILURE_LIMIT: "10000",
+    });
   });
   afterAll(async () => {
     await api?.stop();
@@ -38,10 +45,14 @@ describe("security", () => {
 
   it("issues keys with a recognisable prefix and 192 random bits, and neither stores nor logs them in plain text", async () => {
     const owner = await seedAccount(db.repos);
-    for (const key of [owner.apiKey, owner.readOnlyApiKey]) expect(key).toMatch(new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9_-]{32}$`));
+    for (const key of [owner.apiKey, owner.readOnlyApiKey])
+      expect(key).toMatch(new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9_-]{32}$`));
     // Use the keys every way a request can: accepted, refused for scope, and mistyped.
     await postBulk(api.url, owner.apiKey, { campaignId: owner.campaignId, leads: [{ phoneNumber: "+15555550100" }] });
-    await postBulk(api.url, owner.readOnlyApiKey, { campaignId: owner.campaignId, leads: [{ phoneNumber: "+15555550101" }] });
+    await postBulk(api.url, owner.readOnlyApiKey, {
+      campaignId: owner.campaignId,
+      leads: [{ phoneNumber: "+15555550101" }],
+    });
     await postBulk(api.url, `${owner.apiKey}x`, { campaignId: owner.campaignId, leads: [] });
     await postBulk(api.url, owner.apiKey, { campaignId: owner.campaignId, leads: [] });
 
@@ -64,21 +75,27 @@ describe("security", () => {
     const owner = await seedAccount(db.repos);
     const trpc = async (path: string, input: unknown, method: "GET" | "POST") => {
       const encoded = encodeURIComponent(JSON.stringify(input));
-      const response = await fetch(method === "GET" ? `${api.url}/trpc/${path}?input=${encoded}` : `${api.url}/trpc/${path}`, {
-        method,
-        headers: { "x-api-key": owner.apiKey, "content-type": "application/json" },
-        body: method === "POST" ? JSON.stringify(input) : undefined,
-      });
+      const response = await fetch(
+        method === "GET" ? `${api.url}/trpc/${path}?input=${encoded}` : `${api.url}/trpc/${path}`,
+        {
+          method,
+          headers: { "x-api-key": owner.apiKey, "content-type": "application/json" },
+          body: method === "POST" ? JSON.stringify(input) : undefined,
+        },
+      );
       return response.status;
     };
     expect(await trpc("leads.get", { leadId: { $gt: "" } }, "GET")).toBe(400);
     expect(await trpc("campaigns.get", { campaignId: { $ne: null } }, "GET")).toBe(400);
     expect(await trpc("leads.list", { campaignId: owner.campaignId, cursor: { $gt: "" } }, "GET")).toBe(400);
     expect(await trpc("leads.list", { campaignId: { $regex: ".*" } }, "GET")).toBe(400);
-    expect(await trpc("leads.bulkCreate", { campaignId: { $ne: null }, leads: [{ phoneNumber: "+15555550100" }] }, "POST")).toBe(400);
+    expect(
+      await trpc("leads.bulkCreate", { campaignId: { $ne: null }, leads: [{ phoneNumber: "+15555550100" }] }, "POST"),
+    ).toBe(400);
     expect(await trpc("campaigns.update", { campaignId: owner.campaignId, name: { $set: "x" } }, "POST")).toBe(400);
 
-    const rest = async (path: string) => (await fetch(`${api.url}/api/v1${path}`, { headers: { "x-api-key": owner.apiKey } })).status;
+    const rest = async (path: string) =>
+      (await fetch(`${api.url}/api/v1${path}`, { headers: { "x-api-key": owner.apiKey } })).status;
     expect(await rest(`/campaigns/${owner.campaignId}/leads?state[$ne]=pending`)).toBe(400);
     expect(await rest(`/leads/${encodeURIComponent('{"$gt":""}')}`)).toBe(404);
     const header = await fetch(`${api.url}/api/v1/campaigns`, { headers: { "x-api-key": '{"$ne":null}' } });
@@ -91,16 +108,28 @@ describe("security", () => {
     const before = processStats(api.child.pid!);
     const megabyte = Buffer.alloc(1024 * 1024, " ");
 
-    const declared = await rawPost(api.url, { ...auth, "content-length": 50 * 1024 * 1024 }, Array.from({ length: 50 }, () => megabyte));
+    const declared = await rawPost(
+      api.url,
+      { ...auth, "content-length": 50 * 1024 * 1024 },
+      Array.from({ length: 50 }, () => megabyte),
+    );
     expect(declared.status).toBe(413);
-    const chunked = await rawPost(api.url, { ...auth, "transfer-encoding": "chunked" }, Array.from({ length: 50 }, () => megabyte));
+    const chunked = await rawPost(
+      api.url,
+      { ...auth, "transfer-encoding": "chunked" },
+      Array.from({ length: 50 }, () => megabyte),
+    );
     expect(chunked.status).toBe(413);
 
     const deep = `{"campaignId":"${owner.campaignId}","leads":[{"phoneNumber":"+15555550100","metadata":{"a":${"[".repeat(10_000)}${"]".repeat(10_000)}}}]}`;
     const nested = await rawPost(api.url, auth, [deep]);
     expect(nested.status).toBe(400);
     expect(JSON.parse(nested.body).error).toBe("Request body nests deeper than 32 levels");
-    const viaTrpc = await fetch(`${api.url}/trpc/leads.bulkCreate`, { method: "POST", headers: auth, body: deep.replace(`"campaignId"`, `"campaignId"`) });
+    const viaTrpc = await fetch(`${api.url}/trpc/leads.bulkCreate`, {
+      method: "POST",
+      headers: auth,
+      body: deep.replace(`"campaignId"`, `"campaignId"`),
+    });
     expect(viaTrpc.status).toBe(400);
 
     const million = `{"campaignId":"${owner.campaignId}","leads":[${new Array(1_000_000).fill("0").join(",")}]}`;

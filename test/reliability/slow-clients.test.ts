@@ -29,13 +29,19 @@ describe("slow clients cannot hold a connection", () => {
   const server = useApiServer(db, () => ({ headersTimeoutMs: 1000, requestTimeoutMs: 2000 }));
 
   it("drops a client whose headers never finish", async () => {
-    const result = await slowClient(server.url, "POST /api/v1/leads/bulk HTTP/1.1\r\nHost: x\r\n", "X-Slow: yes".repeat(100), 300);
+    const result = await slowClient(
+      server.url,
+      "POST /api/v1/leads/bulk HTTP/1.1\r\nHost: x\r\n",
+      "X-Slow: yes".repeat(100),
+      300,
+    );
     expect(result.closedAfterMs).toBeLessThan(5000);
     expect(result.response).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it("answers 408 to a client trickling its body", async () => {
-    const headers = "POST /api/v1/leads/bulk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    const headers =
+      "POST /api/v1/leads/bulk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
     const result = await slowClient(server.url, headers, "{".repeat(1000), 100);
     expect(result.closedAfterMs).toBeLessThan(6000);
     expect(result.response).toMatch(/^HTTP\/1\.1 408/);

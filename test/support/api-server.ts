@@ -12,11 +12,17 @@ export interface TestApi {
  * An API service on a free port over the test file's database, with the
  * production defaults unless `overrides` says otherwise.
  */
-export function useApiServer(db: TestDatabase, overrides: (config: ApiConfig) => Partial<ApiConfig> = () => ({})): TestApi {
+export function useApiServer(
+  db: TestDatabase,
+  overrides: (config: ApiConfig) => Partial<ApiConfig> = () => ({}),
+): TestApi {
   const handle = {} as TestApi;
   beforeAll(async () => {
     const base = parseApiConfig({ PORT: "0", LOG_LEVEL: "silent" });
-    handle.api = await startApi({ ...base, ...overrides(base), mongoUri: db.uri, mongoDbName: db.dbName }, pino({ level: "silent" }));
+    handle.api = await startApi(
+      { ...base, ...overrides(base), mongoUri: db.uri, mongoDbName: db.dbName },
+      pino({ level: "silent" }),
+    );
     handle.url = handle.api.url;
   });
   afterAll(async () => {
@@ -38,7 +44,10 @@ export async function postBulk(
   body: unknown,
   options: { contentType?: string; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<BulkResponse> {
-  const headers: Record<string, string> = { "Content-Type": options.contentType ?? "application/json", ...options.headers };
+  const headers: Record<string, string> = {
+    "Content-Type": options.contentType ?? "application/json",
+    ...options.headers,
+  };
   if (apiKey !== undefined) headers["x-api-key"] = apiKey;
   const response = await fetch(`${url}/api/v1/leads/bulk`, {
     method: "POST",

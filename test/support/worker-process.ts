@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { spawnService } from "@leadline/testkit";
 import { fileURLToPath } from "node:url";
 
 export type WorkerRuntime = "node" | "deno";
@@ -23,39 +24,12 @@ function commandFor(runtime: WorkerRuntime): [string, string[]] {
 /** Starts a dispatcher worker as `pnpm worker` / `pnpm worker:deno` would, and waits until it runs. */
 export async function startWorkerProcess(runtime: WorkerRuntime, env: Record<string, string>): Promise<WorkerProcess> {
   const [command, args] = commandFor(runtime);
-  const child = spawn(command, args, { cwd: dispatcherDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const logs: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${runtime} worker did not start:\n${logs.join("\n")}`)), 60_000);
-    let pending = "";
-    const onData = (chunk: Buffer) => {
-      pending += chunk.toString();
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        logs.push(line);
-        if (line.includes('"dispatcher started"')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${runtime} worker exited with ${code}:\n${logs.join("\n")}`));
-    });
-  });
-  child.removeAllListeners("exit");
-  return {
-    child,
-    logs,
-    stop: (signal = "SIGTERM") =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once("exit", (code) => resolve(code));
-        child.kill(signal);
-      }),
-  };
+  const service = await spawnService(
+    `${runtime} worker`,
+    command,
+    args,
+    { cwd: dispatcherDir, env: { ...process.env, ...env } },
+    (line) => (line.includes('"dispatcher started"') ? true : undefined),
+  );
+  return { child: service.child, logs: service.logs, stop: service.stop };
 }

@@ -39,7 +39,9 @@ export async function runApiCpu(ctx: BenchContext, requests: number): Promise<Ap
   const db = await ctx.database("api_cpu");
   const api = await ctx.api(db);
   const account = await ctx.seed(db);
-  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  const campaign = (await db.repos.collections.campaigns.findOne({
+    _id: new ObjectId(account.campaignId),
+  })) as CampaignDoc;
   let next = 0;
   const batch = () => Array.from({ length: 1000 }, () => benchLead(next++));
   for (let i = 0; i < 3; i++) await postBulk(api.url, account.apiKey, account.campaignId, batch());
@@ -62,7 +64,9 @@ export async function runApiCpu(ctx: BenchContext, requests: number): Promise<Ap
   const databaseRoundTripMicrosPerLead = ((performance.now() - insertStarted) * 1000) / docs.length;
   const driverRuns = 10;
   const batches = Array.from({ length: driverRuns }, () =>
-    bulkCreateInputSchema.parse({ campaignId: account.campaignId, leads: batch() }).leads.map((lead) => toLeadDoc(campaign, lead, new Date())),
+    bulkCreateInputSchema
+      .parse({ campaignId: account.campaignId, leads: batch() })
+      .leads.map((lead) => toLeadDoc(campaign, lead, new Date())),
   );
   const cpuBefore = process.cpuUsage();
   for (const docsOfRun of batches) await db.repos.collections.leads.insertMany(docsOfRun, { ordered: false });

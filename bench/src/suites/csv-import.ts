@@ -40,7 +40,22 @@ export async function runCsvImport(ctx: BenchContext, rows: number): Promise<Csv
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", script, "--file", file, "--campaign", account.campaignId, "--url", api.url, "--api-key", account.apiKey, "--batch-size", "1000", "--json"],
+      [
+        "--import",
+        "tsx",
+        script,
+        "--file",
+        file,
+        "--campaign",
+        account.campaignId,
+        "--url",
+        api.url,
+        "--api-key",
+        account.apiKey,
+        "--batch-size",
+        "1000",
+        "--json",
+      ],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "ignore"] },
     );
     let peakRssMb = 0;

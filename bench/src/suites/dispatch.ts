@@ -13,11 +13,23 @@ export interface DispatchResult {
 
 async function seedLeads(ctx: BenchContext, db: BenchDatabase, count: number): Promise<CampaignDoc> {
   const account = await ctx.seed(db);
-  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  const campaign = (await db.repos.collections.campaigns.findOne({
+    _id: new ObjectId(account.campaignId),
+  })) as CampaignDoc;
   const now = new Date();
   for (let start = 0; start < count; start += 1000) {
     const docs = Array.from({ length: Math.min(1000, count - start) }, (_, i) =>
-      toLeadDoc(campaign, { phoneNumber: benchPhone(start + i), externalId: undefined, metadata: { name: "x" }, scheduledFor: undefined, priority: (start + i) % 101 }, now),
+      toLeadDoc(
+        campaign,
+        {
+          phoneNumber: benchPhone(start + i),
+          externalId: undefined,
+          metadata: { name: "x" },
+          scheduledFor: undefined,
+          priority: (start + i) % 101,
+        },
+        now,
+      ),
     );
     await db.repos.collections.leads.insertMany(docs, { ordered: false });
   }
@@ -34,7 +46,14 @@ export async function runDispatch(ctx: BenchContext, leads: number, concurrency 
   const bareStarted = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (await bareDb.repos.dispatchQueue.claimNext({ workerId: "bare", campaignIds: [bareCampaign._id], leaseMs: 600_000, now: new Date() }));
+      while (
+        await bareDb.repos.dispatchQueue.claimNext({
+          workerId: "bare",
+          campaignIds: [bareCampaign._id],
+          leaseMs: 600_000,
+          now: new Date(),
+        })
+      );
     }),
   );
   const bareClaimsPerSecond = leads / ((performance.now() - bareStarted) / 1000);
@@ -59,8 +78,16 @@ export async function runDispatch(ctx: BenchContext, leads: number, concurrency 
   // Stopping writes the last batch of deliveries: part of the work, so inside the timing.
   await worker.stop();
   const workerLeadsPerSecond = leads / ((performance.now() - started) / 1000);
-  const recorded = await workerDb.repos.leads.countByState((await workerDb.repos.collections.campaigns.findOne({}))!._id);
+  const recorded = await workerDb.repos.leads.countByState(
+    (await workerDb.repos.collections.campaigns.findOne({}))!._id,
+  );
   if (recorded.dispatched !== leads) throw new Error(`expected ${leads} dispatched, found ${recorded.dispatched}`);
   await dialer.stop();
-  return { leads, concurrency, workerLeadsPerSecond, bareClaimsPerSecond, dispatchRatio: workerLeadsPerSecond / bareClaimsPerSecond };
+  return {
+    leads,
+    concurrency,
+    workerLeadsPerSecond,
+    bareClaimsPerSecond,
+    dispatchRatio: workerLeadsPerSecond / bareClaimsPerSecond,
+  };
 }

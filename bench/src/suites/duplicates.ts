@@ -21,9 +21,13 @@ export async function runDuplicates(ctx: BenchContext, requests: number): Promis
   const account = await ctx.seed(db);
   let next = 0;
   const send = (leads: unknown[] | string) => postBulk(api.url, account.apiKey, account.campaignId, leads);
-  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  const campaign = (await db.repos.collections.campaigns.findOne({
+    _id: new ObjectId(account.campaignId),
+  })) as CampaignDoc;
   const docsOf = (leads: ReturnType<typeof benchLead>[]) =>
-    bulkCreateInputSchema.parse({ campaignId: account.campaignId, leads }).leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
+    bulkCreateInputSchema
+      .parse({ campaignId: account.campaignId, leads })
+      .leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
   const rawInsert = (leads: ReturnType<typeof benchLead>[]) =>
     db.repos.collections.leads.insertMany(docsOf(leads), { ordered: false }).catch(() => undefined);
   const allNew: number[] = [];
@@ -32,7 +36,10 @@ export async function runDuplicates(ctx: BenchContext, requests: number): Promis
   const rawHeavy: number[] = [];
   const warmup = 2;
   for (let i = 0; i < requests + warmup; i++) {
-    const fresh = bulkBody(account.campaignId, Array.from({ length: 1000 }, () => benchLead(next++)));
+    const fresh = bulkBody(
+      account.campaignId,
+      Array.from({ length: 1000 }, () => benchLead(next++)),
+    );
     const freshTime = await timed(() => send(fresh));
     // 900 of the next request are stored first, through the API as a caller would have.
     const mixed = Array.from({ length: 1000 }, () => benchLead(next++));

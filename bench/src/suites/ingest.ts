@@ -21,7 +21,9 @@ export async function runIngest(ctx: BenchContext, requests: number): Promise<In
   const db = await ctx.database("ingest");
   const api = await ctx.api(db);
   const account = await ctx.seed(db);
-  const campaign = (await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) })) as CampaignDoc;
+  const campaign = (await db.repos.collections.campaigns.findOne({
+    _id: new ObjectId(account.campaignId),
+  })) as CampaignDoc;
   const client = createLeadlineClient({ url: api.url, apiKey: account.apiKey });
   let next = 0;
   const batch = () => Array.from({ length: 1000 }, () => benchLead(next++));
@@ -37,7 +39,9 @@ export async function runIngest(ctx: BenchContext, requests: number): Promise<In
     const restTime = await timed(() => postBulk(api.url, account.apiKey, account.campaignId, restBody));
     const trpcTime = await timed(() => client.leads.bulkCreate.mutate(trpcInput));
     // The baseline gets documents built outside the timing: only the driver and the database count.
-    const docs = bulkCreateInputSchema.parse({ campaignId: account.campaignId, leads: batch() }).leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
+    const docs = bulkCreateInputSchema
+      .parse({ campaignId: account.campaignId, leads: batch() })
+      .leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
     const rawTime = await timed(() => db.repos.collections.leads.insertMany(docs, { ordered: false }));
     if (i < warmup) continue;
     rest.push(restTime.ms);
@@ -46,5 +50,11 @@ export async function runIngest(ctx: BenchContext, requests: number): Promise<In
   }
   const restMs = summarize(rest);
   const rawInsertMs = summarize(raw);
-  return { requests, restMs, trpcMs: summarize(trpc), rawInsertMs, ingestOverheadRatio: restMs.median / rawInsertMs.median };
+  return {
+    requests,
+    restMs,
+    trpcMs: summarize(trpc),
+    rawInsertMs,
+    ingestOverheadRatio: restMs.median / rawInsertMs.median,
+  };
 }

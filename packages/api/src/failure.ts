@@ -1,4 +1,13 @@
-import { AppError, ERROR_CODES, ERROR_TABLE, describeIssues, findAppError, type ErrorCode, type ErrorEnvelope, type ErrorIssue } from "@leadline/core";
+import {
+  AppError,
+  ERROR_CODES,
+  ERROR_TABLE,
+  describeIssues,
+  findAppError,
+  type ErrorCode,
+  type ErrorEnvelope,
+  type ErrorIssue,
+} from "@leadline/core";
 import { translateDatabaseError } from "@leadline/db";
 import { TRPCError } from "@trpc/server";
 
@@ -27,7 +36,10 @@ const TRPC_OWN_FAILURES: Partial<Record<TRPCError["code"], { code: ErrorCode; me
   BAD_REQUEST: { code: ERROR_CODES.VALIDATION_FAILED, message: "Bad request" },
   NOT_FOUND: { code: ERROR_CODES.NOT_FOUND, message: "No such endpoint" },
   METHOD_NOT_SUPPORTED: { code: ERROR_CODES.METHOD_NOT_ALLOWED, message: "Method not allowed for this endpoint" },
-  UNSUPPORTED_MEDIA_TYPE: { code: ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, message: "Content-Type must be application/json" },
+  UNSUPPORTED_MEDIA_TYPE: {
+    code: ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+    message: "Content-Type must be application/json",
+  },
   PAYLOAD_TOO_LARGE: { code: ERROR_CODES.PAYLOAD_TOO_LARGE, message: "Request body is too large" },
 };
 
@@ -79,6 +91,8 @@ export function toTrpcError(error: unknown): TRPCError {
   return new TRPCError({
     code: ERROR_TABLE[failure.code].trpcCode,
     message: failure.message,
-    cause: findAppError(error) ?? new AppError(failure.code, failure.message, { cause: error, issues: failure.issues, headers: failure.headers }),
+    cause:
+      findAppError(error) ??
+      new AppError(failure.code, failure.message, { cause: error, issues: failure.issues, headers: failure.headers }),
   });
 }

@@ -1,4 +1,11 @@
-export { createApiCaches, createContext, type ApiCaches, type ApiDeps, type Context, type RequestInfo } from "./context.ts";
+export {
+  createApiCaches,
+  createContext,
+  type ApiCaches,
+  type ApiDeps,
+  type Context,
+  type RequestInfo,
+} from "./context.ts";
 export { describeFailure, toErrorEnvelope, type Failure } from "./failure.ts";
 export { silentLogger, type Logger } from "./logger.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";

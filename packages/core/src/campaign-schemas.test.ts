@@ -21,7 +21,12 @@ describe("isWithinCallingHours", () => {
     // Saturday 2026-01-17 10:00 in New York.
     expect(isWithinCallingHours(weekdays9to17, new Date("2026-01-17T15:00:00Z"))).toBe(false);
     // Friday 23:30 UTC is still Friday 18:30 in New York, outside the window; Tokyo is Saturday.
-    expect(isWithinCallingHours({ ...weekdays9to17, timeZone: "Asia/Tokyo", days: [6], start: "08:00", end: "09:00" }, new Date("2026-01-16T23:30:00Z"))).toBe(true);
+    expect(
+      isWithinCallingHours(
+        { ...weekdays9to17, timeZone: "Asia/Tokyo", days: [6], start: "08:00", end: "09:00" },
+        new Date("2026-01-16T23:30:00Z"),
+      ),
+    ).toBe(true);
   });
 
   it("allows any time without calling hours", () => {

@@ -62,5 +62,7 @@ export function isWithinCallingHours(hours: CallingHours | null | undefined, now
   const parts = Object.fromEntries(formatter.formatToParts(now).map((part) => [part.type, part.value]));
   const day = WEEKDAYS[parts.weekday ?? ""];
   const minute = Number(parts.hour) * 60 + Number(parts.minute);
-  return day !== undefined && hours.days.includes(day) && minute >= minutesOf(hours.start) && minute < minutesOf(hours.end);
+  return (
+    day !== undefined && hours.days.includes(day) && minute >= minutesOf(hours.start) && minute < minutesOf(hours.end)
+  );
 }

@@ -20,8 +20,20 @@ describe("bulk request schema", () => {
       ],
     });
     expect(parsed.leads).toEqual([
-      { phoneNumber: "+15555551234", externalId: "CRM_001", metadata: { name: "John Doe" }, scheduledFor: undefined, priority: 10 },
-      { phoneNumber: "+15555555678", externalId: undefined, metadata: undefined, scheduledFor: new Date("2024-12-25T09:00:00Z"), priority: 5 },
+      {
+        phoneNumber: "+15555551234",
+        externalId: "CRM_001",
+        metadata: { name: "John Doe" },
+        scheduledFor: undefined,
+        priority: 10,
+      },
+      {
+        phoneNumber: "+15555555678",
+        externalId: undefined,
+        metadata: undefined,
+        scheduledFor: new Date("2024-12-25T09:00:00Z"),
+        priority: 5,
+      },
       { phoneNumber: "+15555559999", externalId: undefined, metadata: undefined, scheduledFor: undefined, priority: 0 },
     ]);
   });
@@ -33,29 +45,64 @@ describe("bulk request schema", () => {
     [{ campaignId, leads: [] }, "leads array cannot be empty"],
     [{ campaignId, leads: [{ phoneNumber: "+15555551234" }, {}] }, "leads[1].phoneNumber is required"],
     [{ campaignId: { $ne: null }, leads: [{ phoneNumber: "+15555551234" }] }, "campaignId must be a string"],
-    [{ campaignId, leads: [{ phoneNumber: "555-1234" }] }, "leads[0].phoneNumber must be in international format starting with + and a country code, e.g. +15555551234"],
+    [
+      { campaignId, leads: [{ phoneNumber: "555-1234" }] },
+      "leads[0].phoneNumber must be in international format starting with + and a country code, e.g. +15555551234",
+    ],
     [{ campaignId, leads: [{ phoneNumber: "+1555" }] }, "leads[0].phoneNumber must be a valid E.164 phone number"],
     [{ campaignId, leads: ["+15555551234"] }, "leads[0] must be an object"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", priority: 101 }] }, "leads[0].priority must be an integer from 0 to 100"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", priority: 1.5 }] }, "leads[0].priority must be an integer from 0 to 100"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", scheduledFor: "tomorrow" }] }, "leads[0].scheduledFor must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", scheduledFor: "2024-12-25T09:00:00" }] }, "leads[0].scheduledFor must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", metadata: ["x"] }] }, "leads[0].metadata must be a JSON object"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { $where: "1" } }] }, 'leads[0].metadata key "$where" must not start with $'],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { "a.b": 1 } }] }, 'leads[0].metadata key "a.b" must not contain a dot'],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", metadata: JSON.parse('{"__proto__":{"x":1}}') }] }, 'leads[0].metadata key "__proto__" is not allowed'],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { a: { b: { c: { d: { e: { f: 1 } } } } } } }] }, "leads[0].metadata must not nest deeper than 5 levels"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { note: "x".repeat(9000) } }] }, "leads[0].metadata must be at most 8192 bytes"],
-    [{ campaignId, leads: [{ phoneNumber: "+15555551234", name: "John" }] }, 'leads[0] has unknown field "name"; put custom data in metadata'],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", priority: 101 }] },
+      "leads[0].priority must be an integer from 0 to 100",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", priority: 1.5 }] },
+      "leads[0].priority must be an integer from 0 to 100",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", scheduledFor: "tomorrow" }] },
+      "leads[0].scheduledFor must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", scheduledFor: "2024-12-25T09:00:00" }] },
+      "leads[0].scheduledFor must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", metadata: ["x"] }] },
+      "leads[0].metadata must be a JSON object",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { $where: "1" } }] },
+      'leads[0].metadata key "$where" must not start with $',
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { "a.b": 1 } }] },
+      'leads[0].metadata key "a.b" must not contain a dot',
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", metadata: JSON.parse('{"__proto__":{"x":1}}') }] },
+      'leads[0].metadata key "__proto__" is not allowed',
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { a: { b: { c: { d: { e: { f: 1 } } } } } } }] },
+      "leads[0].metadata must not nest deeper than 5 levels",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", metadata: { note: "x".repeat(9000) } }] },
+      "leads[0].metadata must be at most 8192 bytes",
+    ],
+    [
+      { campaignId, leads: [{ phoneNumber: "+15555551234", name: "John" }] },
+      'leads[0] has unknown field "name"; put custom data in metadata',
+    ],
   ])("refuses %j with %j", (input, message) => {
     expect(problems(bulkCreateInputSchema, input)[0]).toBe(message);
   });
 
   it("lists every problem, in request order", () => {
-    expect(problems(bulkCreateInputSchema, { campaignId, leads: [{}, { phoneNumber: "+15555551234" }, { phoneNumber: 5 }] })).toEqual([
-      "leads[0].phoneNumber is required",
-      "leads[2].phoneNumber must be a string",
-    ]);
+    expect(
+      problems(bulkCreateInputSchema, { campaignId, leads: [{}, { phoneNumber: "+15555551234" }, { phoneNumber: 5 }] }),
+    ).toEqual(["leads[0].phoneNumber is required", "leads[2].phoneNumber must be a string"]);
   });
 
   it("refuses an oversized leads array from the envelope alone", () => {

@@ -44,8 +44,8 @@ const metadataSchema = z
     override: { type: "object", additionalProperties: true },
   });
 
-const scheduledForSchema = z
-  .iso.datetime({ offset: true, error: requiredOr(SCHEDULE_PROBLEM) })
+const scheduledForSchema = z.iso
+  .datetime({ offset: true, error: requiredOr(SCHEDULE_PROBLEM) })
   .transform((value) => new Date(value))
   .meta({ description: "ISO 8601 timestamp with a time zone for when to call", example: "2024-12-25T09:00:00Z" });
 

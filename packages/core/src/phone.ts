@@ -26,7 +26,10 @@ export type PhoneCheck = { ok: true; e164: string } | { ok: false; problem: stri
 export function normalizePhoneNumber(input: string): PhoneCheck {
   const compact = input.replace(SEPARATORS, "");
   if (!compact.startsWith("+")) {
-    return { ok: false, problem: "must be in international format starting with + and a country code, e.g. +15555551234" };
+    return {
+      ok: false,
+      problem: "must be in international format starting with + and a country code, e.g. +15555551234",
+    };
   }
   if (NANP_E164.test(compact)) return { ok: true, e164: compact };
   if (!INTERNATIONAL_DIGITS.test(compact)) {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT, callingHoursSchema, campaignStatusSchema } from "./campaign-schemas.ts";
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  MAX_ATTEMPTS_LIMIT,
+  callingHoursSchema,
+  campaignStatusSchema,
+} from "./campaign-schemas.ts";
 
 const timestamp = () => z.string().meta({ format: "date-time", example: "2026-01-14T09:30:00.000Z" });
 
@@ -8,7 +13,9 @@ export const campaignViewSchema = z
     id: z.string(),
     name: z.string(),
     status: campaignStatusSchema,
-    callingHours: callingHoursSchema.nullable().meta({ description: "When the campaign may call; null means any time" }),
+    callingHours: callingHoursSchema
+      .nullable()
+      .meta({ description: "When the campaign may call; null means any time" }),
     maxAttempts: z.int().meta({ description: "Hand-off attempts per lead before it is marked failed" }),
     createdAt: timestamp(),
     updatedAt: timestamp(),

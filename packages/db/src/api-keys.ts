@@ -51,7 +51,10 @@ export function createApiKeyRepository({ apiKeys }: Collections) {
     },
 
     async revoke(id: ObjectId): Promise<boolean> {
-      const result = await apiKeys.updateOne({ _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+      const result = await apiKeys.updateOne(
+        { _id: id, revokedAt: { $exists: false } },
+        { $set: { revokedAt: new Date() } },
+      );
       return result.modifiedCount === 1;
     },
   };

@@ -16,7 +16,11 @@ export interface ClaimRequest {
  * overwrite what the lead's new owner did.
  */
 export function createDispatchQueue({ leads }: Collections) {
-  const heldBy = (lead: LeadDoc, workerId: string) => ({ _id: lead._id, state: "dispatching" as const, leaseOwner: workerId });
+  const heldBy = (lead: LeadDoc, workerId: string) => ({
+    _id: lead._id,
+    state: "dispatching" as const,
+    leaseOwner: workerId,
+  });
 
   return {
     /**
@@ -35,7 +39,12 @@ export function createDispatchQueue({ leads }: Collections) {
           ],
         },
         {
-          $set: { state: "dispatching", leaseOwner: workerId, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now },
+          $set: {
+            state: "dispatching",
+            leaseOwner: workerId,
+            leaseExpiresAt: new Date(now.getTime() + leaseMs),
+            updatedAt: now,
+          },
           $inc: { attempts: 1 },
         },
         { sort: { priority: -1, scheduledFor: 1, _id: 1 }, returnDocument: "after" },
@@ -47,7 +56,10 @@ export function createDispatchQueue({ leads }: Collections) {
       const now = new Date();
       const result = await leads.updateMany(
         { _id: { $in: leadIds }, state: "dispatching", leaseOwner: workerId },
-        { $set: { state: "dispatched", dispatchedAt: now, updatedAt: now }, $unset: { leaseOwner: "", leaseExpiresAt: "", lastError: "" } },
+        {
+          $set: { state: "dispatched", dispatchedAt: now, updatedAt: now },
+          $unset: { leaseOwner: "", leaseExpiresAt: "", lastError: "" },
+        },
       );
       return result.modifiedCount;
     },

@@ -88,7 +88,13 @@ export function createLeadRepository({ leads }: Collections) {
      * Keyset paging: a lead that existed when paging began is returned exactly
      * once, however many leads arrive meanwhile.
      */
-    async listPage(query: { accountId: ObjectId; campaignId: ObjectId; state?: LeadState; afterId?: ObjectId; limit: number }): Promise<LeadDoc[]> {
+    async listPage(query: {
+      accountId: ObjectId;
+      campaignId: ObjectId;
+      state?: LeadState;
+      afterId?: ObjectId;
+      limit: number;
+    }): Promise<LeadDoc[]> {
       const filter: Filter<LeadDoc> = { campaignId: query.campaignId, accountId: query.accountId };
       if (query.state) filter.state = query.state;
       if (query.afterId) filter._id = { $gt: query.afterId };
@@ -104,7 +110,10 @@ export function createLeadRepository({ leads }: Collections) {
     async countByState(campaignId: ObjectId): Promise<Record<LeadState, number>> {
       const counts: Record<LeadState, number> = { pending: 0, dispatching: 0, dispatched: 0, failed: 0 };
       const groups = await leads
-        .aggregate<{ _id: LeadState; count: number }>([{ $match: { campaignId } }, { $group: { _id: "$state", count: { $sum: 1 } } }])
+        .aggregate<{
+          _id: LeadState;
+          count: number;
+        }>([{ $match: { campaignId } }, { $group: { _id: "$state", count: { $sum: 1 } } }])
         .toArray();
       for (const group of groups) counts[group._id] = group.count;
       return counts;

@@ -15,7 +15,11 @@ export async function seedAccount(
 ): Promise<SeededAccount> {
   const account = await repos.accounts.create({ name: names.account ?? "Demo account" });
   const campaign = await repos.campaigns.create({ accountId: account._id, name: names.campaign ?? "Demo campaign" });
-  const writeKey = await repos.apiKeys.create({ accountId: account._id, name: "read+write", scopes: ["read", "write"] });
+  const writeKey = await repos.apiKeys.create({
+    accountId: account._id,
+    name: "read+write",
+    scopes: ["read", "write"],
+  });
   const readKey = await repos.apiKeys.create({ accountId: account._id, name: "read-only", scopes: ["read"] });
   return {
     accountId: account._id.toHexString(),

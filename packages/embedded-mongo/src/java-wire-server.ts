@@ -24,11 +24,10 @@ function hasJars(): boolean {
  */
 export function ensureWireServerJars(): void {
   if (hasJars()) return;
-  const result = spawnSync(
-    "mvn",
-    ["-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib"],
-    { cwd: javaDir, stdio: ["ignore", "inherit", "inherit"] },
-  );
+  const result = spawnSync("mvn", ["-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib"], {
+    cwd: javaDir,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (result.error || result.status !== 0 || !hasJars()) {
     throw new Error(
       `could not fetch the MongoDB wire server's jars with Maven in ${javaDir}` +
@@ -50,9 +49,7 @@ export function canRunWireServer(): boolean {
  * Starts mongo-java-server (in-memory MongoDB wire protocol) as a child
  * process and resolves once it accepts connections.
  */
-export async function startJavaWireServer(
-  options: { host?: string; port?: number } = {},
-): Promise<RunningMongo> {
+export async function startJavaWireServer(options: { host?: string; port?: number } = {}): Promise<RunningMongo> {
   ensureWireServerJars();
   const host = options.host ?? "127.0.0.1";
   const child = spawn(

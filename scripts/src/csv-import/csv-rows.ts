@@ -28,7 +28,9 @@ function pick(record: Record<string, string>, names: readonly string[], used: Se
 }
 
 /** Maps a CSV record to the lead the API takes, or a problem that names the column. */
-export function leadFromRecord(record: Record<string, string>): { lead: LeadInput; phoneNumber: string } | { problem: string } {
+export function leadFromRecord(
+  record: Record<string, string>,
+): { lead: LeadInput; phoneNumber: string } | { problem: string } {
   const used = new Set<string>();
   const phoneNumber = pick(record, PHONE_COLUMNS, used);
   const externalId = pick(record, EXTERNAL_ID_COLUMNS, used);
@@ -53,7 +55,10 @@ export function leadFromRecord(record: Record<string, string>): { lead: LeadInpu
   if (!checked.success) {
     const first = describeIssues(checked.error.issues)[0];
     const problem = first?.message ?? "invalid row";
-    return { problem: phoneNumber === undefined && problem.startsWith("phoneNumber") ? "phone column is empty or missing" : problem };
+    return {
+      problem:
+        phoneNumber === undefined && problem.startsWith("phoneNumber") ? "phone column is empty or missing" : problem,
+    };
   }
   return { lead, phoneNumber: checked.data.phoneNumber };
 }
@@ -66,8 +71,13 @@ export async function* readCsvRows(file: string): AsyncGenerator<CsvRow> {
   const parser = createReadStream(file).pipe(
     parse({ bom: true, columns: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     const result = leadFromRecord(record);
-    yield "problem" in result ? { line: info.lines, ok: false, problem: result.problem } : { line: info.lines, ok: true, ...result };
+    yield "problem" in result
+      ? { line: info.lines, ok: false, problem: result.problem }
+      : { line: info.lines, ok: true, ...result };
   }
 }

@@ -54,8 +54,17 @@ export async function importRows(rows: AsyncIterable<CsvRow>, options: ImportOpt
   const skippedReport = new ReportFile(options.skippedFile, ["line", "phoneNumber", "reason"]);
   const invalidReport = new ReportFile(options.invalidFile, ["line", "problem"]);
   const summary: ImportSummary = {
-    rows: 0, created: 0, skipped: 0, invalid: 0, failed: 0, batches: 0, failedBatches: 0,
-    seconds: 0, leadsPerSecond: 0, skippedFile: undefined, invalidFile: undefined,
+    rows: 0,
+    created: 0,
+    skipped: 0,
+    invalid: 0,
+    failed: 0,
+    batches: 0,
+    failedBatches: 0,
+    seconds: 0,
+    leadsPerSecond: 0,
+    skippedFile: undefined,
+    invalidFile: undefined,
   };
   const tick = () => {
     summary.seconds = (performance.now() - started) / 1000;
@@ -77,7 +86,10 @@ export async function importRows(rows: AsyncIterable<CsvRow>, options: ImportOpt
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
     summary.batches++;
-    const outcome = await sendBatch(rowsOfBatch.map((row) => row.lead), sendOptions);
+    const outcome = await sendBatch(
+      rowsOfBatch.map((row) => row.lead),
+      sendOptions,
+    );
     if (outcome.ok) {
       summary.created += outcome.result.created;
       summary.skipped += outcome.result.skipped;

@@ -54,7 +54,8 @@ export async function sendBatch(leads: readonly unknown[], options: SendOptions)
         signal: AbortSignal.timeout(options.requestTimeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      const reason =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
       if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: `network error: ${reason}` };
       const wait = backoffMs(failures);
       options.onWait(`network error (${reason})`, wait);

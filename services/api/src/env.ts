@@ -1,3 +1,4 @@
+import { parseEnv } from "@leadline/core";
 import { z } from "zod";
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -58,13 +59,7 @@ export interface ApiConfig {
  * start-up. A bad value stops the process with the variable's name.
  */
 export function parseApiConfig(source: Record<string, string | undefined>): ApiConfig {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
-  const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`invalid configuration: ${problems.join("; ")}`);
-  }
-  const env = result.data;
+  const env = parseEnv(envSchema, source);
   return {
     port: env.PORT,
     host: env.HOST,

@@ -1,4 +1,9 @@
-import { forgetEmbeddedDatabase, recordEmbeddedDatabase, startEmbeddedMongo, type RunningMongo } from "@leadline/embedded-mongo";
+import {
+  forgetEmbeddedDatabase,
+  recordEmbeddedDatabase,
+  startEmbeddedMongo,
+  type RunningMongo,
+} from "@leadline/embedded-mongo";
 import { startApi } from "./app.ts";
 import { parseApiConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";

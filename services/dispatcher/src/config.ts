@@ -1,3 +1,4 @@
+import { parseEnv } from "@leadline/core";
 import { z } from "zod";
 
 const integer = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
@@ -43,12 +44,7 @@ export interface DispatcherConfig {
 
 /** Parses the worker's environment once; a bad value fails with the variable's name. */
 export function parseDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
-  const result = configSchema.safeParse(cleaned);
-  if (!result.success) {
-    throw new Error(`invalid configuration: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  const e = result.data;
+  const e = parseEnv(configSchema, env);
   return {
     mongoUri: e.MONGODB_URI,
     mongoDbName: e.MONGODB_DB,

@@ -38,10 +38,16 @@ export class DeliveryRecorder {
         try {
           const recorded = await this.queue.markManyDispatched(batch, this.workerId);
           if (recorded < batch.length) {
-            this.log.warn({ delivered: batch.length, recorded }, "some delivered leads had lost their lease; another worker may hand them over again");
+            this.log.warn(
+              { delivered: batch.length, recorded },
+              "some delivered leads had lost their lease; another worker may hand them over again",
+            );
           }
         } catch (error) {
-          this.log.error({ err: error, leads: batch.length }, "recording deliveries failed; their leases will expire and the leads be handed over again");
+          this.log.error(
+            { err: error, leads: batch.length },
+            "recording deliveries failed; their leases will expire and the leads be handed over again",
+          );
         }
       });
     }

@@ -95,7 +95,10 @@ export class Dispatcher {
         continue;
       }
       await this.dispatch(lead).catch((error: unknown) =>
-        this.log.error({ err: error, leadId: lead._id.toHexString() }, "recording a hand-off failed; the lease will expire and the lead be retried"),
+        this.log.error(
+          { err: error, leadId: lead._id.toHexString() },
+          "recording a hand-off failed; the lease will expire and the lead be retried",
+        ),
       );
     }
   }
@@ -133,6 +136,9 @@ export class Dispatcher {
     });
     await this.queue.scheduleRetry(lead, workerId, outcome.error, new Date(Date.now() + delay));
     this.stats.retried++;
-    this.log.info({ leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error }, "hand-off will be retried");
+    this.log.info(
+      { leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error },
+      "hand-off will be retried",
+    );
   }
 }

@@ -61,7 +61,13 @@ export async function handOff(
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const reason = timedOut
+      ? `timed out after ${options.timeoutMs} ms`
+      : error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     return { kind: "retry", error: `dialer unreachable: ${reason}`, retryAfterMs: undefined };
   }
   if (response.ok) {

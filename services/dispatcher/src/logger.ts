@@ -15,7 +15,13 @@ const describeError = (value: unknown) =>
 export function createWorkerLogger(level: LogLevel, base: Record<string, unknown>): WorkerLogger {
   const write = (at: Exclude<LogLevel, "silent">) => (fields: object, message: string) => {
     if (LEVELS[at] < LEVELS[level]) return;
-    const entry: Record<string, unknown> = { level: at, time: new Date().toISOString(), ...base, ...fields, msg: message };
+    const entry: Record<string, unknown> = {
+      level: at,
+      time: new Date().toISOString(),
+      ...base,
+      ...fields,
+      msg: message,
+    };
     if ("err" in entry) entry.err = describeError(entry.err);
     console.log(JSON.stringify(entry));
   };

@@ -12,7 +12,9 @@ declare const Deno: {
 /** The embedded database of a running `pnpm start`, as it records it. */
 async function embeddedDatabaseUri(): Promise<string | undefined> {
   try {
-    const record = JSON.parse(await Deno.readTextFile(new URL("../../../.leadline/embedded-database.json", import.meta.url)));
+    const record = JSON.parse(
+      await Deno.readTextFile(new URL("../../../.leadline/embedded-database.json", import.meta.url)),
+    );
     return typeof record.uri === "string" ? record.uri : undefined;
   } catch {
     return undefined;

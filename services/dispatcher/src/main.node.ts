@@ -3,7 +3,10 @@ import { findEmbeddedDatabase } from "@leadline/embedded-mongo";
 import { parseDispatcherConfig } from "./config.ts";
 import { runWorker } from "./run-worker.ts";
 
-const config = parseDispatcherConfig({ ...process.env, MONGODB_URI: process.env.MONGODB_URI || findEmbeddedDatabase() });
+const config = parseDispatcherConfig({
+  ...process.env,
+  MONGODB_URI: process.env.MONGODB_URI || findEmbeddedDatabase(),
+});
 const worker = await runWorker(config);
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {

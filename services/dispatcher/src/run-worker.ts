@@ -13,7 +13,10 @@ export interface RunningWorker {
 /** Connects and starts dispatching; the runtime entry files wire signals to `stop`. */
 export async function runWorker(config: DispatcherConfig): Promise<RunningWorker> {
   const log = createWorkerLogger(config.logLevel, { service: "leadline-dispatcher", workerId: config.workerId });
-  const connection = await connectMongo(config.mongoUri, { dbName: config.mongoDbName, appName: "leadline-dispatcher" });
+  const connection = await connectMongo(config.mongoUri, {
+    dbName: config.mongoDbName,
+    appName: "leadline-dispatcher",
+  });
   const collections = getCollections(connection.db);
   const dispatcher = new Dispatcher(
     config,

@@ -16,16 +16,21 @@ async function refuseIfTooManyFailures(ctx: Context): Promise<void> {
   const record = await authFailures.get(ctx.clientAddress).catch(() => null);
   if (record && record.consumedPoints >= settings.authFailurePoints) {
     const retryAfter = Math.max(1, Math.ceil(record.msBeforeNext / 1000));
-    throw new AppError(ERROR_CODES.RATE_LIMITED, `Too many failed authentication attempts; retry after ${retryAfter} seconds`, {
-      headers: { "Retry-After": String(retryAfter) },
-    });
+    throw new AppError(
+      ERROR_CODES.RATE_LIMITED,
+      `Too many failed authentication attempts; retry after ${retryAfter} seconds`,
+      {
+        headers: { "Retry-After": String(retryAfter) },
+      },
+    );
   }
 }
 
 async function recordFailure(ctx: Context): Promise<void> {
   // Counting is best effort: a full budget only matters on the next attempt.
   await ctx.deps.limiters.authFailures.consume(ctx.clientAddress).catch((rejection: unknown) => {
-    if (!(rejection instanceof RateLimiterRes)) ctx.deps.log.warn({ err: rejection }, "could not count a failed authentication");
+    if (!(rejection instanceof RateLimiterRes))
+      ctx.deps.log.warn({ err: rejection }, "could not count a failed authentication");
   });
 }
 

@@ -13,7 +13,10 @@ describe("bulk budget when the limiter's store fails", () => {
   beforeAll(async () => {
     proxy = FaultProxy.forMongoUri(inject("mongoUri"));
     await proxy.start();
-    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), { dbName: `limiter_store_${process.pid}`, serverSelectionTimeoutMS: 500 });
+    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), {
+      dbName: `limiter_store_${process.pid}`,
+      serverSelectionTimeoutMS: 500,
+    });
     await ensureIndexes(connection.db);
   });
   afterAll(async () => {
@@ -22,9 +25,17 @@ describe("bulk budget when the limiter's store fails", () => {
   });
 
   it("keeps limiting with the in-process insurance limiter instead of failing open or failing", async () => {
-    const limiters = createLimiters(connection.client, connection.db.databaseName, { bulkPoints: 3, bulkWindowSeconds: 60, authFailurePoints: 3, authFailureWindowSeconds: 60 });
+    const limiters = createLimiters(connection.client, connection.db.databaseName, {
+      bulkPoints: 3,
+      bulkWindowSeconds: 60,
+      authFailurePoints: 3,
+      authFailureWindowSeconds: 60,
+    });
     const headers = new Map<string, string>();
-    const ctx = { deps: { limiters }, setHeader: (name: string, value: string) => headers.set(name, value) } as unknown as Context;
+    const ctx = {
+      deps: { limiters },
+      setHeader: (name: string, value: string) => headers.set(name, value),
+    } as unknown as Context;
 
     await consumeBulkBudget(ctx, "account-a");
     expect(headers.get("RateLimit-Remaining")).toBe("2");
@@ -32,7 +43,12 @@ describe("bulk budget when the limiter's store fails", () => {
 
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++) {
-      outcomes.push(await consumeBulkBudget(ctx, "account-b").then(() => "allowed", (error: unknown) => (error instanceof AppError ? error.code : "other error")));
+      outcomes.push(
+        await consumeBulkBudget(ctx, "account-b").then(
+          () => "allowed",
+          (error: unknown) => (error instanceof AppError ? error.code : "other error"),
+        ),
+      );
     }
     expect(outcomes).toEqual(["allowed", "allowed", "allowed", "RATE_LIMITED", "RATE_LIMITED"]);
     await proxy.restore();

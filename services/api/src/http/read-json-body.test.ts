@@ -9,7 +9,9 @@ describe("parseJsonBody", () => {
   it("refuses empty, malformed and too deeply nested bodies with a message", () => {
     expect(() => parseJsonBody("  ")).toThrow(/^Request body is empty/);
     expect(() => parseJsonBody("{")).toThrow(/^Request body is not valid JSON/);
-    expect(() => parseJsonBody(`${"[".repeat(10_000)}${"]".repeat(10_000)}`)).toThrow("Request body nests deeper than 32 levels");
+    expect(() => parseJsonBody(`${"[".repeat(10_000)}${"]".repeat(10_000)}`)).toThrow(
+      "Request body nests deeper than 32 levels",
+    );
   });
 });
 

@@ -8,10 +8,16 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 export function assertJsonContentType(req: IncomingMessage): void {
   const contentType = req.headers["content-type"];
   if (!contentType) {
-    throw new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, "Missing Content-Type header: send Content-Type: application/json");
+    throw new AppError(
+      ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+      "Missing Content-Type header: send Content-Type: application/json",
+    );
   }
   if (!JSON_MEDIA_TYPE.test(contentType)) {
-    throw new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, `Unsupported Content-Type "${contentType}": send Content-Type: application/json`);
+    throw new AppError(
+      ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+      `Unsupported Content-Type "${contentType}": send Content-Type: application/json`,
+    );
   }
   const charset = CHARSET.exec(contentType)?.[1]?.toLowerCase();
   if (charset && charset !== "utf-8" && charset !== "utf8") {

@@ -2,12 +2,22 @@ import { describeFailure, toErrorEnvelope, type Failure } from "@leadline/api";
 import type { ServerResponse } from "node:http";
 
 /** Writes a JSON response unless one was already started. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   sendJsonText(res, status, JSON.stringify(body), headers);
 }
 
 /** Writes text that is already JSON, such as a body the OpenAPI adapter serialised. */
-export function sendJsonText(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}): void {
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  payload: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

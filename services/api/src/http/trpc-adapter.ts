@@ -21,7 +21,8 @@ export function createTrpcHandler(deps: ApiDeps, options: HttpOptions): RequestH
         req,
         res,
         path: url.pathname.slice(TRPC_BASE_PATH.length + 1),
-        createContext: ({ req: request, res: response }) => createContext(deps, requestInfoFor(request, response, options)),
+        createContext: ({ req: request, res: response }) =>
+          createContext(deps, requestInfoFor(request, response, options)),
         responseMeta: ({ errors }) => (errors[0] ? { headers: describeFailure(errors[0]).headers } : {}),
         onError: ({ error }) => {
           if (describeFailure(error).isServerFault) options.onServerFault(error, req);

@@ -49,7 +49,11 @@ export const updateCampaign = writeProcedure
   .mutation(async ({ ctx, input }) => {
     const { campaignId, ...changes } = input;
     const updated = await ctx.deps.repos.campaigns.updateOwned(ctx.principal.accountId, campaignId, changes);
-    return { success: true as const, data: toCampaignView(updated ?? (await requireCampaign(ctx, campaignId))), error: null };
+    return {
+      success: true as const,
+      data: toCampaignView(updated ?? (await requireCampaign(ctx, campaignId))),
+      error: null,
+    };
   });
 
 export const getCampaignStats = readProcedure

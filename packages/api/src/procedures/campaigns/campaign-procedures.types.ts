@@ -1,9 +1,23 @@
-import { campaignIdSchema, campaignSettingsSchema, campaignStatsSchema, campaignViewSchema, successEnvelope } from "@leadline/core";
+import {
+  campaignIdSchema,
+  campaignSettingsSchema,
+  campaignStatsSchema,
+  campaignViewSchema,
+  successEnvelope,
+} from "@leadline/core";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 
-const READ_ERRORS = { 401: "Missing or invalid API key", 403: "The API key lacks the read scope", 404: "Campaign not found" };
-const WRITE_ERRORS = { 400: "Invalid request: the message names the field", 401: "Missing or invalid API key", 403: "The API key lacks the write scope" };
+const READ_ERRORS = {
+  401: "Missing or invalid API key",
+  403: "The API key lacks the read scope",
+  404: "Campaign not found",
+};
+const WRITE_ERRORS = {
+  400: "Invalid request: the message names the field",
+  401: "Missing or invalid API key",
+  403: "The API key lacks the write scope",
+};
 
 const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["campaigns"], ...spec } });
 

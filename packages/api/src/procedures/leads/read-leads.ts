@@ -2,7 +2,14 @@ import { toLeadView } from "../../views/lead-view.ts";
 import { readProcedure } from "../procedure-builders.ts";
 import { requireCampaign, requireLead } from "../require-owned.ts";
 import { decodeLeadCursor, encodeLeadCursor } from "./lead-cursor.ts";
-import { getLeadInput, getLeadMeta, getLeadOutput, listLeadsInput, listLeadsMeta, listLeadsOutput } from "./read-leads.types.ts";
+import {
+  getLeadInput,
+  getLeadMeta,
+  getLeadOutput,
+  listLeadsInput,
+  listLeadsMeta,
+  listLeadsOutput,
+} from "./read-leads.types.ts";
 
 export const listLeads = readProcedure
   .meta(listLeadsMeta)

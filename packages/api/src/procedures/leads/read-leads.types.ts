@@ -14,7 +14,11 @@ export const listLeadsInput = z.strictObject({
     .max(MAX_PAGE_SIZE, limitProblem)
     .default(100)
     .meta({ description: `Leads per page, 1 to ${MAX_PAGE_SIZE} (default 100)` }),
-  cursor: z.string({ error: "must be a string" }).max(200, "is not valid: pass the nextCursor of the previous page").optional().meta({ description: "nextCursor of the previous page" }),
+  cursor: z
+    .string({ error: "must be a string" })
+    .max(200, "is not valid: pass the nextCursor of the previous page")
+    .optional()
+    .meta({ description: "nextCursor of the previous page" }),
 });
 
 export const listLeadsOutput = successEnvelope(
@@ -31,8 +35,14 @@ export const listLeadsMeta: OpenApiMeta = {
     tags: ["leads"],
     operationId: "listLeads",
     summary: "List a campaign's leads, oldest first, a page at a time",
-    description: "Cursor paging: every lead that exists when paging starts is returned exactly once, even while new leads arrive.",
-    errorResponses: { 400: "Invalid limit, state or cursor", 401: "Missing or invalid API key", 403: "The API key lacks the read scope", 404: "Campaign not found" },
+    description:
+      "Cursor paging: every lead that exists when paging starts is returned exactly once, even while new leads arrive.",
+    errorResponses: {
+      400: "Invalid limit, state or cursor",
+      401: "Missing or invalid API key",
+      403: "The API key lacks the read scope",
+      404: "Campaign not found",
+    },
   },
 };
 
@@ -45,6 +55,10 @@ export const getLeadMeta: OpenApiMeta = {
     tags: ["leads"],
     operationId: "getLead",
     summary: "Get one lead",
-    errorResponses: { 401: "Missing or invalid API key", 403: "The API key lacks the read scope", 404: "Lead not found" },
+    errorResponses: {
+      401: "Missing or invalid API key",
+      403: "The API key lacks the read scope",
+      404: "Lead not found",
+    },
   },
 };
