@@ -1,12 +1,11 @@
-import {
-  createCampaign,
-  getCampaign,
-  getCampaignStats,
-  listCampaigns,
-  updateCampaign,
-} from "./procedures/campaigns/campaign-procedures.ts";
+import { createCampaign } from "./procedures/campaigns/create-campaign.ts";
+import { getCampaignStats } from "./procedures/campaigns/get-campaign-stats.ts";
+import { getCampaign } from "./procedures/campaigns/get-campaign.ts";
+import { listCampaigns } from "./procedures/campaigns/list-campaigns.ts";
+import { updateCampaign } from "./procedures/campaigns/update-campaign.ts";
 import { bulkCreateLeads } from "./procedures/leads/bulk-create-leads.ts";
-import { getLead, listLeads } from "./procedures/leads/read-leads.ts";
+import { getLead } from "./procedures/leads/get-lead.ts";
+import { listLeads } from "./procedures/leads/list-leads.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({

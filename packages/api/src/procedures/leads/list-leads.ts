@@ -1,15 +1,8 @@
 import { toLeadView } from "../../views/lead-view.ts";
 import { readProcedure } from "../procedure-builders.ts";
-import { requireCampaign, requireLead } from "../require-owned.ts";
+import { requireCampaign } from "../require-owned.ts";
 import { decodeLeadCursor, encodeLeadCursor } from "./lead-cursor.ts";
-import {
-  getLeadInput,
-  getLeadMeta,
-  getLeadOutput,
-  listLeadsInput,
-  listLeadsMeta,
-  listLeadsOutput,
-} from "./read-leads.types.ts";
+import { listLeadsInput, listLeadsMeta, listLeadsOutput } from "./read-leads.types.ts";
 
 export const listLeads = readProcedure
   .meta(listLeadsMeta)
@@ -29,12 +22,4 @@ export const listLeads = readProcedure
     const last = leads.at(-1);
     const nextCursor = page.length > input.limit && last ? encodeLeadCursor(last._id) : null;
     return { success: true as const, data: { leads: leads.map(toLeadView), nextCursor }, error: null };
-  });
-
-export const getLead = readProcedure
-  .meta(getLeadMeta)
-  .input(getLeadInput)
-  .output(getLeadOutput)
-  .query(async ({ ctx, input }) => {
-    return { success: true as const, data: toLeadView(await requireLead(ctx, input.leadId)), error: null };
   });

@@ -1,0 +1,14 @@
+import { readProcedure } from "../procedure-builders.ts";
+import { requireCampaign } from "../require-owned.ts";
+import { campaignPathInput, campaignStatsMeta, campaignStatsOutput } from "./campaign-procedures.types.ts";
+
+export const getCampaignStats = readProcedure
+  .meta(campaignStatsMeta)
+  .input(campaignPathInput)
+  .output(campaignStatsOutput)
+  .query(async ({ ctx, input }) => {
+    const campaign = await requireCampaign(ctx, input.campaignId);
+    const byState = await ctx.deps.repos.leads.countByState(campaign._id);
+    const total = byState.pending + byState.dispatching + byState.dispatched + byState.failed;
+    return { success: true as const, data: { campaignId: input.campaignId, total, byState }, error: null };
+  });
