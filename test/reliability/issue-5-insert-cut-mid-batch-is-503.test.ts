@@ -1,39 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
-import {
-  connectMongo,
-  createRepositories,
-  ensureIndexes,
-  ObjectId,
-  translateDatabaseError,
-  type MongoConnection,
-} from "@leadline/db";
-import { FaultProxy } from "@leadline/testkit";
+import { createRepositories, ObjectId, translateDatabaseError } from "@leadline/db";
+import { connectThroughFaultProxy, type ProxiedDatabase } from "@leadline/testkit";
 import { inject } from "vitest";
 
 // What broke: a connection lost during insertMany surfaced as a MongoBulkWriteError
 // without write errors or a cause, which the API answered with 500 instead of 503.
 describe("a database connection cut while leads are being inserted", () => {
-  let proxy: FaultProxy;
-  let connection: MongoConnection;
+  let database: ProxiedDatabase;
 
   beforeAll(async () => {
-    proxy = FaultProxy.forMongoUri(inject("mongoUri"));
-    await proxy.start();
-    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), {
-      dbName: `cut_insert_${process.pid}`,
-      serverSelectionTimeoutMS: 500,
-    });
-    await ensureIndexes(connection.db);
+    database = await connectThroughFaultProxy(inject("mongoUri"), `cut_insert_${process.pid}`);
   });
-  afterAll(async () => {
-    await proxy.restore();
-    await connection.db.dropDatabase().catch(() => undefined);
-    await connection.close();
-    await proxy.stop();
-  });
+  afterAll(() => database.close());
 
   it("is translated to a retryable 503, whatever shape the driver's error takes", async () => {
+    const { proxy, connection } = database;
     const repos = createRepositories(connection.db);
     const accountId = new ObjectId();
     const campaign = await repos.campaigns.create({ accountId, name: "cut" });

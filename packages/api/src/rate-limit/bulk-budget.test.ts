@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { AppError } from "@leadline/core";
-import { connectMongo, ensureIndexes, type MongoConnection } from "@leadline/db";
-import { FaultProxy } from "@leadline/testkit";
+import { connectThroughFaultProxy, type ProxiedDatabase } from "@leadline/testkit";
 import type { Context } from "../context.ts";
 import { consumeBulkBudget } from "./bulk-budget.ts";
 import { createLimiters } from "./limiters.ts";
 
 describe("bulk budget when the limiter's store fails", () => {
-  let proxy: FaultProxy;
-  let connection: MongoConnection;
+  let database: ProxiedDatabase;
 
   beforeAll(async () => {
-    proxy = FaultProxy.forMongoUri(inject("mongoUri"));
-    await proxy.start();
-    connection = await connectMongo(proxy.rewrite(inject("mongoUri")), {
-      dbName: `limiter_store_${process.pid}`,
-      serverSelectionTimeoutMS: 500,
-    });
-    await ensureIndexes(connection.db);
+    database = await connectThroughFaultProxy(inject("mongoUri"), `limiter_store_${process.pid}`);
   });
-  afterAll(async () => {
-    await connection.close();
-    await proxy.stop();
-  });
+  afterAll(() => database.close());
 
   it("keeps limiting with the in-process insurance limiter instead of failing open or failing", async () => {
+    const { proxy, connection } = database;
     const limiters = createLimiters(connection.client, connection.db.databaseName, {
       bulkPoints: 3,
       bulkWindowSeconds: 60,
@@ -51,6 +41,5 @@ describe("bulk budget when the limiter's store fails", () => {
       );
     }
     expect(outcomes).toEqual(["allowed", "allowed", "allowed", "RATE_LIMITED", "RATE_LIMITED"]);
-    await proxy.restore();
   });
 });
