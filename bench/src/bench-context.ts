@@ -7,7 +7,7 @@ import {
   type Repositories,
   type SeededAccount,
 } from "@leadline/db";
-import { canRunWireServer, startEmbeddedMongo, startJavaWireServer, type RunningMongo } from "@leadline/embedded-mongo";
+import { startTestDatabase } from "@leadline/embedded-mongo";
 import { startApiProcess, type ApiProcess } from "@leadline/testkit";
 
 export interface BenchDatabase {
@@ -30,9 +30,7 @@ export class BenchContext {
   static async start(log: (line: string) => void): Promise<BenchContext> {
     const given = process.env.MONGODB_URI;
     if (given) return new BenchContext(given, "MONGODB_URI", log);
-    const server: RunningMongo = canRunWireServer()
-      ? await startJavaWireServer()
-      : await startEmbeddedMongo({ warn: (message) => log(message) });
+    const server = await startTestDatabase({ warn: (message) => log(message) });
     const context = new BenchContext(server.uri, server.kind, log);
     context.cleanups.push(() => server.stop());
     return context;

@@ -1,6 +1,6 @@
 import { parseApiConfig, startApi } from "@leadline/api-service";
 import { connectMongo, createRepositories, ensureIndexes, seedAccount } from "@leadline/db";
-import { canRunWireServer, startEmbeddedMongo, startJavaWireServer, type RunningMongo } from "@leadline/embedded-mongo";
+import { startTestDatabase, type RunningMongo } from "@leadline/embedded-mongo";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -53,9 +53,7 @@ function ensureSchemathesis(): void {
 
 ensureSchemathesis();
 let embedded: RunningMongo | undefined;
-const mongoUri =
-  process.env.MONGODB_URI ??
-  (embedded = canRunWireServer() ? await startJavaWireServer() : await startEmbeddedMongo({ warn: console.error })).uri;
+const mongoUri = process.env.MONGODB_URI ?? (embedded = await startTestDatabase({ warn: console.error })).uri;
 const dbName = `schemathesis_${process.pid}`;
 const connection = await connectMongo(mongoUri, { dbName });
 await ensureIndexes(connection.db);

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { canRunWireServer, startEmbeddedMongo, startJavaWireServer, type RunningMongo } from "@leadline/embedded-mongo";
+import { startTestDatabase } from "@leadline/embedded-mongo";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,8 +18,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide("mongoUri", given);
     return;
   }
-  const log = { warn: (message: string) => console.warn(message) };
-  const server: RunningMongo = canRunWireServer() ? await startJavaWireServer() : await startEmbeddedMongo(log);
+  const server = await startTestDatabase({ warn: (message) => console.warn(message) });
   project.provide("mongoUri", server.uri);
   return () => server.stop();
 }

@@ -37,3 +37,11 @@ export async function startEmbeddedMongo(log: EmbeddedMongoLog): Promise<Running
     return startJavaWireServer();
   }
 }
+
+/**
+ * A throwaway database for tests, benchmarks and tools: the Java wire server
+ * when Java can run (fast, no download), else {@link startEmbeddedMongo}.
+ */
+export async function startTestDatabase(log: EmbeddedMongoLog): Promise<RunningMongo> {
+  return canRunWireServer() ? startJavaWireServer() : startEmbeddedMongo(log);
+}
