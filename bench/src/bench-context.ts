@@ -2,11 +2,15 @@ import {
   connectMongo,
   createRepositories,
   ensureIndexes,
+  ObjectId,
   seedAccount,
+  toLeadDoc,
+  type CampaignDoc,
   type MongoConnection,
   type Repositories,
   type SeededAccount,
 } from "@leadline/db";
+import { bulkCreateInputSchema } from "@leadline/core";
 import { startTestDatabase } from "@leadline/embedded-mongo";
 import { startApiProcess, type ApiProcess } from "@leadline/testkit";
 
@@ -60,8 +64,12 @@ export class BenchContext {
     return api;
   }
 
-  seed(db: BenchDatabase): Promise<SeededAccount> {
-    return seedAccount(db.repos, { account: "bench", campaign: "bench" });
+  /** An account with keys and its campaign, the stored document included for raw inserts. */
+  async seed(db: BenchDatabase): Promise<SeededAccount & { campaign: CampaignDoc }> {
+    const account = await seedAccount(db.repos, { account: "bench", campaign: "bench" });
+    const campaign = await db.repos.collections.campaigns.findOne({ _id: new ObjectId(account.campaignId) });
+    if (!campaign) throw new Error("the seeded campaign is missing");
+    return { ...account, campaign };
   }
 
   async stop(): Promise<void> {
@@ -97,4 +105,12 @@ export async function postBulk(url: string, apiKey: string, campaignId: string, 
   const body = (await response.json()) as { data: { created: number; skipped: number } | null; error: string | null };
   if (response.status !== 200 || !body.data) throw new Error(`bulk request failed: ${response.status} ${body.error}`);
   return body.data;
+}
+
+/** The documents the API would store for `leads`: what the raw-insert baselines insert. */
+export function rawLeadDocs(campaign: CampaignDoc, leads: ReturnType<typeof benchLead>[]) {
+  const now = new Date();
+  return bulkCreateInputSchema
+    .parse({ campaignId: campaign._id.toHexString(), leads })
+    .leads.map((lead) => toLeadDoc(campaign, lead, now));
 }

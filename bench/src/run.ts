@@ -87,20 +87,13 @@ try {
       log(`${name} ...`);
       console.log(JSON.stringify({ [name]: await suite() }, null, 2));
     }
-    process.exitCode = 0;
   } else {
-    log("ingest ...");
-    const ingest = await suites.ingest();
-    log("api-cpu ...");
-    const apiCpu = await suites["api-cpu"]();
-    log("duplicates ...");
-    const duplicates = await suites.duplicates();
-    log("throughput ...");
-    const throughput = await suites.throughput();
-    log("csv-import ...");
-    const csvImport = await suites["csv-import"]();
-    log("dispatch ...");
-    const dispatch = await suites.dispatch();
+    const measured: Partial<{ [TName in keyof typeof suites]: Awaited<ReturnType<(typeof suites)[TName]>> }> = {};
+    for (const [name, suite] of Object.entries(suites)) {
+      log(`${name} ...`);
+      Object.assign(measured, { [name]: await suite() });
+    }
+    const all = measured as Required<typeof measured>;
 
     const results: BenchResults = {
       quick: values.quick,
@@ -108,12 +101,12 @@ try {
       databaseVersion: build.version ?? "unknown",
       driverVersion,
       seconds: (performance.now() - started) / 1000,
-      ingest,
-      apiCpu,
-      duplicates,
-      throughput,
-      csvImport,
-      dispatch,
+      ingest: all.ingest,
+      apiCpu: all["api-cpu"],
+      duplicates: all.duplicates,
+      throughput: all.throughput,
+      csvImport: all["csv-import"],
+      dispatch: all.dispatch,
     };
     const outFile = values.quick
       ? new URL("../out/RESULTS.quick.md", import.meta.url)

@@ -1,8 +1,8 @@
 import { BSON } from "mongodb";
 import { bulkCreateInputSchema, normalizePhoneNumber } from "@leadline/core";
-import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
+import { toLeadDoc } from "@leadline/db";
 import { processStats } from "@leadline/testkit";
-import { benchLead, postBulk, type BenchContext } from "../bench-context.ts";
+import { benchLead, postBulk, rawLeadDocs, type BenchContext } from "../bench-context.ts";
 import { summarize } from "../stats.ts";
 
 export interface ApiCpuResult {
@@ -39,9 +39,7 @@ export async function runApiCpu(ctx: BenchContext, requests: number): Promise<Ap
   const db = await ctx.database("api_cpu");
   const api = await ctx.api(db);
   const account = await ctx.seed(db);
-  const campaign = (await db.repos.collections.campaigns.findOne({
-    _id: new ObjectId(account.campaignId),
-  })) as CampaignDoc;
+  const { campaign } = account;
   let next = 0;
   const batch = () => Array.from({ length: 1000 }, () => benchLead(next++));
   for (let i = 0; i < 3; i++) await postBulk(api.url, account.apiKey, account.campaignId, batch());
@@ -63,11 +61,7 @@ export async function runApiCpu(ctx: BenchContext, requests: number): Promise<Ap
   await db.repos.collections.leads.insertMany(docs, { ordered: false });
   const databaseRoundTripMicrosPerLead = ((performance.now() - insertStarted) * 1000) / docs.length;
   const driverRuns = 10;
-  const batches = Array.from({ length: driverRuns }, () =>
-    bulkCreateInputSchema
-      .parse({ campaignId: account.campaignId, leads: batch() })
-      .leads.map((lead) => toLeadDoc(campaign, lead, new Date())),
-  );
+  const batches = Array.from({ length: driverRuns }, () => rawLeadDocs(campaign, batch()));
   const cpuBefore = process.cpuUsage();
   for (const docsOfRun of batches) await db.repos.collections.leads.insertMany(docsOfRun, { ordered: false });
   const cpuUsed = process.cpuUsage(cpuBefore);

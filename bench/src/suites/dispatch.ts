@@ -1,7 +1,7 @@
-import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
+import type { CampaignDoc } from "@leadline/db";
 import { runWorker, parseDispatcherConfig } from "@leadline/dispatcher";
 import { TestDialer, waitFor } from "@leadline/testkit";
-import { benchPhone, type BenchContext, type BenchDatabase } from "../bench-context.ts";
+import { benchLead, rawLeadDocs, type BenchContext, type BenchDatabase } from "../bench-context.ts";
 
 export interface DispatchResult {
   leads: number;
@@ -12,26 +12,10 @@ export interface DispatchResult {
 }
 
 async function seedLeads(ctx: BenchContext, db: BenchDatabase, count: number): Promise<CampaignDoc> {
-  const account = await ctx.seed(db);
-  const campaign = (await db.repos.collections.campaigns.findOne({
-    _id: new ObjectId(account.campaignId),
-  })) as CampaignDoc;
-  const now = new Date();
+  const { campaign } = await ctx.seed(db);
   for (let start = 0; start < count; start += 1000) {
-    const docs = Array.from({ length: Math.min(1000, count - start) }, (_, i) =>
-      toLeadDoc(
-        campaign,
-        {
-          phoneNumber: benchPhone(start + i),
-          externalId: undefined,
-          metadata: { name: "x" },
-          scheduledFor: undefined,
-          priority: (start + i) % 101,
-        },
-        now,
-      ),
-    );
-    await db.repos.collections.leads.insertMany(docs, { ordered: false });
+    const leads = Array.from({ length: Math.min(1000, count - start) }, (_, i) => benchLead(start + i));
+    await db.repos.collections.leads.insertMany(rawLeadDocs(campaign, leads), { ordered: false });
   }
   return campaign;
 }

@@ -1,6 +1,4 @@
-import { bulkCreateInputSchema } from "@leadline/core";
-import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
-import { benchLead, bulkBody, postBulk, type BenchContext } from "../bench-context.ts";
+import { benchLead, bulkBody, postBulk, rawLeadDocs, type BenchContext } from "../bench-context.ts";
 import { summarize, timed, type Summary } from "../stats.ts";
 
 export interface DuplicatesResult {
@@ -21,15 +19,10 @@ export async function runDuplicates(ctx: BenchContext, requests: number): Promis
   const account = await ctx.seed(db);
   let next = 0;
   const send = (leads: unknown[] | string) => postBulk(api.url, account.apiKey, account.campaignId, leads);
-  const campaign = (await db.repos.collections.campaigns.findOne({
-    _id: new ObjectId(account.campaignId),
-  })) as CampaignDoc;
-  const docsOf = (leads: ReturnType<typeof benchLead>[]) =>
-    bulkCreateInputSchema
-      .parse({ campaignId: account.campaignId, leads })
-      .leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
   const rawInsert = (leads: ReturnType<typeof benchLead>[]) =>
-    db.repos.collections.leads.insertMany(docsOf(leads), { ordered: false }).catch(() => undefined);
+    db.repos.collections.leads
+      .insertMany(rawLeadDocs(account.campaign, leads), { ordered: false })
+      .catch(() => undefined);
   const allNew: number[] = [];
   const heavy: number[] = [];
   const rawNew: number[] = [];

@@ -1,7 +1,5 @@
-import { bulkCreateInputSchema } from "@leadline/core";
-import { ObjectId, toLeadDoc, type CampaignDoc } from "@leadline/db";
 import { createLeadlineClient } from "@leadline/client";
-import { benchLead, bulkBody, postBulk, type BenchContext } from "../bench-context.ts";
+import { benchLead, bulkBody, postBulk, rawLeadDocs, type BenchContext } from "../bench-context.ts";
 import { summarize, timed, type Summary } from "../stats.ts";
 
 export interface IngestResult {
@@ -21,9 +19,7 @@ export async function runIngest(ctx: BenchContext, requests: number): Promise<In
   const db = await ctx.database("ingest");
   const api = await ctx.api(db);
   const account = await ctx.seed(db);
-  const campaign = (await db.repos.collections.campaigns.findOne({
-    _id: new ObjectId(account.campaignId),
-  })) as CampaignDoc;
+  const { campaign } = account;
   const client = createLeadlineClient({ url: api.url, apiKey: account.apiKey });
   let next = 0;
   const batch = () => Array.from({ length: 1000 }, () => benchLead(next++));
@@ -39,9 +35,7 @@ export async function runIngest(ctx: BenchContext, requests: number): Promise<In
     const restTime = await timed(() => postBulk(api.url, account.apiKey, account.campaignId, restBody));
     const trpcTime = await timed(() => client.leads.bulkCreate.mutate(trpcInput));
     // The baseline gets documents built outside the timing: only the driver and the database count.
-    const docs = bulkCreateInputSchema
-      .parse({ campaignId: account.campaignId, leads: batch() })
-      .leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
+    const docs = rawLeadDocs(campaign, batch());
     const rawTime = await timed(() => db.repos.collections.leads.insertMany(docs, { ordered: false }));
     if (i < warmup) continue;
     rest.push(restTime.ms);
