@@ -21,12 +21,14 @@ const WRITE_ERRORS = {
 
 const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["campaigns"], ...spec } });
 
-export const createCampaignInput = z.strictObject({
-  name: campaignSettingsSchema.name,
+/** Settings a caller may leave out on create and on update alike. */
+const optionalSettings = {
   status: campaignSettingsSchema.status.optional(),
   callingHours: campaignSettingsSchema.callingHours.optional(),
   maxAttempts: campaignSettingsSchema.maxAttempts.optional(),
-});
+};
+
+export const createCampaignInput = z.strictObject({ name: campaignSettingsSchema.name, ...optionalSettings });
 export const campaignOutput = successEnvelope(campaignViewSchema);
 export const createCampaignMeta = openapi({
   method: "POST",
@@ -57,13 +59,7 @@ export const getCampaignMeta = openapi({
 });
 
 export const updateCampaignInput = z
-  .strictObject({
-    campaignId: campaignIdSchema,
-    name: campaignSettingsSchema.name.optional(),
-    status: campaignSettingsSchema.status.optional(),
-    callingHours: campaignSettingsSchema.callingHours.optional(),
-    maxAttempts: campaignSettingsSchema.maxAttempts.optional(),
-  })
+  .strictObject({ campaignId: campaignIdSchema, name: campaignSettingsSchema.name.optional(), ...optionalSettings })
   .refine((input) => Object.keys(input).some((key) => key !== "campaignId"), {
     message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts",
   });
