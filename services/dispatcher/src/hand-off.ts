@@ -31,6 +31,13 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** Why fetch threw: our timeout, or the network's reason (fetch hides it in `cause`). */
+function fetchFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
 async function excerpt(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
   return text.slice(0, 300);
@@ -60,15 +67,11 @@ export async function handOff(
       signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
     });
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    const reason = timedOut
-      ? `timed out after ${options.timeoutMs} ms`
-      : error instanceof Error
-        ? error.cause instanceof Error
-          ? error.cause.message
-          : error.message
-        : String(error);
-    return { kind: "retry", error: `dialer unreachable: ${reason}`, retryAfterMs: undefined };
+    return {
+      kind: "retry",
+      error: `dialer unreachable: ${fetchFailure(error, options.timeoutMs)}`,
+      retryAfterMs: undefined,
+    };
   }
   if (response.ok) {
     await response.body?.cancel();
