@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedAccount } from "@leadline/db";
 import { startApiProcess } from "@leadline/testkit";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { API_RUNTIMES, phones, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 const body = (campaignId: string, start = 0) => ({
@@ -9,12 +9,9 @@ const body = (campaignId: string, start = 0) => ({
   leads: phones(2, start).map((phoneNumber) => ({ phoneNumber })),
 });
 
-describe("authentication, scopes and rate limits", () => {
-  const db = useTestDatabase("auth_limits");
-  const server = useApiServer(db, (config) => ({
-    trustProxy: true,
-    limits: { ...config.limits, authFailurePoints: 3 },
-  }));
+describe.each(API_RUNTIMES)("authentication, scopes and rate limits (%s)", (runtime) => {
+  const db = useTestDatabase(`auth_limits_${runtime}`);
+  const server = useApiServer(db, { TRUST_PROXY: "1", AUTH_FAILURE_LIMIT: "3" }, runtime);
   let address = 0;
   /** A client address of the test's own, so the failed-auth budget of one test leaves the others alone. */
   const from = () => ({ headers: { "X-Forwarded-For": `10.0.0.${++address}` } });

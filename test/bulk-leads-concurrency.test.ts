@@ -5,7 +5,7 @@ import { useTestDatabase } from "./support/database.ts";
 
 describe("concurrent bulk requests sharing phones", () => {
   const db = useTestDatabase("concurrency");
-  const server = useApiServer(db, (config) => ({ limits: { ...config.limits, bulkPoints: 1000 } }));
+  const server = useApiServer(db, { BULK_RATE_LIMIT: "1000" });
 
   it("store each phone exactly once, and their created counts add up to the distinct phones", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedAccount } from "@leadline/db";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { API_RUNTIMES, phones, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 /** The request body of the public docs' curl example, with a real campaign id. */
@@ -26,9 +26,9 @@ function docsExample(campaignId: string) {
   };
 }
 
-describe("POST /api/v1/leads/bulk: the docs' contract", () => {
-  const db = useTestDatabase("docs_contract");
-  const server = useApiServer(db);
+describe.each(API_RUNTIMES)("POST /api/v1/leads/bulk: the docs' contract (%s)", (runtime) => {
+  const db = useTestDatabase(`docs_contract_${runtime}`);
+  const server = useApiServer(db, {}, runtime);
 
   it("answers the docs' example with created: 3, and a retry with skipped: 3", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);

@@ -76,7 +76,7 @@ async function importCsv(file: string, url: string, apiKey: string, campaignId: 
 describe("pnpm import:csv against a running server", () => {
   const db = useTestDatabase("csv_import");
   // A tight budget, so that the script has to wait for the rate limit.
-  const server = useApiServer(db, (config) => ({ limits: { ...config.limits, bulkPoints: 3, bulkWindowSeconds: 2 } }));
+  const server = useApiServer(db, { BULK_RATE_LIMIT: "3", BULK_RATE_WINDOW_SECONDS: "2" });
 
   it(
     "stores every valid row once, reports the rest, and skips everything on a second run",

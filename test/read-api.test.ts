@@ -9,7 +9,7 @@ const hours = { timeZone: "Europe/Berlin", days: [1, 2, 3, 4, 5], start: "09:00"
 
 describe("campaigns over REST", () => {
   const db = useTestDatabase("read_campaigns");
-  const server = useApiServer(db, (config) => ({ limits: { ...config.limits, bulkPoints: 1000 } }));
+  const server = useApiServer(db, { BULK_RATE_LIMIT: "1000" });
 
   it("creates, lists, gets, pauses and resumes a campaign", async () => {
     const { apiKey } = await seedAccount(db.repos);
@@ -88,7 +88,7 @@ describe("campaigns over REST", () => {
 
 describe("leads over REST: cursor paging", () => {
   const db = useTestDatabase("read_leads");
-  const server = useApiServer(db, (config) => ({ limits: { ...config.limits, bulkPoints: 1000 } }));
+  const server = useApiServer(db, { BULK_RATE_LIMIT: "1000" });
 
   async function pageThrough(
     apiKey: string,

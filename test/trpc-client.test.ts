@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLeadlineClient, leadlineErrorDetails } from "@leadline/client";
 import { seedAccount } from "@leadline/db";
-import { postBulk, useApiServer } from "./support/api-server.ts";
+import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 async function failureOf(call: Promise<unknown>) {
@@ -13,9 +13,9 @@ async function failureOf(call: Promise<unknown>) {
   return leadlineErrorDetails(error);
 }
 
-describe("leads.bulkCreate over tRPC with @leadline/client", () => {
-  const db = useTestDatabase("trpc_client");
-  const server = useApiServer(db);
+describe.each(API_RUNTIMES)("leads.bulkCreate over tRPC with @leadline/client (%s)", (runtime) => {
+  const db = useTestDatabase(`trpc_client_${runtime}`);
+  const server = useApiServer(db, {}, runtime);
 
   it("creates, then skips, exactly as REST does", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);

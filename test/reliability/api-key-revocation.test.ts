@@ -11,7 +11,7 @@ const script = fileURLToPath(new URL("../../scripts/src/api-keys.ts", import.met
 
 describe("pnpm keys: create, list and revoke API keys", () => {
   const db = useTestDatabase("keys");
-  const server = useApiServer(db, () => ({ apiKeyCacheTtlMs: 300 }));
+  const server = useApiServer(db, { API_KEY_CACHE_TTL_MS: "300" });
   const keys = async (...args: string[]) => {
     const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args, "--json"], {
       env: { ...process.env, MONGODB_URI: db.uri, MONGODB_DB: db.dbName },

@@ -26,7 +26,7 @@ function slowClient(url: string, first: string, trickle = "", everyMs = 200) {
 
 describe("slow clients cannot hold a connection", () => {
   const db = useTestDatabase("slow_clients");
-  const server = useApiServer(db, () => ({ headersTimeoutMs: 1000, requestTimeoutMs: 2000 }));
+  const server = useApiServer(db, { HEADERS_TIMEOUT_MS: "1000", REQUEST_TIMEOUT_MS: "2000" });
 
   it("drops a client whose headers never finish", async () => {
     const result = await slowClient(

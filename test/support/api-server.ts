@@ -1,36 +1,45 @@
 import { afterAll, beforeAll } from "vitest";
-import { parseApiConfig, startApi, type ApiConfig, type RunningApi } from "@leadline/api-service";
+import { parseApiConfig, startApi } from "@leadline/api-service";
+import { startApiProcess, type ApiRuntime } from "@leadline/testkit";
 import pino from "pino";
 import type { TestDatabase } from "./database.ts";
 
 export interface TestApi {
   url: string;
-  api: RunningApi;
 }
 
+/** The runtimes the API's contract tests run under. */
+export const API_RUNTIMES: ApiRuntime[] = ["node", "deno"];
+
 /**
- * An API service on a free port over the test file's database, with the
- * production defaults unless `overrides` says otherwise.
+ * An API service on a free port over the test file's database, configured
+ * by environment variables as in production. Under Node it runs in this
+ * process; under Deno as its own process, as `pnpm start:deno` runs it.
  */
 export function useApiServer(
   db: TestDatabase,
-  overrides: (config: ApiConfig) => Partial<ApiConfig> = () => ({}),
+  env: Record<string, string> = {},
+  runtime: ApiRuntime = "node",
 ): TestApi {
   const handle = {} as TestApi;
+  let stop: (() => Promise<unknown>) | undefined;
   beforeAll(async () => {
-    const base = parseApiConfig({ PORT: "0", LOG_LEVEL: "silent" });
-    handle.api = await startApi(
-      { ...base, ...overrides(base), mongoUri: db.uri, mongoDbName: db.dbName },
-      pino({ level: "silent" }),
-    );
-    handle.url = handle.api.url;
+    if (runtime === "deno") {
+      const api = await startApiProcess({ MONGODB_URI: db.uri, MONGODB_DB: db.dbName, ...env }, { runtime });
+      handle.url = api.url;
+      stop = () => api.stop();
+      return;
+    }
+    const config = parseApiConfig({ PORT: "0", LOG_LEVEL: "silent", ...env });
+    const api = await startApi({ ...config, mongoUri: db.uri, mongoDbName: db.dbName }, pino({ level: "silent" }));
+    handle.url = api.url;
+    stop = () => api.close();
   });
   afterAll(async () => {
-    await handle.api?.close();
+    await stop?.();
   });
   return handle;
 }
-
 export interface BulkResponse {
   status: number;
   headers: Headers;

@@ -6,21 +6,9 @@ import {
   findAppError,
   type ErrorCode,
   type ErrorEnvelope,
-  type ErrorIssue,
 } from "@leadline/core";
 import { translateDatabaseError } from "@leadline/db";
 import { TRPCError } from "@trpc/server";
-
-/** What a failed request answers, on either transport. */
-export interface Failure {
-  code: ErrorCode;
-  httpStatus: number;
-  message: string;
-  issues: ErrorIssue[] | undefined;
-  headers: Record<string, string>;
-  /** True when the failure is ours, not the caller's: worth a log line with the cause. */
-  isServerFault: boolean;
-}
 
 interface ZodLikeError {
   name: string;
@@ -43,56 +31,43 @@ const TRPC_OWN_FAILURES: Partial<Record<TRPCError["code"], { code: ErrorCode; me
   PAYLOAD_TOO_LARGE: { code: ERROR_CODES.PAYLOAD_TOO_LARGE, message: "Request body is too large" },
 };
 
-function fromAppError(error: AppError): Failure {
-  return {
-    code: error.code,
-    httpStatus: ERROR_TABLE[error.code].httpStatus,
-    message: error.message,
-    issues: error.issues,
-    headers: error.headers ?? {},
-    isServerFault: ERROR_TABLE[error.code].httpStatus >= 500,
-  };
-}
-
 /**
- * Maps anything thrown while serving a request to its answer. Validation
- * errors list every issue and lead with the first; unknown errors become a
- * plain 500 without internals.
+ * Classifies anything thrown while serving a request, once: the AppError
+ * it carries (anywhere down its cause chain), else a validation error
+ * listing every issue, a 503 for an unreachable database, tRPC's own
+ * refusals, or a plain 500 that keeps the original as its cause.
  */
-export function describeFailure(error: unknown): Failure {
-  const cause = error instanceof TRPCError ? error.cause : error;
+export function toAppError(error: unknown): AppError {
   const appError = findAppError(error);
-  if (appError) return fromAppError(appError);
+  if (appError) return appError;
+  const cause = error instanceof TRPCError ? error.cause : error;
   if (isZodError(cause)) {
     const issues = describeIssues(cause.issues);
-    return fromAppError(
-      new AppError(ERROR_CODES.VALIDATION_FAILED, issues[0]?.message ?? "Invalid request", { issues }),
-    );
+    return new AppError(ERROR_CODES.VALIDATION_FAILED, issues[0]?.message ?? "Invalid request", { issues, cause });
   }
   const database = translateDatabaseError(error);
-  if (database) return { ...fromAppError(database), isServerFault: true };
+  if (database) return database;
   if (error instanceof TRPCError) {
     const known = TRPC_OWN_FAILURES[error.code];
-    if (known) return fromAppError(new AppError(known.code, known.message));
+    if (known) return new AppError(known.code, known.message, { cause: error });
   }
-  return fromAppError(new AppError(ERROR_CODES.INTERNAL, "Internal server error"));
+  return new AppError(ERROR_CODES.INTERNAL, "Internal server error", { cause: error });
 }
 
-export function toErrorEnvelope(failure: Failure): ErrorEnvelope {
-  const envelope: ErrorEnvelope = { success: false, data: null, error: failure.message };
-  if (failure.issues?.length) envelope.issues = failure.issues.slice(0, 100);
+/** True when the failure is ours, not the caller's: worth a log line with the cause. */
+export const isServerFault = (error: AppError): boolean => error.httpStatus >= 500;
+
+/** The documented `{ success: false, data: null, error, issues? }` body. */
+export function toErrorEnvelope(error: AppError): ErrorEnvelope {
+  const envelope: ErrorEnvelope = { success: false, data: null, error: error.message };
+  if (error.issues?.length) envelope.issues = error.issues.slice(0, 100);
   return envelope;
 }
 
-/** Wraps any error as the TRPCError whose code matches our table, keeping the cause. */
+/** The TRPCError whose code our table assigns to `error`, with the classified AppError as its cause. */
 export function toTrpcError(error: unknown): TRPCError {
-  const failure = describeFailure(error);
-  if (error instanceof TRPCError && error.code === ERROR_TABLE[failure.code].trpcCode) return error;
-  return new TRPCError({
-    code: ERROR_TABLE[failure.code].trpcCode,
-    message: failure.message,
-    cause:
-      findAppError(error) ??
-      new AppError(failure.code, failure.message, { cause: error, issues: failure.issues, headers: failure.headers }),
-  });
+  const appError = toAppError(error);
+  const trpcCode = ERROR_TABLE[appError.code].trpcCode;
+  if (error instanceof TRPCError && error.code === trpcCode && error.cause === appError) return error;
+  return new TRPCError({ code: trpcCode, message: appError.message, cause: appError });
 }

@@ -6,7 +6,7 @@ export {
   type Context,
   type RequestInfo,
 } from "./context.ts";
-export { describeFailure, toErrorEnvelope, type Failure } from "./failure.ts";
+export { isServerFault, toAppError, toErrorEnvelope } from "./failure.ts";
 export { silentLogger, type Logger } from "./logger.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export {
@@ -15,4 +15,4 @@ export {
   type LimiterSettings,
   type Limiters,
 } from "./rate-limit/limiters.ts";
-export { appRouter, type AppRouter } from "./router.ts";
+export { appRouter, createCaller, type AppRouter } from "./router.ts";

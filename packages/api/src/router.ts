@@ -6,7 +6,7 @@ import { updateCampaign } from "./procedures/campaigns/update-campaign.ts";
 import { bulkCreateLeads } from "./procedures/leads/bulk-create-leads.ts";
 import { getLead } from "./procedures/leads/get-lead.ts";
 import { listLeads } from "./procedures/leads/list-leads.ts";
-import { router } from "./trpc.ts";
+import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   leads: router({
@@ -25,3 +25,6 @@ export const appRouter = router({
 
 /** The router's type, all that typed clients import. */
 export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process with a context of our own making: how the REST adapter reaches the router. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,7 +1,7 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Context } from "./context.ts";
-import { describeFailure, toTrpcError } from "./failure.ts";
+import { toAppError, toTrpcError } from "./failure.ts";
 
 const t = initTRPC
   .context<Context>()
@@ -10,21 +10,23 @@ const t = initTRPC
     // Same message and issues as the REST envelope; `data.code` and
     // `data.httpStatus` stay, since @trpc/client reads them.
     errorFormatter({ shape, error }) {
-      const failure = describeFailure(error);
+      const appError = toAppError(error);
       return {
         ...shape,
-        message: failure.message,
-        data: { ...shape.data, stack: undefined, errorCode: failure.code, issues: failure.issues ?? null },
+        message: appError.message,
+        data: { ...shape.data, stack: undefined, errorCode: appError.code, issues: appError.issues ?? null },
       };
     },
   });
 
 export const router = t.router;
 export const middleware = t.middleware;
+export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Every procedure starts here: whatever a handler throws leaves as the
- * TRPCError our error table assigns to it, with the cause kept for logs.
+ * Every procedure starts here: whatever a handler throws is classified once
+ * and leaves as the TRPCError our error table assigns to it, the AppError
+ * as its cause.
  */
 export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();

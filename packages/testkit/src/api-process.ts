@@ -2,8 +2,9 @@ import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { spawnService } from "./spawn-service.ts";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const mainFile = fileURLToPath(new URL("../../../services/api/src/main.ts", import.meta.url));
+const serviceDir = fileURLToPath(new URL("../../../services/api/", import.meta.url));
+
+export type ApiRuntime = "node" | "deno";
 
 export interface ApiProcess {
   url: string;
@@ -13,13 +14,27 @@ export interface ApiProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the API as its own Node process, as `pnpm start` does, and waits until it listens. */
-export async function startApiProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ApiProcess> {
+function commandFor(runtime: ApiRuntime, nodeArgs: string[]): [string, string[]] {
+  if (runtime === "node") return [process.execPath, [...nodeArgs, "--import", "tsx", "src/main.node.ts"]];
+  // The binary itself, not the npm shim, so that a signal reaches the service.
+  return [
+    `${serviceDir}node_modules/deno/deno`,
+    ["run", "--config", "deno.json", "--allow-env", "--allow-net", "--allow-read", "--allow-sys", "src/main.deno.ts"],
+  ];
+}
+
+/** Starts the API as its own process, as `pnpm start` or `pnpm start:deno` does, and waits until it listens. */
+export async function startApiProcess(
+  env: Record<string, string>,
+  options: { runtime?: ApiRuntime; nodeArgs?: string[] } = {},
+): Promise<ApiProcess> {
+  const runtime = options.runtime ?? "node";
+  const [command, args] = commandFor(runtime, options.nodeArgs ?? []);
   const service = await spawnService(
-    "API process",
-    process.execPath,
-    [...nodeArgs, "--import", "tsx", mainFile],
-    { cwd: repoRoot, env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env } },
+    `API process (${runtime})`,
+    command,
+    args,
+    { cwd: serviceDir, env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env } },
     (line) => /"url":"(http:[^"]+)"/.exec(line)?.[1],
   );
   return { url: service.ready, child: service.child, logs: service.logs, stop: service.stop };

@@ -1,4 +1,4 @@
-export { startApiProcess, type ApiProcess } from "./api-process.ts";
+export { startApiProcess, type ApiProcess, type ApiRuntime } from "./api-process.ts";
 export { processStats, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";
 export { FaultProxy } from "./fault-proxy.ts";

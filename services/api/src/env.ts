@@ -22,10 +22,11 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: integer(10_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
   API_KEY_CACHE_TTL_MS: integer(5_000, 0),
+  // How many proxies of yours stand in front: "true" means one, "false" none.
   TRUST_PROXY: z
-    .enum(["true", "false", "1", "0"])
+    .union([z.enum(["true", "false"]), z.string().regex(/^\d{1,2}$/, 'must be "true", "false" or a number of proxies')])
     .default("false")
-    .transform((value) => value === "true" || value === "1"),
+    .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value))),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -50,8 +51,11 @@ export interface ApiConfig {
   shutdownTimeoutMs: number;
   /** How long a found API key is remembered per process; a revoked key works at most this long. */
   apiKeyCacheTtlMs: number;
-  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * How many proxies of your own stand in front; the client address is read
+   * that many entries from the right of X-Forwarded-For (0: the peer address).
+   */
+  trustedProxyHops: number;
 }
 
 /**
@@ -78,6 +82,6 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
-    trustProxy: env.TRUST_PROXY,
+    trustedProxyHops: env.TRUST_PROXY,
   };
 }

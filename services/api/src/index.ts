@@ -1,3 +1,4 @@
-export { startApi, type RunningApi } from "./app.ts";
+export { startApi, type RunningApi } from "./adapter/node/start-api.ts";
 export { parseApiConfig, type ApiConfig } from "./env.ts";
 export { createLogger } from "./logger.ts";
+export { createApiService, type ApiService } from "./service.ts";

@@ -1,40 +1,40 @@
 import type { RequestInfo } from "@leadline/api";
-import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
-
-interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
-}
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** The id in X-Request-Id when it looks sane, else a new one; kept on the request for logs. */
-export function requestIdOf(req: IncomingMessage): string {
-  const cached = (req as { leadlineRequestId?: string }).leadlineRequestId;
-  if (cached) return cached;
-  const given = req.headers["x-request-id"];
-  const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-  (req as { leadlineRequestId?: string }).leadlineRequestId = id;
-  return id;
+/** The id in X-Request-Id when it looks sane, else a new one. */
+export function requestIdOf(headers: Headers): string {
+  const given = headers.get("x-request-id");
+  return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
 }
 
-export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
+/**
+ * The caller's address. Behind `trustedProxyHops` proxies of your own, each
+ * appends the address it was reached from to X-Forwarded-For, so the
+ * caller's is that many entries from the right; anything further left was
+ * written by the caller and proves nothing.
+ */
+export function clientAddressOf(headers: Headers, peerAddress: string, trustedProxyHops: number): string {
+  if (trustedProxyHops <= 0) return peerAddress;
+  const forwarded = headers.get("x-forwarded-for");
+  if (!forwarded) return peerAddress;
+  const hops = forwarded
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return hops[Math.max(0, hops.length - trustedProxyHops)] ?? peerAddress;
 }
 
-export function requestInfoFor(req: IncomingMessage, res: HeaderSink, options: { trustProxy: boolean }): RequestInfo {
-  const apiKey = req.headers["x-api-key"];
+/** What the procedures see of one request; headers they set land in `responseHeaders`. */
+export function requestInfoFor(
+  request: Request,
+  connection: { requestId: string; clientAddress: string },
+  responseHeaders: Headers,
+): RequestInfo {
   return {
-    apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey,
-    clientAddress: clientAddressOf(req, options.trustProxy),
-    requestId: requestIdOf(req),
-    setHeader: (name, value) => {
-      res.setHeader(name, value);
-    },
+    apiKey: request.headers.get("x-api-key") ?? undefined,
+    clientAddress: connection.clientAddress,
+    requestId: connection.requestId,
+    setHeader: (name, value) => responseHeaders.set(name, value),
   };
 }

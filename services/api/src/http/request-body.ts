@@ -1,12 +1,11 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
-import type { IncomingMessage } from "node:http";
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
 /** Refuses anything but `application/json` (a `charset` of utf-8 is fine). */
-export function assertJsonContentType(req: IncomingMessage): void {
-  const contentType = req.headers["content-type"];
+export function assertJsonContentType(headers: Headers): void {
+  const contentType = headers.get("content-type");
   if (!contentType) {
     throw new AppError(
       ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
@@ -36,17 +35,31 @@ function tooLarge(maxBytes: number): AppError {
  * Reads the body as UTF-8 text, refusing it as soon as it passes `maxBytes`
  * (before reading at all when Content-Length already says so).
  */
-export async function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers["content-length"]);
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
   }
-  return Buffer.concat(chunks, size).toString("utf8");
+  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(whole);
 }
 
 /** Deeper than any request of ours needs; deeper still and recursive code (JSON.stringify included) runs out of stack. */

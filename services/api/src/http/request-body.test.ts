@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nestsDeeperThan, parseJsonBody } from "./read-json-body.ts";
+import { nestsDeeperThan, parseJsonBody } from "./request-body.ts";
 
 describe("parseJsonBody", () => {
   it("parses JSON, a byte-order mark included", () => {

@@ -1,10 +1,11 @@
+// Node entry: starts the embedded database when no MONGODB_URI is given, serves the app, shuts down on signals.
 import {
   forgetEmbeddedDatabase,
   recordEmbeddedDatabase,
   startEmbeddedMongo,
   type RunningMongo,
 } from "@leadline/embedded-mongo";
-import { startApi } from "./app.ts";
+import { startApi } from "./adapter/node/start-api.ts";
 import { parseApiConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
 

@@ -1,0 +1,32 @@
+import type { Server } from "node:http";
+import type { Logger } from "pino";
+import type { ApiConfig } from "../../env.ts";
+import { createApiService } from "../../service.ts";
+import { serveNode } from "./serve-node.ts";
+
+export interface RunningApi {
+  server: Server;
+  /** Base URL the service listens on, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
+  close(): Promise<void>;
+}
+
+/** The API served by Node on `config.port`. The caller owns `mongoUri`'s server. */
+export async function startApi(config: ApiConfig & { mongoUri: string }, log: Logger): Promise<RunningApi> {
+  const service = await createApiService(config, log);
+  const served = await serveNode(service.fetch, {
+    ...config,
+    onCrash: (error) => log.error({ err: error }, "unhandled error while serving a request"),
+  }).catch(async (error: unknown) => {
+    await service.close();
+    throw error;
+  });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await served.close();
+      await service.close();
+    })());
+  return { server: served.server, url: served.url, close };
+}

@@ -1,0 +1,45 @@
+import { createApiCaches, createLimiters, type ApiDeps } from "@leadline/api";
+import { connectMongo, createRepositories, ensureIndexes } from "@leadline/db";
+import type { Logger } from "pino";
+import type { ApiConfig } from "./env.ts";
+import { createFetchApp, type FetchApp } from "./http/fetch-app.ts";
+
+/** The API without a server: its request handler, and how to let go of the database. */
+export interface ApiService {
+  fetch: FetchApp;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects, creates indexes and builds the request handler. Runtime-neutral:
+ * the Node and Deno entries serve `fetch` and call `close` on shutdown.
+ */
+export async function createApiService(config: ApiConfig & { mongoUri: string }, log: Logger): Promise<ApiService> {
+  const connection = await connectMongo(config.mongoUri, {
+    dbName: config.mongoDbName,
+    appName: "leadline-api",
+    serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+  });
+  try {
+    await ensureIndexes(connection.db);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const deps: ApiDeps = {
+    repos: createRepositories(connection.db),
+    limiters: createLimiters(connection.client, connection.db.databaseName, config.limits),
+    log,
+    caches: createApiCaches({ apiKeyTtlMs: config.apiKeyCacheTtlMs }),
+  };
+  const fetch = createFetchApp(deps, log, {
+    maxBodyBytes: config.maxBodyBytes,
+    trustedProxyHops: config.trustedProxyHops,
+    checkDatabase: () =>
+      connection.db
+        .command({ ping: 1 }, { timeoutMS: 2_000 })
+        .then(() => true)
+        .catch(() => false),
+  });
+  return { fetch, close: () => connection.close() };
+}
