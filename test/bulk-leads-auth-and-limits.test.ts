@@ -58,6 +58,20 @@ describe.each(API_RUNTIMES)("authentication, scopes and rate limits (%s)", (runt
     expect((await postBulk(server.url, apiKey, body(campaignId), from())).status).toBe(200);
   });
 
+  it("cannot be dodged by rotating the X-Forwarded-For entry the caller writes itself", async () => {
+    const { campaignId, apiKey } = await seedAccount(db.repos);
+    // Our one trusted proxy appends the real address; what stands left of it is the caller's to invent.
+    const proxied = (invented: number) => ({
+      headers: { "X-Forwarded-For": `192.0.2.${invented}, 10.1.0.${address}` },
+    });
+    ++address;
+    for (let i = 0; i < 3; i++)
+      expect((await postBulk(server.url, "ll_live_guess", body(campaignId), proxied(i))).status).toBe(401);
+    const blocked = await postBulk(server.url, apiKey, body(campaignId), proxied(99));
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatch(/^Too many failed authentication attempts/);
+  });
+
   it("lets 10 bulk requests a minute through per account, then answers 429 with Retry-After", async () => {
     const { campaignId, apiKey } = await seedAccount(db.repos);
     const client = from();
