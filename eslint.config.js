@@ -11,7 +11,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/java/**", ".ci/out/**", "bench/out/**"] },
+  { ignores: ["**/node_modules/**", "**/java/**", "**/dist/**", ".ci/out/**", "bench/out/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {

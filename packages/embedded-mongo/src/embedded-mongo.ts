@@ -5,7 +5,10 @@ export interface EmbeddedMongoLog {
 }
 
 async function startMemoryServer(): Promise<RunningMongo> {
-  const { MongoMemoryServer } = await import("mongodb-memory-server-core");
+  const { MongoBinary, MongoMemoryServer } = await import("mongodb-memory-server-core");
+  // Fetch the binary first: a failed download then throws quietly, where a failed
+  // start would print the library's own stack trace before ours.
+  await MongoBinary.getPath();
   const server = await MongoMemoryServer.create({ instance: { ip: "127.0.0.1" } });
   return {
     uri: server.getUri(),

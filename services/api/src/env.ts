@@ -4,6 +4,7 @@ import { z } from "zod";
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
   PORT: integer(3000).pipe(z.number().max(65535)),
   HOST: z.string().min(1).default("127.0.0.1"),
   MONGODB_URI: z
@@ -32,6 +33,8 @@ const envSchema = z.object({
 export type Env = z.output<typeof envSchema>;
 
 export interface ApiConfig {
+  /** NODE_ENV=production: no embedded database, no pretty logs. */
+  production: boolean;
   port: number;
   host: string;
   mongoUri: string | undefined;
@@ -65,6 +68,7 @@ export interface ApiConfig {
 export function parseApiConfig(source: Record<string, string | undefined>): ApiConfig {
   const env = parseEnv(envSchema, source);
   return {
+    production: env.NODE_ENV === "production",
     port: env.PORT,
     host: env.HOST,
     mongoUri: env.MONGODB_URI,

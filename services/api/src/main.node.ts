@@ -1,25 +1,31 @@
-// Node entry: starts the embedded database when no MONGODB_URI is given, serves the app, shuts down on signals.
-import {
-  forgetEmbeddedDatabase,
-  recordEmbeddedDatabase,
-  startEmbeddedMongo,
-  type RunningMongo,
-} from "@leadline/embedded-mongo";
+// Node entry: finds the database (an embedded one in development when MONGODB_URI is not set),
+// serves the app, and shuts down on signals.
+import type { RunningMongo } from "@leadline/embedded-mongo";
 import { startApi } from "./adapter/node/start-api.ts";
 import { parseApiConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
 
 const config = parseApiConfig(process.env);
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, { pretty: Boolean(process.stdout.isTTY) && !config.production });
 
-let embedded: RunningMongo | undefined;
+if (!config.mongoUri && config.production) {
+  log.fatal("MONGODB_URI is required when NODE_ENV=production: set it to your MongoDB deployment");
+  process.exit(1);
+}
+
+let embedded: (RunningMongo & { forget(): void }) | undefined;
 let mongoUri = config.mongoUri;
 if (!mongoUri) {
   log.warn("MONGODB_URI is not set: starting a throwaway embedded database. DATA WILL NOT PERSIST across restarts.");
-  embedded = await startEmbeddedMongo({ warn: (message) => log.warn(message) });
-  mongoUri = embedded.uri;
+  // Loaded only here, so that a deployment with MONGODB_URI never loads the embedded database's code.
+  const { startEmbeddedMongo, recordEmbeddedDatabase, forgetEmbeddedDatabase } = await import(
+    "@leadline/embedded-mongo"
+  );
+  const started = await startEmbeddedMongo({ warn: (message) => log.warn(message) });
+  embedded = { ...started, forget: forgetEmbeddedDatabase };
+  mongoUri = started.uri;
   recordEmbeddedDatabase(mongoUri);
-  log.warn({ database: embedded.kind, uri: mongoUri }, "embedded database started; set MONGODB_URI to keep your data");
+  log.warn({ database: started.kind, uri: mongoUri }, "embedded database started; set MONGODB_URI to keep your data");
 }
 
 const api = await startApi({ ...config, mongoUri }, log).catch(async (error: unknown) => {
@@ -27,13 +33,16 @@ const api = await startApi({ ...config, mongoUri }, log).catch(async (error: unk
   await embedded?.stop();
   process.exit(1);
 });
-log.info({ url: api.url, openapi: `${api.url}/api/v1/openapi.json` }, "leadline api listening");
+log.info(
+  { url: api.url, openapi: `${api.url}/api/v1/openapi.json`, docs: `${api.url}/docs` },
+  "leadline api listening",
+);
 
 async function shutdown(signal: string) {
   log.info({ signal }, "shutting down: finishing in-flight requests");
   await api.close();
   if (embedded) {
-    forgetEmbeddedDatabase();
+    embedded.forget();
     await embedded.stop();
   }
   log.info("stopped");
