@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import {
   connectMongo,
   createRepositories,
@@ -32,6 +34,10 @@ export class BenchContext {
   ) {}
 
   static async start(log: (line: string) => void): Promise<BenchContext> {
+    // The API is measured as users run it: built, then started by plain node.
+    execFileSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.mjs", import.meta.url)), "--if-stale"], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     const given = process.env.MONGODB_URI;
     if (given) return new BenchContext(given, "MONGODB_URI", log);
     const server = await startTestDatabase({ warn: (message) => log(message) });
@@ -52,14 +58,15 @@ export class BenchContext {
     return { dbName, connection, repos: createRepositories(connection.db) };
   }
 
-  /** An API process on `db` with the bulk limiter lifted, as a benchmark account needs. */
-  async api(db: BenchDatabase): Promise<ApiProcess> {
-    const api = await startApiProcess({
-      MONGODB_URI: this.mongoUri,
-      MONGODB_DB: db.dbName,
-      BULK_RATE_LIMIT: "1000000000",
-      LOG_LEVEL: "info",
-    });
+  /**
+   * An API process on `db` with the bulk limiter lifted, as a benchmark account needs: the
+   * production build run by plain node, unless `fromSources` asks for the tsx one.
+   */
+  async api(db: BenchDatabase, options: { fromSources?: boolean } = {}): Promise<ApiProcess> {
+    const api = await startApiProcess(
+      { MONGODB_URI: this.mongoUri, MONGODB_DB: db.dbName, BULK_RATE_LIMIT: "1000000000", LOG_LEVEL: "info" },
+      { built: !options.fromSources },
+    );
     this.cleanups.push(() => api.stop());
     return api;
   }

@@ -37,6 +37,7 @@ export function headline(results: BenchResults) {
     csvImportPeakRssMb: round(results.csvImport.scriptPeakRssMb, 1),
     dispatchRatio: round(results.dispatch.dispatchRatio),
     throughputLeadsPerSecond: Math.round(results.throughput.leadsPerSecond),
+    apiPeakRssMb: round(results.throughput.apiPeakRssMb, 1),
     csvImportLeadsPerSecond: Math.round(results.csvImport.leadsPerSecond),
   };
   const met = Object.fromEntries(
@@ -100,7 +101,7 @@ taken in the same run, interleaved where they can be, so the machine's noise hit
 
 - ${Math.round(throughput.leadsPerSecond)} leads/s
 - request latency: ${describe(throughput.requestMs, "ms")}, p99 ${round(throughput.requestMs.p99)} ms
-- API peak RSS: ${round(throughput.apiPeakRssMb, 1)} MiB
+- API peak RSS: ${round(throughput.apiPeakRssMb, 1)} MiB built and run by node (as pnpm start), ${round(throughput.tsxApiPeakRssMb, 1)} MiB run from the sources through tsx (as pnpm dev)
 
 ## csv-import: ${csvImport.rows} rows
 

@@ -1,11 +1,10 @@
-import { parseApiConfig, startApi } from "@leadline/api-service";
+import { startApiOn } from "@leadline/api-service";
 import { connectMongo, createRepositories, ensureIndexes, seedAccount } from "@leadline/db";
 import { startTestDatabase, type RunningMongo } from "@leadline/embedded-mongo";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pino from "pino";
 
 const HELP = `Usage: pnpm test:schemathesis [--max-examples N]
 
@@ -58,8 +57,11 @@ const dbName = `schemathesis_${process.pid}`;
 const connection = await connectMongo(mongoUri, { dbName });
 await ensureIndexes(connection.db);
 const account = await seedAccount(createRepositories(connection.db));
-const config = parseApiConfig({ PORT: "0", BULK_RATE_LIMIT: "1000000", AUTH_FAILURE_LIMIT: "1000000" });
-const api = await startApi({ ...config, mongoUri, mongoDbName: dbName }, pino({ level: "warn" }));
+const api = await startApiOn(
+  { uri: mongoUri, dbName },
+  { BULK_RATE_LIMIT: "1000000", AUTH_FAILURE_LIMIT: "1000000" },
+  "warn",
+);
 
 const args = [
   "run",

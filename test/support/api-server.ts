@@ -1,7 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
-import { parseApiConfig, startApi } from "@leadline/api-service";
+import { startApiOn } from "@leadline/api-service";
 import { startApiProcess, type ApiRuntime } from "@leadline/testkit";
-import pino from "pino";
 import type { TestDatabase } from "./database.ts";
 
 export interface TestApi {
@@ -30,8 +29,7 @@ export function useApiServer(
       stop = () => api.stop();
       return;
     }
-    const config = parseApiConfig({ PORT: "0", LOG_LEVEL: "silent", ...env });
-    const api = await startApi({ ...config, mongoUri: db.uri, mongoDbName: db.dbName }, pino({ level: "silent" }));
+    const api = await startApiOn({ uri: db.uri, dbName: db.dbName }, env);
     handle.url = api.url;
     stop = () => api.close();
   });

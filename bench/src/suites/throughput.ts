@@ -7,13 +7,15 @@ export interface ThroughputResult {
   leads: number;
   leadsPerSecond: number;
   requestMs: Summary;
+  /** The built API, as `pnpm start` runs it. */
   apiPeakRssMb: number;
+  /** The same load on the API run from its sources through tsx, as `pnpm dev` does. */
+  tsxApiPeakRssMb: number;
 }
 
-/** `clients` callers on as many accounts pushing `total` leads in 1000-lead requests at once. */
-export async function runThroughput(ctx: BenchContext, clients: number, total: number): Promise<ThroughputResult> {
-  const db = await ctx.database("throughput");
-  const api = await ctx.api(db);
+async function pushLeads(ctx: BenchContext, clients: number, total: number, fromSources: boolean) {
+  const db = await ctx.database(fromSources ? "throughput_tsx" : "throughput");
+  const api = await ctx.api(db, { fromSources });
   const accounts = await Promise.all(Array.from({ length: clients }, () => ctx.seed(db)));
   let next = 0;
   const latencies: number[] = [];
@@ -29,11 +31,22 @@ export async function runThroughput(ctx: BenchContext, clients: number, total: n
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  return { seconds, latencies, peakRssMb: processStats(api.child.pid!).peakRssMb };
+}
+
+/**
+ * `clients` callers on as many accounts pushing `total` leads in 1000-lead requests at once,
+ * against the built API; then the same load against the API run through tsx, for its memory.
+ */
+export async function runThroughput(ctx: BenchContext, clients: number, total: number): Promise<ThroughputResult> {
+  const built = await pushLeads(ctx, clients, total, false);
+  const fromSources = await pushLeads(ctx, clients, total, true);
   return {
     clients,
     leads: total,
-    leadsPerSecond: total / seconds,
-    requestMs: summarize(latencies),
-    apiPeakRssMb: processStats(api.child.pid!).peakRssMb,
+    leadsPerSecond: total / built.seconds,
+    requestMs: summarize(built.latencies),
+    apiPeakRssMb: built.peakRssMb,
+    tsxApiPeakRssMb: fromSources.peakRssMb,
   };
 }

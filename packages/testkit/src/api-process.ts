@@ -14,7 +14,8 @@ export interface ApiProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function commandFor(runtime: ApiRuntime, nodeArgs: string[]): [string, string[]] {
+function commandFor(runtime: ApiRuntime, nodeArgs: string[], built: boolean): [string, string[]] {
+  if (runtime === "node" && built) return [process.execPath, [...nodeArgs, "dist/main.node.js"]];
   if (runtime === "node") return [process.execPath, [...nodeArgs, "--import", "tsx", "src/main.node.ts"]];
   // The binary itself, not the npm shim, so that a signal reaches the service.
   return [
@@ -23,13 +24,18 @@ function commandFor(runtime: ApiRuntime, nodeArgs: string[]): [string, string[]]
   ];
 }
 
-/** Starts the API as its own process, as `pnpm start` or `pnpm start:deno` does, and waits until it listens. */
+/** Starts the API as its own process, as `pnpm dev`, `pnpm start` or `pnpm start:deno` does, and waits until it listens. */
 export async function startApiProcess(
   env: Record<string, string>,
-  options: { runtime?: ApiRuntime; nodeArgs?: string[] } = {},
+  options: {
+    runtime?: ApiRuntime;
+    nodeArgs?: string[];
+    /** Run `pnpm build`'s output with plain node, as `pnpm start` does, instead of the sources through tsx. */
+    built?: boolean;
+  } = {},
 ): Promise<ApiProcess> {
   const runtime = options.runtime ?? "node";
-  const [command, args] = commandFor(runtime, options.nodeArgs ?? []);
+  const [command, args] = commandFor(runtime, options.nodeArgs ?? [], options.built ?? false);
   const service = await spawnService(
     `API process (${runtime})`,
     command,

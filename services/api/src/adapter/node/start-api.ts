@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
-import type { Logger } from "pino";
-import type { ApiConfig } from "../../env.ts";
+import pino, { type Logger } from "pino";
+import { parseApiConfig, type ApiConfig } from "../../env.ts";
 import { createApiService } from "../../service.ts";
 import { serveNode } from "./serve-node.ts";
 
@@ -29,4 +29,17 @@ export async function startApi(config: ApiConfig & { mongoUri: string }, log: Lo
       await service.close();
     })());
   return { server: served.server, url: served.url, close };
+}
+
+/**
+ * The API on a free port over a database the caller owns, configured by
+ * environment-style settings exactly as in production: for tests and tools.
+ */
+export function startApiOn(
+  database: { uri: string; dbName?: string },
+  env: Record<string, string> = {},
+  logLevel: "silent" | "warn" | "info" = "silent",
+): Promise<RunningApi> {
+  const config = parseApiConfig({ PORT: "0", ...env });
+  return startApi({ ...config, mongoUri: database.uri, mongoDbName: database.dbName }, pino({ level: logLevel }));
 }
