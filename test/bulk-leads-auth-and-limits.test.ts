@@ -1,8 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { seedAccount } from "@leadline/db";
+import { ObjectId, seedAccount } from "@leadline/db";
 import { startApiProcess } from "@leadline/testkit";
 import { API_RUNTIMES, phones, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
+
+/** The budget headers, both spellings: limit 10, `remaining` left, a reset within the minute. */
+function expectBudgetHeaders(headers: Headers, expected: { remaining: number; sentAt: number }) {
+  for (const prefix of ["", "x-"]) {
+    expect(headers.get(`${prefix}ratelimit-limit`)).toBe("10");
+    expect(headers.get(`${prefix}ratelimit-remaining`)).toBe(String(expected.remaining));
+  }
+  const resetSeconds = Number(headers.get("ratelimit-reset"));
+  expect(resetSeconds).toBeGreaterThan(0);
+  expect(resetSeconds).toBeLessThanOrEqual(60);
+  // X-RateLimit-Reset is a Unix time, not a number of seconds.
+  const resetAt = Number(headers.get("x-ratelimit-reset"));
+  expect(resetAt).toBeGreaterThanOrEqual(expected.sentAt + 1);
+  expect(resetAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 61);
+}
 
 const body = (campaignId: string, start = 0) => ({
   campaignId,
@@ -30,7 +45,9 @@ describe.each(API_RUNTIMES)("authentication, scopes and rate limits (%s)", (runt
   it("answers an unknown or revoked key with 401", async () => {
     const { campaignId, apiKey } = await seedAccount(db.repos);
     const client = from();
-    expect((await postBulk(server.url, `${apiKey}nope`, body(campaignId), client)).status).toBe(401);
+    const unknown = await postBulk(server.url, `${apiKey}nope`, body(campaignId), client);
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual({ success: false, data: null, error: "Invalid API key" });
     const key = await db.repos.apiKeys.findActiveByKey(apiKey);
     await db.repos.apiKeys.revoke(key!._id);
     const revoked = await postBulk(server.url, apiKey, body(campaignId), client);
@@ -43,7 +60,7 @@ describe.each(API_RUNTIMES)("authentication, scopes and rate limits (%s)", (runt
     const response = await postBulk(server.url, readOnlyApiKey, body(campaignId), from());
     expect(response.status).toBe(403);
     expect(response.body.error).toBe('This API key lacks the "write" scope');
-    expect(await db.repos.collections.leads.countDocuments({ phoneNumber: phones(1)[0] })).toBe(0);
+    expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(0);
   });
 
   it("limits failed authentication per client address", async () => {
@@ -76,19 +93,24 @@ describe.each(API_RUNTIMES)("authentication, scopes and rate limits (%s)", (runt
     const { campaignId, apiKey } = await seedAccount(db.repos);
     const client = from();
     for (let i = 0; i < 10; i++) {
+      const sentAt = Math.floor(Date.now() / 1000);
       const response = await postBulk(server.url, apiKey, body(campaignId, i * 2), client);
       expect(response.status).toBe(200);
-      expect(response.headers.get("ratelimit-remaining")).toBe(String(9 - i));
-      expect(response.headers.get("x-ratelimit-limit")).toBe("10");
+      expectBudgetHeaders(response.headers, { remaining: 9 - i, sentAt });
     }
+    const stored = await db.repos.leads.countByCampaign(new ObjectId(campaignId));
+    const sentAt = Math.floor(Date.now() / 1000);
     const limited = await postBulk(server.url, apiKey, body(campaignId, 100), client);
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ success: false, data: null });
-    expect(limited.body.error).toMatch(/^Rate limit exceeded: 10 bulk requests per 60 seconds/);
+    expect(limited.body.error).toMatch(
+      /^Rate limit exceeded: 10 bulk requests per 60 seconds; retry after \d+ seconds$/,
+    );
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(limited.headers.get("ratelimit-remaining")).toBe("0");
+    expectBudgetHeaders(limited.headers, { remaining: 0, sentAt });
+    expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(stored);
 
     const other = await seedAccount(db.repos);
     expect((await postBulk(server.url, other.apiKey, body(other.campaignId), client)).status).toBe(200);
@@ -109,7 +131,7 @@ describe("two API processes on one database", () => {
         statuses.push((await postBulk(target.url, apiKey, body(campaignId, i * 2))).status);
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
-      expect(await db.repos.collections.leads.countDocuments({})).toBe(12);
+      expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(12);
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }

@@ -149,9 +149,13 @@ describe.each(API_RUNTIMES)(
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ success: false, data: null });
       const get = await fetch(`${server.url}/api/v1/leads/bulk`);
-      expect(get.status).toBeGreaterThanOrEqual(400);
-      expect(get.status).toBeLessThan(500);
-      expect(await get.json()).toMatchObject({ success: false, data: null });
+      expect(get.status).toBe(405);
+      expect(get.headers.get("allow")).toBe("POST");
+      expect(await get.json()).toEqual({
+        success: false,
+        data: null,
+        error: "Method GET is not allowed here; use POST",
+      });
     });
   },
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLeadlineClient, leadlineErrorDetails } from "@leadline/client";
-import { seedAccount } from "@leadline/db";
+import { ObjectId, seedAccount } from "@leadline/db";
 import { phones, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { rest } from "./support/rest.ts";
@@ -67,7 +67,10 @@ describe("campaigns over REST", () => {
   it("counts a campaign's leads by state", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     await postBulk(server.url, apiKey, { campaignId, leads: phones(5).map((phoneNumber) => ({ phoneNumber })) });
-    await db.repos.collections.leads.updateOne({ phoneNumber: phones(1)[0] }, { $set: { state: "failed" } });
+    await db.repos.collections.leads.updateOne(
+      { campaignId: new ObjectId(campaignId), phoneNumber: phones(1)[0] },
+      { $set: { state: "failed" } },
+    );
     const stats = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/stats`);
     expect(stats.body.data).toEqual({
       campaignId,
@@ -76,13 +79,34 @@ describe("campaigns over REST", () => {
     });
   });
 
-  it("needs the write scope to create or update", async () => {
+  it("needs the write scope to create or update, and a refused change changes nothing", async () => {
     const { readOnlyApiKey, campaignId } = await seedAccount(db.repos);
-    expect((await rest(server.url, readOnlyApiKey, "POST", "/campaigns", { name: "x" })).status).toBe(403);
-    expect(
-      (await rest(server.url, readOnlyApiKey, "PATCH", `/campaigns/${campaignId}`, { status: "paused" })).status,
-    ).toBe(403);
-    expect((await rest(server.url, readOnlyApiKey, "GET", `/campaigns/${campaignId}`)).status).toBe(200);
+    const before = (await rest(server.url, readOnlyApiKey, "GET", `/campaigns/${campaignId}`)).body.data;
+    const refusedCreate = await rest(server.url, readOnlyApiKey, "POST", "/campaigns", { name: "x" });
+    expect(refusedCreate.status).toBe(403);
+    expect(refusedCreate.body.error).toBe('This API key lacks the "write" scope');
+    const refusedUpdate = await rest(server.url, readOnlyApiKey, "PATCH", `/campaigns/${campaignId}`, {
+      status: "paused",
+      name: "renamed",
+    });
+    expect(refusedUpdate.status).toBe(403);
+    const after = await rest(server.url, readOnlyApiKey, "GET", `/campaigns/${campaignId}`);
+    expect(after.status).toBe(200);
+    expect(after.body.data).toEqual(before);
+    const listed = await rest(server.url, readOnlyApiKey, "GET", "/campaigns");
+    expect(listed.body.data.campaigns.map((c: { name: string }) => c.name)).not.toContain("x");
+  });
+
+  it("renames a campaign and changes its maximum attempts", async () => {
+    const { apiKey, campaignId } = await seedAccount(db.repos);
+    const updated = await rest(server.url, apiKey, "PATCH", `/campaigns/${campaignId}`, {
+      name: "  Autumn promo ",
+      maxAttempts: 7,
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.data).toMatchObject({ id: campaignId, name: "Autumn promo", maxAttempts: 7, status: "active" });
+    const stored = await db.repos.collections.campaigns.findOne({ _id: new ObjectId(campaignId) });
+    expect(stored).toMatchObject({ name: "Autumn promo", maxAttempts: 7 });
   });
 });
 
@@ -138,7 +162,7 @@ describe("leads over REST: cursor paging", () => {
     });
     const [firstId] = created.body.data.createdIds;
     await db.repos.collections.leads.updateOne(
-      { phoneNumber: "+15555550101" },
+      { campaignId: new ObjectId(campaignId), phoneNumber: "+15555550101" },
       { $set: { state: "dispatched", dispatchedAt: new Date() } },
     );
     const pending = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/leads?state=pending`);
@@ -154,6 +178,47 @@ describe("leads over REST: cursor paging", () => {
       attempts: 0,
       priority: 0,
     });
+  });
+
+  it("pages 100 leads at a time by default", async () => {
+    const { apiKey, campaignId } = await seedAccount(db.repos);
+    await postBulk(server.url, apiKey, {
+      campaignId,
+      leads: phones(120, 3000).map((phoneNumber) => ({ phoneNumber })),
+    });
+    const first = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/leads`);
+    expect(first.body.data.leads).toHaveLength(100);
+    expect(first.body.data.nextCursor).toEqual(expect.any(String));
+    const second = await rest(
+      server.url,
+      apiKey,
+      "GET",
+      `/campaigns/${campaignId}/leads?cursor=${encodeURIComponent(first.body.data.nextCursor)}`,
+    );
+    expect(second.body.data.leads).toHaveLength(20);
+    expect(second.body.data.nextCursor).toBeNull();
+  });
+
+  it("pages through one state only, each of its leads once", async () => {
+    const { apiKey, campaignId } = await seedAccount(db.repos);
+    const created = await postBulk(server.url, apiKey, {
+      campaignId,
+      leads: phones(30, 4000).map((phoneNumber) => ({ phoneNumber })),
+    });
+    const ids: string[] = created.body.data.createdIds;
+    const failed = ids.filter((_, i) => i % 3 === 0).map((id) => new ObjectId(id));
+    await db.repos.collections.leads.updateMany({ _id: { $in: failed } }, { $set: { state: "failed" } });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ state: "failed", limit: "4", ...(cursor ? { cursor } : {}) });
+      const page = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/leads?${query}`);
+      expect(page.status).toBe(200);
+      for (const lead of page.body.data.leads) expect(lead.state).toBe("failed");
+      seen.push(...page.body.data.leads.map((lead: { id: string }) => lead.id));
+      cursor = page.body.data.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(failed.map((id) => id.toHexString()));
   });
 
   it.each([

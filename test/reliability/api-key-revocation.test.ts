@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { seedAccount } from "@leadline/db";
+import { waitFor } from "@leadline/testkit";
 import { postBulk, useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 
@@ -36,11 +37,15 @@ describe("pnpm keys: create, list and revoke API keys", () => {
         revokedAt: null,
       });
 
+      // Used just now, so this process has the key cached: revocation must still win within the cache time.
       expect(await keys("revoke", "--id", created.id)).toEqual({ revoked: true });
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      const refused = await postBulk(server.url, created.key, body);
-      expect(refused.status).toBe(401);
-      expect(refused.body.error).toBe("Invalid API key");
+      let refused = await postBulk(server.url, created.key, body);
+      await waitFor(
+        "the revoked key to be refused (cache TTL 300 ms)",
+        async () => (refused = await postBulk(server.url, created.key, body)).status === 401,
+        3_000,
+      );
+      expect(refused.body).toEqual({ success: false, data: null, error: "Invalid API key" });
     },
   );
 });

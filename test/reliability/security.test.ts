@@ -83,23 +83,28 @@ describe("security", () => {
           body: method === "POST" ? JSON.stringify(input) : undefined,
         },
       );
-      return response.status;
+      return `${response.status} ${(await response.json()).error.message}`;
     };
-    expect(await trpc("leads.get", { leadId: { $gt: "" } }, "GET")).toBe(400);
-    expect(await trpc("campaigns.get", { campaignId: { $ne: null } }, "GET")).toBe(400);
-    expect(await trpc("leads.list", { campaignId: owner.campaignId, cursor: { $gt: "" } }, "GET")).toBe(400);
-    expect(await trpc("leads.list", { campaignId: { $regex: ".*" } }, "GET")).toBe(400);
+    expect(await trpc("leads.get", { leadId: { $gt: "" } }, "GET")).toBe("400 leadId must be a string");
+    expect(await trpc("campaigns.get", { campaignId: { $ne: null } }, "GET")).toBe("400 campaignId must be a string");
+    expect(await trpc("leads.list", { campaignId: owner.campaignId, cursor: { $gt: "" } }, "GET")).toBe(
+      "400 cursor must be a string",
+    );
+    expect(await trpc("leads.list", { campaignId: { $regex: ".*" } }, "GET")).toBe("400 campaignId must be a string");
     expect(
       await trpc("leads.bulkCreate", { campaignId: { $ne: null }, leads: [{ phoneNumber: "+15555550100" }] }, "POST"),
-    ).toBe(400);
-    expect(await trpc("campaigns.update", { campaignId: owner.campaignId, name: { $set: "x" } }, "POST")).toBe(400);
+    ).toBe("400 campaignId must be a string");
+    expect(await trpc("campaigns.update", { campaignId: owner.campaignId, name: { $set: "x" } }, "POST")).toBe(
+      "400 name must be a string",
+    );
 
-    const rest = async (path: string) =>
-      (await fetch(`${api.url}/api/v1${path}`, { headers: { "x-api-key": owner.apiKey } })).status;
-    expect(await rest(`/campaigns/${owner.campaignId}/leads?state[$ne]=pending`)).toBe(400);
-    expect(await rest(`/leads/${encodeURIComponent('{"$gt":""}')}`)).toBe(404);
-    const header = await fetch(`${api.url}/api/v1/campaigns`, { headers: { "x-api-key": '{"$ne":null}' } });
-    expect(header.status).toBe(401);
+    const rest = async (path: string, apiKey = owner.apiKey) => {
+      const response = await fetch(`${api.url}/api/v1${path}`, { headers: { "x-api-key": apiKey } });
+      return `${response.status} ${(await response.json()).error}`;
+    };
+    expect(await rest(`/campaigns/${owner.campaignId}/leads?state[$ne]=pending`)).toMatch(/^400 /);
+    expect(await rest(`/leads/${encodeURIComponent('{"$gt":""}')}`)).toBe("404 Lead not found");
+    expect(await rest("/campaigns", '{"$ne":null}')).toBe("401 Invalid API key");
   });
 
   it("refuses size and depth bombs quickly and with bounded memory", { timeout: 60_000 }, async () => {
@@ -125,12 +130,9 @@ describe("security", () => {
     const nested = await rawPost(api.url, auth, [deep]);
     expect(nested.status).toBe(400);
     expect(JSON.parse(nested.body).error).toBe("Request body nests deeper than 32 levels");
-    const viaTrpc = await fetch(`${api.url}/trpc/leads.bulkCreate`, {
-      method: "POST",
-      headers: auth,
-      body: deep.replace(`"campaignId"`, `"campaignId"`),
-    });
+    const viaTrpc = await fetch(`${api.url}/trpc/leads.bulkCreate`, { method: "POST", headers: auth, body: deep });
     expect(viaTrpc.status).toBe(400);
+    expect((await viaTrpc.json()).error.message).toBe("leads[0].metadata must not nest deeper than 5 levels");
 
     const million = `{"campaignId":"${owner.campaignId}","leads":[${new Array(1_000_000).fill("0").join(",")}]}`;
     const wide = await rawPost(api.url, auth, [million]);

@@ -13,6 +13,8 @@ interface RestOperation {
   /** The path template, e.g. `/campaigns/{campaignId}`: a bounded label for logs and metrics. */
   template: string;
   pattern: RegExp;
+  /** Segments of the template that are not parameters. */
+  literalSegments: number;
   procedurePath: string[];
   /** Query parameters arrive as text; these top-level fields are numbers or booleans to the schema. */
   queryCoercions: Map<string, Coercion>;
@@ -58,6 +60,7 @@ function collectOperations(): RestOperation[] {
         method: openapi.method,
         template,
         pattern: patternOf(template),
+        literalSegments: template.split("/").filter((segment) => segment && !segment.startsWith("{")).length,
         procedurePath: path.split("."),
         queryCoercions: queryCoercionsOf(procedure._def.inputs),
       },
@@ -102,7 +105,11 @@ export function createRestHandler(deps: ApiDeps, maxBodyBytes: number) {
 
   return async (request: Request, url: URL, scope: RequestScope): Promise<RouteResult> => {
     const path = url.pathname.slice(REST_BASE_PATH.length) || "/";
-    const matching = operations.filter((operation) => operation.pattern.test(path));
+    // A path's literal segments win over parameters: GET /leads/bulk is the bulk path with the wrong method,
+    // not a lead whose id is "bulk".
+    const candidates = operations.filter((operation) => operation.pattern.test(path));
+    const mostLiteral = Math.max(0, ...candidates.map((operation) => operation.literalSegments));
+    const matching = candidates.filter((operation) => operation.literalSegments === mostLiteral);
     const operation = matching.find((candidate) => candidate.method === request.method);
     if (!operation) {
       if (matching.length === 0)
