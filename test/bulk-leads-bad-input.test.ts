@@ -87,6 +87,21 @@ describe.each(API_RUNTIMES)(
         "leads[0].metadata must be at most 8192 bytes",
       ],
       [
+        "metadata with more than 200 keys",
+        [{ ...lead, metadata: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, 1])) }],
+        "leads[0].metadata must have at most 200 keys",
+      ],
+      [
+        "a NUL in a metadata key",
+        [{ ...lead, metadata: { "a\u0000b": 1 } }],
+        "leads[0].metadata keys must not contain NUL characters",
+      ],
+      [
+        "an externalId over 256 characters",
+        [{ ...lead, externalId: "x".repeat(257) }],
+        "leads[0].externalId must be at most 256 characters",
+      ],
+      [
         "a phone without country code",
         [{ phoneNumber: "555-555-1234" }],
         "leads[0].phoneNumber must be in international format starting with + and a country code, e.g. +15555551234",
@@ -107,6 +122,33 @@ describe.each(API_RUNTIMES)(
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ success: false, data: null, error: message });
       expect(response.body.issues[0]).toEqual({ path: message.split(" ")[0], message });
+    });
+
+    it("refuses unknown top-level fields rather than dropping them", async () => {
+      const { apiKey, campaignId } = await seedAccount(db.repos);
+      const response = await postBulk(server.url, apiKey, { campaignId, leads: [lead], campaign: "typo" });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({
+        success: false,
+        data: null,
+        error: 'Request body has unknown field "campaign"',
+      });
+      expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(0);
+    });
+
+    it("reads null for an optional field as absent", async () => {
+      const { apiKey, campaignId } = await seedAccount(db.repos);
+      const response = await postBulk(server.url, apiKey, {
+        campaignId,
+        leads: [{ phoneNumber: "+15555550142", externalId: null, metadata: null, scheduledFor: null, priority: null }],
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.data.created).toBe(1);
+      const stored = await db.repos.collections.leads.findOne({ campaignId: new ObjectId(campaignId) });
+      expect(stored).toMatchObject({ phoneNumber: "+15555550142", priority: 0, state: "pending" });
+      expect(stored).not.toHaveProperty("externalId");
+      expect(stored).not.toHaveProperty("metadata");
+      expect(stored).not.toHaveProperty("scheduledFor");
     });
 
     it("refuses a __proto__ key in metadata", async () => {

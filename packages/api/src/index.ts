@@ -6,7 +6,7 @@ export {
   type Context,
   type RequestInfo,
 } from "./context.ts";
-export { isServerFault, toAppError, toErrorEnvelope } from "./failure.ts";
+export { isServerFault, toAppError, toErrorEnvelope, toTrpcError } from "./failure.ts";
 export { silentLogger, type Logger } from "./logger.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export {

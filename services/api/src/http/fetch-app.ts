@@ -60,7 +60,7 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
     }
     if (isUnder(path, TRPC_BASE_PATH)) {
       scope.route = TRPC_BASE_PATH;
-      return trpc(request, scope);
+      return trpc(request, url, scope);
     }
     if (isUnder(path, REST_BASE_PATH)) {
       scope.route = REST_BASE_PATH;
