@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 
 const HELP = `Usage: pnpm dialer:demo [--port 4000] [--fail-rate 0]
@@ -73,5 +74,7 @@ const server = createServer(async (req, res) => {
 });
 
 server.listen(Number(values.port), "127.0.0.1", () => {
-  console.log(`demo dialer listening on http://127.0.0.1:${values.port}/calls`);
+  // The port actually bound, so that --port 0 (any free port) says where it is.
+  const { port } = server.address() as AddressInfo;
+  console.log(`demo dialer listening on http://127.0.0.1:${port}/calls`);
 });

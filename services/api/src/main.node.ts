@@ -5,7 +5,15 @@ import { startApi } from "./adapter/node/start-api.ts";
 import { parseApiConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
 
-const config = parseApiConfig(process.env);
+const config = (() => {
+  try {
+    return parseApiConfig(process.env);
+  } catch (error) {
+    // One line that names the variable, not a stack trace.
+    console.error(JSON.stringify({ level: "fatal", msg: error instanceof Error ? error.message : String(error) }));
+    process.exit(1);
+  }
+})();
 const log = createLogger(config.logLevel, { pretty: Boolean(process.stdout.isTTY) && !config.production });
 
 if (!config.mongoUri && config.production) {
