@@ -1,6 +1,6 @@
 export { startApiProcess, type ApiProcess, type ApiRuntime } from "./api-process.ts";
 export { processStats, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";
-export { FaultProxy } from "./fault-proxy.ts";
+export { FaultProxy, type HeldRequest } from "./fault-proxy.ts";
 export { spawnService, type ServiceProcess } from "./spawn-service.ts";
 export { connectThroughFaultProxy, type ProxiedDatabase } from "./proxied-database.ts";
