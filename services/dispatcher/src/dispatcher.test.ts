@@ -6,7 +6,7 @@ import {
   type ClaimRequest,
   type DispatchQueue,
   type LeadDoc,
-} from "@leadline/db";
+} from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EligibleCampaigns } from "./eligible-campaigns.ts";

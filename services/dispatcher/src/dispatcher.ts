@@ -1,4 +1,4 @@
-import type { DispatchQueue, LeadDoc } from "@leadline/db";
+import type { DispatchQueue, LeadDoc } from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";

@@ -1,5 +1,5 @@
 import { isWithinCallingHours } from "@leadline/core";
-import type { CampaignDoc, CampaignRepository } from "@leadline/db";
+import type { CampaignDoc, CampaignRepository } from "@leadline/db/dispatch";
 
 /**
  * The active campaigns, reloaded every `refreshMs`; which of them may call

@@ -1,4 +1,4 @@
-import type { LeadDoc } from "@leadline/db";
+import type { LeadDoc } from "@leadline/db/dispatch";
 import { SIGNATURE_HEADER, signBody } from "./sign-body.ts";
 
 export type HandOffOutcome =
