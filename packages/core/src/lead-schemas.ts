@@ -121,7 +121,7 @@ const requestObjectError = (issue: { code: string; keys?: readonly string[] }): 
  * to run first, so that a huge `leads` array is refused before any lead is
  * validated.
  */
-export const bulkCreateEnvelopeSchema = z.object(
+export const bulkCreateRequestShapeSchema = z.object(
   { campaignId: campaignIdSchema, leads: leadsArray(z.unknown()) },
   { error: requestObjectError },
 );
