@@ -5,10 +5,13 @@ import type { Principal } from "../auth/authenticate.ts";
 
 type AuthedContext = Context & { principal: Principal };
 
-/** The account's campaign, or 404 whether it is missing or someone else's: no hint which. */
+/** The 404 for a campaign that is missing or someone else's: no hint which. */
+export const campaignNotFound = (): AppError => new AppError(ERROR_CODES.NOT_FOUND, "Campaign not found");
+
+/** The account's campaign, or {@link campaignNotFound}. */
 export async function requireCampaign(ctx: AuthedContext, campaignId: string): Promise<CampaignDoc> {
   const campaign = await ctx.deps.repos.campaigns.findOwned(ctx.principal.accountId, campaignId);
-  if (!campaign) throw new AppError(ERROR_CODES.NOT_FOUND, "Campaign not found");
+  if (!campaign) throw campaignNotFound();
   return campaign;
 }
 
