@@ -11,13 +11,6 @@ export interface LimiterSettings {
   authFailureWindowSeconds: number;
 }
 
-export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = {
-  bulkPoints: 10,
-  bulkWindowSeconds: 60,
-  authFailurePoints: 30,
-  authFailureWindowSeconds: 60,
-};
-
 export interface Limiters {
   settings: LimiterSettings;
   bulk: RateLimiterMongo;
