@@ -8,4 +8,4 @@ export { findMetadataProblem } from "./metadata.ts";
 export { normalizePhoneNumber, type PhoneCheck } from "./phone.ts";
 export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";
-export { parseEnv } from "./parse-env.ts";
+export { envInteger, mongoUriSchema, parseEnv } from "./parse-env.ts";
