@@ -8,4 +8,5 @@ export { findMetadataProblem } from "./metadata.ts";
 export { normalizePhoneNumber, type PhoneCheck } from "./phone.ts";
 export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";
+export { backoffDelayMs, parseRetryAfterMs } from "./retry.ts";
 export { envInteger, mongoUriSchema, parseEnv } from "./parse-env.ts";

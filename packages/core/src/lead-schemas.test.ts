@@ -107,7 +107,9 @@ describe("bulk request schema", () => {
 
   it("refuses an oversized leads array from the request's shape alone", () => {
     const leads = Array.from({ length: 1001 }, () => 0);
-    expect(problems(bulkCreateRequestShapeSchema, { campaignId, leads })).toEqual(["Maximum 1000 leads per bulk request"]);
+    expect(problems(bulkCreateRequestShapeSchema, { campaignId, leads })).toEqual([
+      "Maximum 1000 leads per bulk request",
+    ]);
     expect(problems(bulkCreateRequestShapeSchema, { campaignId, leads: leads.slice(1) })).toEqual([]);
   });
 

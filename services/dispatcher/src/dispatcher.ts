@@ -1,10 +1,10 @@
+import { backoffDelayMs } from "@leadline/core";
 import type { DispatchQueue, LeadDoc } from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";
-import { retryDelayMs } from "./retry-delay.ts";
 
 /**
  * A leased lead with what deciding its outcome needs, taken from the
@@ -154,7 +154,7 @@ export class Dispatcher {
       this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error }, "lead failed");
       return;
     }
-    const delay = retryDelayMs(lead.attempts, {
+    const delay = backoffDelayMs(lead.attempts, {
       baseMs: this.config.retryBaseMs,
       maxMs: this.config.retryMaxMs,
       retryAfterMs: outcome.retryAfterMs,
