@@ -8,5 +8,6 @@ export { findMetadataProblem } from "./metadata.ts";
 export { normalizePhoneNumber, type PhoneCheck } from "./phone.ts";
 export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";
+export { SIGNATURE_HEADER, signBody, verifySignature } from "./hand-off-signature.ts";
 export { backoffDelayMs, parseRetryAfterMs } from "./retry.ts";
 export { envInteger, mongoUriSchema, parseEnv } from "./parse-env.ts";

@@ -1,6 +1,5 @@
-import { parseRetryAfterMs } from "@leadline/core";
+import { SIGNATURE_HEADER, parseRetryAfterMs, signBody } from "@leadline/core";
 import type { LeadDoc } from "@leadline/db/dispatch";
-import { SIGNATURE_HEADER, signBody } from "./sign-body.ts";
 
 export type HandOffOutcome =
   | { kind: "delivered"; status: number }
