@@ -1,23 +1,21 @@
 import {
   connectMongo,
-  createRepositories,
   ensureIndexes,
   ObjectId,
   seedAccount,
   toLeadDoc,
   type CampaignDoc,
   type MongoConnection,
-  type Repositories,
   type SeededAccount,
 } from "@leadline/db";
 import { bulkCreateInputSchema } from "@leadline/core";
 import { startTestDatabase } from "@leadline/embedded-mongo";
-import { startApiProcess, type ApiProcess } from "@leadline/testkit";
+import { createTestRepositories, startApiProcess, type ApiProcess, type TestRepositories } from "@leadline/testkit";
 
 export interface BenchDatabase {
   dbName: string;
   connection: MongoConnection;
-  repos: Repositories;
+  repos: TestRepositories;
 }
 
 /** The database server and everything started on it, stopped together at the end. */
@@ -49,7 +47,7 @@ export class BenchContext {
       await connection.db.dropDatabase().catch(() => undefined);
       await connection.close();
     });
-    return { dbName, connection, repos: createRepositories(connection.db) };
+    return { dbName, connection, repos: createTestRepositories(connection.db) };
   }
 
   /** An API process on `db` with the bulk limiter lifted, as a benchmark account needs. */

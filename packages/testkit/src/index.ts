@@ -3,4 +3,5 @@ export { processStats, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";
 export { FaultProxy } from "./fault-proxy.ts";
 export { spawnService, type ServiceProcess } from "./spawn-service.ts";
+export { createTestRepositories, type TestRepositories } from "./test-repositories.ts";
 export { connectThroughFaultProxy, type ProxiedDatabase } from "./proxied-database.ts";
