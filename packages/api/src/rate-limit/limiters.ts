@@ -1,5 +1,4 @@
-import { COLLECTION_NAMES } from "@leadline/db";
-import type { MongoClient } from "mongodb";
+import { rateLimitStore, type MongoConnection, type RateLimitStore } from "@leadline/db";
 import { RateLimiterMemory, RateLimiterMongo } from "rate-limiter-flexible";
 
 export interface LimiterSettings {
@@ -22,8 +21,19 @@ export interface Limiters {
  * store fails, an in-process limiter with the same budget takes over: calls
  * stay limited instead of failing open or failing outright.
  */
-export function createLimiters(client: MongoClient, dbName: string, settings: LimiterSettings): Limiters {
-  const common = { storeClient: client, dbName, tableName: COLLECTION_NAMES.rateLimits, disableIndexesCreation: true };
+export function createLimiters(store: RateLimitStore, settings: LimiterSettings): Limiters;
+/**
+ * @deprecated Pass `rateLimitStore(connection)` from `@leadline/db`; this
+ * form stays only until services/api/src/app.ts moves over.
+ */
+export function createLimiters(client: MongoConnection["client"], dbName: string, settings: LimiterSettings): Limiters;
+export function createLimiters(
+  ...args: [RateLimitStore, LimiterSettings] | [MongoConnection["client"], string, LimiterSettings]
+): Limiters {
+  const [store, settings] =
+    args.length === 2 ? args : [rateLimitStore({ client: args[0], db: { databaseName: args[1] } }), args[2]];
+  // Indexes are created, awaited, at start-up (ensureIndexes); the limiters must not race to make their own.
+  const common = { ...store, disableIndexesCreation: true };
   return {
     settings,
     bulk: new RateLimiterMongo({
