@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { seedAccount } from "@leadline/db";
-import { startApiProcess } from "@leadline/testkit";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { startApiProcess, testPhones } from "@leadline/testkit";
+import { postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 const body = (campaignId: string, start = 0) => ({
   campaignId,
-  leads: phones(2, start).map((phoneNumber) => ({ phoneNumber })),
+  leads: testPhones(2, start).map((phoneNumber) => ({ phoneNumber })),
 });
 
 describe("authentication, scopes and rate limits", () => {
@@ -46,7 +46,7 @@ describe("authentication, scopes and rate limits", () => {
     const response = await postBulk(server.url, readOnlyApiKey, body(campaignId), from());
     expect(response.status).toBe(403);
     expect(response.body.error).toBe('This API key lacks the "write" scope');
-    expect(await db.repos.collections.leads.countDocuments({ phoneNumber: phones(1)[0] })).toBe(0);
+    expect(await db.repos.collections.leads.countDocuments({ phoneNumber: testPhones(1)[0] })).toBe(0);
   });
 
   it("limits failed authentication per client address", async () => {

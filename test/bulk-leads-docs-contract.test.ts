@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedAccount } from "@leadline/db";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { postBulk, useApiServer } from "./support/api-server.ts";
+import { testPhones } from "@leadline/testkit";
 import { useTestDatabase } from "./support/database.ts";
 
 /** The request body of the public docs' curl example, with a real campaign id. */
@@ -74,7 +75,7 @@ describe("POST /api/v1/leads/bulk: the docs' contract", () => {
     ["empty leads", (c: string) => ({ campaignId: c, leads: [] }), "leads array cannot be empty"],
     [
       "1001 leads",
-      (c: string) => ({ campaignId: c, leads: phones(1001).map((phoneNumber) => ({ phoneNumber })) }),
+      (c: string) => ({ campaignId: c, leads: testPhones(1001).map((phoneNumber) => ({ phoneNumber })) }),
       "Maximum 1000 leads per bulk request",
     ],
     [
@@ -97,7 +98,7 @@ describe("POST /api/v1/leads/bulk: the docs' contract", () => {
 
   it("accepts exactly 1000 leads", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    const leads = phones(1000, 0, 212).map((phoneNumber, i) => ({ phoneNumber, externalId: `row-${i}` }));
+    const leads = testPhones(1000, 0, 212).map((phoneNumber, i) => ({ phoneNumber, externalId: `row-${i}` }));
     const response = await postBulk(server.url, apiKey, { campaignId, leads });
     expect(response.status).toBe(200);
     expect(response.body.data.created).toBe(1000);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createLeadlineClient, leadlineErrorDetails } from "@leadline/client";
 import { seedAccount } from "@leadline/db";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { postBulk, useApiServer } from "./support/api-server.ts";
+import { testPhones } from "@leadline/testkit";
 import { useTestDatabase } from "./support/database.ts";
 import { rest } from "./support/rest.ts";
 
@@ -66,8 +67,8 @@ describe("campaigns over REST", () => {
 
   it("counts a campaign's leads by state", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    await postBulk(server.url, apiKey, { campaignId, leads: phones(5).map((phoneNumber) => ({ phoneNumber })) });
-    await db.repos.collections.leads.updateOne({ phoneNumber: phones(1)[0] }, { $set: { state: "failed" } });
+    await postBulk(server.url, apiKey, { campaignId, leads: testPhones(5).map((phoneNumber) => ({ phoneNumber })) });
+    await db.repos.collections.leads.updateOne({ phoneNumber: testPhones(1)[0] }, { $set: { state: "failed" } });
     const stats = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/stats`);
     expect(stats.body.data).toEqual({
       campaignId,
@@ -114,12 +115,12 @@ describe("leads over REST: cursor paging", () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const first = await postBulk(server.url, apiKey, {
       campaignId,
-      leads: phones(50).map((phoneNumber) => ({ phoneNumber })),
+      leads: testPhones(50).map((phoneNumber) => ({ phoneNumber })),
     });
     const original: string[] = first.body.data.createdIds;
     let extra = 0;
     const seen = await pageThrough(apiKey, campaignId, 7, async () => {
-      const more = phones(3, 1000 + extra);
+      const more = testPhones(3, 1000 + extra);
       extra += 3;
       await postBulk(server.url, apiKey, { campaignId, leads: more.map((phoneNumber) => ({ phoneNumber })) });
     });

@@ -10,7 +10,13 @@ import {
 } from "@leadline/db";
 import { bulkCreateInputSchema } from "@leadline/core";
 import { startTestDatabase } from "@leadline/embedded-mongo";
-import { createTestRepositories, startApiProcess, type ApiProcess, type TestRepositories } from "@leadline/testkit";
+import {
+  createTestRepositories,
+  startApiProcess,
+  testPhone,
+  type ApiProcess,
+  type TestRepositories,
+} from "@leadline/testkit";
 
 export interface BenchDatabase {
   dbName: string;
@@ -75,16 +81,10 @@ export class BenchContext {
   }
 }
 
-/** Distinct, possible North American numbers: the `index`th of an endless series. */
-export function benchPhone(index: number): string {
-  const area = 201 + Math.floor(index / 10_000_000);
-  return `+1${area}${String(index % 10_000_000).padStart(7, "0")}`;
-}
-
 /** A lead shaped like the public docs' example, with a new phone. */
 export function benchLead(index: number) {
   return {
-    phoneNumber: benchPhone(index),
+    phoneNumber: testPhone(index, 201),
     externalId: `CRM_${index}`,
     metadata: { name: `Lead ${index}`, company: "Acme Corp" },
     priority: index % 101,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { startApiProcess } from "@leadline/testkit";
-import { phones, postBulk } from "../support/api-server.ts";
+import { startApiProcess, testPhones } from "@leadline/testkit";
+import { postBulk } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 describe("the API process is killed in the middle of a 1000-lead request", () => {
@@ -10,7 +10,7 @@ describe("the API process is killed in the middle of a 1000-lead request", () =>
   it("leaves every lead stored exactly once after a restart and a retry", { timeout: 120_000 }, async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const env = { MONGODB_URI: db.uri, MONGODB_DB: db.dbName };
-    const leads = phones(1000, 0, 303).map((phoneNumber, i) => ({ phoneNumber, externalId: `K-${i}` }));
+    const leads = testPhones(1000, 0, 303).map((phoneNumber, i) => ({ phoneNumber, externalId: `K-${i}` }));
     const campaign = new ObjectId(campaignId);
 
     const first = await startApiProcess(env);

@@ -1,4 +1,5 @@
 export { startApiProcess, type ApiProcess } from "./api-process.ts";
+export { testPhone, testPhones } from "./phone-numbers.ts";
 export { processStats, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";
 export { FaultProxy } from "./fault-proxy.ts";
