@@ -59,15 +59,17 @@ async function recordFailure(ctx: Context): Promise<void> {
 }
 
 /**
- * The key's document, and whether it came from this process's cache.
+ * The active key for `key`, or null, reading the failure budget only where
+ * it decides something.
  *
- * Where the failure budget is consulted: a key found in the cache was
- * checked against the budget (and the store) when it was cached, so it
- * skips the store's read and is refused only if this process itself has
- * seen the address go over budget. Every other key (missing, unknown, or
- * valid but not cached) reads the budget *before* it is looked up: an
- * address over budget gets 429 whether its guess is right or wrong, so
- * its answers cannot tell it when a guess hits.
+ * A key in this process's cache is answered without the store, so a valid
+ * key pays no round trip per request; it is still refused when this process
+ * has seen the address go over budget. Every other key (missing, unknown,
+ * or valid but not cached yet) reads the budget before the lookup: an
+ * address over budget gets 429 whether its guess is right or wrong, so its
+ * answers never tell it that a guess hit. What is left open, an address
+ * blocked only by other processes using a key cached here, needs the key
+ * itself (192 random bits), not a guess.
  */
 async function findKey(ctx: Context, key: string | undefined): Promise<ApiKeyDoc | null> {
   const keyHash = key && key.length <= MAX_KEY_LENGTH ? hashApiKey(key) : undefined;
