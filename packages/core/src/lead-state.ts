@@ -3,6 +3,7 @@ import { z } from "zod";
 /** A lead's states, in the order a lead moves through them. The one list; the rest derive from it. */
 export const LEAD_STATES = ["pending", "dispatching", "dispatched", "failed"] as const;
 
+/** A lead state as callers name it, e.g. in `?state=`. */
 export const leadStateSchema = z
   .enum(LEAD_STATES, { error: `must be one of ${LEAD_STATES.map((state) => `"${state}"`).join(", ")}` })
   .meta({ description: "pending → dispatching (leased by a worker) → dispatched, or failed after the last attempt" });

@@ -13,6 +13,7 @@ import {
  */
 export type TestRepositories = Repositories & { collections: Collections };
 
+/** {@link TestRepositories} over `db`. */
 export function createTestRepositories(db: MongoConnection["db"]): TestRepositories {
   return { ...createRepositories(db), collections: getCollections(db) };
 }

@@ -19,6 +19,7 @@ export const ERROR_DESCRIPTIONS = {
 /** Statuses only operations that take a body can answer. */
 export const BODY_ERROR_STATUSES = [413, 415] as const;
 
+/** The 404 messages, in the OpenAPI document and in responses alike. */
 export const CAMPAIGN_NOT_FOUND = "Campaign not found";
 export const LEAD_NOT_FOUND = "Lead not found";
 
