@@ -1,13 +1,31 @@
+import { readFileSync } from "node:fs";
 import tseslint from "typescript-eslint";
 
-const layer = (files, forbidden, message) => ({
-  files,
-  rules: {
-    "@typescript-eslint/no-restricted-imports": [
-      "error",
-      { patterns: [{ group: forbidden, message, allowTypeImports: false }] },
-    ],
-  },
+// One table says which layer may import which; test/layering.test.ts reads it too.
+const { layers } = JSON.parse(readFileSync(new URL("./layers.json", import.meta.url), "utf8"));
+
+/** Forbids every workspace package a layer's table entry does not list (type imports too, unless it says so). */
+const layerRules = Object.entries(layers).map(([dir, { mayImport, alsoForbidden = [], allowTypeImports = false }]) => {
+  const others = alsoForbidden.length > 0 ? `, nor ${alsoForbidden.join(", ")}` : "";
+  const message = `${dir} may import ${mayImport.join(", ") || "no other workspace package"}${others} (layers.json)`;
+  return {
+    files: [`${dir}/src/**`],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@leadline/*", ...mayImport.map((name) => `!${name}`), ...alsoForbidden],
+              message,
+              allowTypeImports,
+            },
+          ],
+        },
+      ],
+    },
+  };
 });
 
 export default tseslint.config(
@@ -21,32 +39,5 @@ export default tseslint.config(
     },
   },
   // Dependencies point one way: core ← db ← api ← services.
-  layer(
-    ["packages/core/src/**"],
-    ["@leadline/*", "node:*", "mongodb"],
-    "core is pure domain code: no other layer, no Node-only APIs",
-  ),
-  layer(
-    ["packages/db/src/**"],
-    ["@leadline/api", "@leadline/client", "@leadline/api-service"],
-    "db may depend on core only",
-  ),
-  layer(["packages/api/src/**"], ["@leadline/api-service", "@leadline/client"], "api may depend on core and db only"),
-  {
-    files: ["packages/client/src/**"],
-    rules: {
-      "@typescript-eslint/no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["@leadline/*"],
-              message: "the client takes only `import type { AppRouter }`",
-              allowTypeImports: true,
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules,
 );

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseApiConfig } from "@leadline/api-service";
 import { seedAccount } from "@leadline/db";
-import { waitFor } from "@leadline/testkit";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { waitFor, testPhones } from "@leadline/testkit";
+import { postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 const apiDir = fileURLToPath(new URL("../services/api/", import.meta.url));
@@ -43,7 +43,10 @@ describe("API configuration", () => {
 describe("the API with its default settings", () => {
   const db = useTestDatabase("api_defaults");
   const server = useApiServer(db, { AUTH_FAILURE_LIMIT: "3" });
-  const body = (campaignId: string, start: number) => ({ campaignId, leads: [{ phoneNumber: phones(1, start)[0] }] });
+  const body = (campaignId: string, start: number) => ({
+    campaignId,
+    leads: [{ phoneNumber: testPhones(1, start)[0] }],
+  });
 
   it("ignores X-Forwarded-For: a rotating header does not escape the failed-authentication limit", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
@@ -68,7 +71,7 @@ describe("the API key cache by default", () => {
     { timeout: 30_000 },
     async () => {
       const { apiKey, campaignId } = await seedAccount(db.repos);
-      const body = (start: number) => ({ campaignId, leads: [{ phoneNumber: phones(1, 800 + start)[0] }] });
+      const body = (start: number) => ({ campaignId, leads: [{ phoneNumber: testPhones(1, 800 + start)[0] }] });
       expect((await postBulk(server.url, apiKey, body(0))).status).toBe(200);
       const key = await db.repos.apiKeys.findActiveByKey(apiKey);
       await db.repos.apiKeys.revoke(key!._id);

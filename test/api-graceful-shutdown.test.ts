@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { startApiProcess } from "@leadline/testkit";
-import { phones, postBulk } from "./support/api-server.ts";
+import { startApiProcess, testPhones } from "@leadline/testkit";
+import { postBulk } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 describe("API shutdown on SIGTERM", () => {
@@ -10,7 +10,7 @@ describe("API shutdown on SIGTERM", () => {
   it("finishes requests in flight, then stops accepting and exits 0", { timeout: 60_000 }, async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const api = await startApiProcess({ MONGODB_URI: db.uri, MONGODB_DB: db.dbName });
-    const leads = phones(1000, 0, 404).map((phoneNumber) => ({ phoneNumber }));
+    const leads = testPhones(1000, 0, 404).map((phoneNumber) => ({ phoneNumber }));
     const inFlight = postBulk(api.url, apiKey, { campaignId, leads });
     // Signal as soon as the insert has begun, so that the request is surely in flight.
     const deadline = Date.now() + 5000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { startApiProcess } from "@leadline/testkit";
-import { API_RUNTIMES, phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { startApiProcess, testPhones } from "@leadline/testkit";
+import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 /** The budget headers, both spellings: limit 10, `remaining` left, a reset within the minute. */
@@ -21,7 +21,7 @@ function expectBudgetHeaders(headers: Headers, expected: { remaining: number; se
 
 const body = (campaignId: string, start = 0) => ({
   campaignId,
-  leads: phones(2, start).map((phoneNumber) => ({ phoneNumber })),
+  leads: testPhones(2, start).map((phoneNumber) => ({ phoneNumber })),
 });
 
 describe.each(API_RUNTIMES)("authentication, scopes and rate limits (%s)", (runtime) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { postBulk, useApiServer } from "./support/api-server.ts";
+import { testPhones } from "@leadline/testkit";
 import { useTestDatabase } from "./support/database.ts";
 
 describe("concurrent bulk requests sharing phones", () => {
@@ -9,7 +10,7 @@ describe("concurrent bulk requests sharing phones", () => {
 
   it("store each phone exactly once, and their created counts add up to the distinct phones", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    const pool = phones(300, 0, 646);
+    const pool = testPhones(300, 0, 646);
     // 12 requests of 150 leads, each a different overlapping window of the pool.
     const requests = Array.from({ length: 12 }, (_, i) => {
       const start = (i * 25) % 200;

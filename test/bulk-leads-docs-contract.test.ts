@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { API_RUNTIMES, phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { testPhones } from "@leadline/testkit";
 
 /** The request body of the public docs' curl example, with a real campaign id. */
 function docsExample(campaignId: string) {
@@ -77,7 +78,7 @@ describe.each(API_RUNTIMES)("POST /api/v1/leads/bulk: the docs' contract (%s)", 
     ["empty leads", (c: string) => ({ campaignId: c, leads: [] }), "leads array cannot be empty"],
     [
       "1001 leads",
-      (c: string) => ({ campaignId: c, leads: phones(1001).map((phoneNumber) => ({ phoneNumber })) }),
+      (c: string) => ({ campaignId: c, leads: testPhones(1001).map((phoneNumber) => ({ phoneNumber })) }),
       "Maximum 1000 leads per bulk request",
     ],
     [
@@ -104,7 +105,7 @@ describe.each(API_RUNTIMES)("POST /api/v1/leads/bulk: the docs' contract (%s)", 
 
   it("accepts exactly 1000 leads", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    const leads = phones(1000, 0, 212).map((phoneNumber, i) => ({ phoneNumber, externalId: `row-${i}` }));
+    const leads = testPhones(1000, 0, 212).map((phoneNumber, i) => ({ phoneNumber, externalId: `row-${i}` }));
     const response = await postBulk(server.url, apiKey, { campaignId, leads });
     expect(response.status).toBe(200);
     expect(response.body.data.created).toBe(1000);

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ObjectId, seedAccount } from "@leadline/db";
+import { testPhone } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
@@ -17,13 +18,16 @@ const repoRoot = fileURLToPath(new URL("../", import.meta.url));
  * 2,500 rows with a BOM and CRLF line ends, quoted fields with commas and
  * quotes, phones repeated in other spellings, bad phones and bad priorities.
  */
+/** Row i's phone is +1 212 555 0000 + i, as the expectations below spell them. */
+const FIRST_PHONE = 5_550_000;
+
 function buildCsv() {
   const lines = ["phone,id,name,company,priority"];
   const distinct = new Set<string>();
   let invalid = 0;
   let duplicates = 0;
   for (let i = 0; i < 2500; i++) {
-    const e164 = `+1212555${String(i).padStart(4, "0")}`;
+    const e164 = testPhone(FIRST_PHONE + i, 212);
     if (i % 50 === 7) {
       lines.push(`12345,CRM_${i},Bad Phone,Acme,1`);
       invalid++;
@@ -31,8 +35,8 @@ function buildCsv() {
       lines.push(`${e164},CRM_${i},Bad Priority,Acme,high`);
       invalid++;
     } else if (i % 100 === 13) {
-      const previous = `+1212555${String(i - 1).padStart(4, "0")}`;
-      lines.push(`"+1 (212) 555-${previous.slice(-4)}",CRM_${i},"Doe, John ""JJ""",Acme,5`);
+      const previous = testPhone(FIRST_PHONE + i - 1, 212);
+      lines.push(`"+1 (212) ${previous.slice(5, 8)}-${previous.slice(8)}",CRM_${i},"Doe, John ""JJ""",Acme,5`);
       duplicates++;
     } else {
       lines.push(`${e164},CRM_${i},"Doe, John ""JJ""","Acme\nCorp",${i % 101}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
 import { ObjectId, type CampaignDoc, type LeadDoc } from "@leadline/db";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
-import { TestDialer, waitFor } from "@leadline/testkit";
+import { TestDialer, testPhones, waitFor } from "@leadline/testkit";
 import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 const SECRET = "test-dialer-secret-0123456789";
@@ -117,7 +117,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (ru
     dialer.calls.length = 0;
     dialer.answer = () => ({ status: 200 });
     const campaign = await createCampaign(db);
-    const phones = Array.from({ length: 500 }, (_, i) => `+1646555${String(i).padStart(4, "0")}`);
+    const phones = testPhones(500, 0, 646);
     await db.repos.leads.insertSkippingDuplicates(
       campaign,
       phones.map((phone) => newLead(phone)),
@@ -145,7 +145,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (ru
       const campaign = await createCampaign(db);
       await db.repos.leads.insertSkippingDuplicates(
         campaign,
-        Array.from({ length: 10 }, (_, i) => newLead(`+1718555${String(i).padStart(4, "0")}`)),
+        testPhones(10, 0, 718).map((phone) => newLead(phone)),
       );
       // The first worker's hand-offs hang; it is killed while they do.
       dialer.answer = () => ({ status: 200, delayMs: 30_000 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
-import { ObjectId, seedAccount, type Repositories } from "@leadline/db";
+import { ObjectId, seedAccount } from "@leadline/db";
+import type { TestRepositories } from "@leadline/testkit";
 import { useTestDatabase } from "./support/database.ts";
 
-async function seedCampaign(repos: Repositories, name = "Test") {
+async function seedCampaign(repos: TestRepositories, name = "Test") {
   const seeded = await seedAccount(repos, { account: name });
   const campaign = await repos.collections.campaigns.findOne({ _id: new ObjectId(seeded.campaignId) });
   if (!campaign) throw new Error("seeded campaign missing");

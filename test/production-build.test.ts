@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { seedAccount } from "@leadline/db";
-import { spawnService, type ServiceProcess } from "@leadline/testkit";
-import { phones, postBulk } from "./support/api-server.ts";
+import { spawnService, type ServiceProcess, testPhones } from "@leadline/testkit";
+import { postBulk } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -45,7 +45,7 @@ describe("the production build", () => {
 
   it("serves the docs' example with plain node, logging JSON lines", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    const leads = phones(3).map((phoneNumber) => ({ phoneNumber }));
+    const leads = testPhones(3).map((phoneNumber) => ({ phoneNumber }));
     const response = await postBulk(api.ready, apiKey, { campaignId, leads });
     expect(response.status).toBe(200);
     expect(response.body.data.created).toBe(3);

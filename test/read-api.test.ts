@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createLeadlineClient, leadlineErrorDetails } from "@leadline/client";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { rest } from "./support/rest.ts";
+import { testPhones } from "@leadline/testkit";
 
 const hours = { timeZone: "Europe/Berlin", days: [1, 2, 3, 4, 5], start: "09:00", end: "18:00" };
 
@@ -66,9 +67,9 @@ describe("campaigns over REST", () => {
 
   it("counts a campaign's leads by state", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
-    await postBulk(server.url, apiKey, { campaignId, leads: phones(5).map((phoneNumber) => ({ phoneNumber })) });
+    await postBulk(server.url, apiKey, { campaignId, leads: testPhones(5).map((phoneNumber) => ({ phoneNumber })) });
     await db.repos.collections.leads.updateOne(
-      { campaignId: new ObjectId(campaignId), phoneNumber: phones(1)[0] },
+      { campaignId: new ObjectId(campaignId), phoneNumber: testPhones(1)[0] },
       { $set: { state: "failed" } },
     );
     const stats = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/stats`);
@@ -138,12 +139,12 @@ describe("leads over REST: cursor paging", () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const first = await postBulk(server.url, apiKey, {
       campaignId,
-      leads: phones(50).map((phoneNumber) => ({ phoneNumber })),
+      leads: testPhones(50).map((phoneNumber) => ({ phoneNumber })),
     });
     const original: string[] = first.body.data.createdIds;
     let extra = 0;
     const seen = await pageThrough(apiKey, campaignId, 7, async () => {
-      const more = phones(3, 1000 + extra);
+      const more = testPhones(3, 1000 + extra);
       extra += 3;
       await postBulk(server.url, apiKey, { campaignId, leads: more.map((phoneNumber) => ({ phoneNumber })) });
     });
@@ -184,7 +185,7 @@ describe("leads over REST: cursor paging", () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     await postBulk(server.url, apiKey, {
       campaignId,
-      leads: phones(120, 3000).map((phoneNumber) => ({ phoneNumber })),
+      leads: testPhones(120, 3000).map((phoneNumber) => ({ phoneNumber })),
     });
     const first = await rest(server.url, apiKey, "GET", `/campaigns/${campaignId}/leads`);
     expect(first.body.data.leads).toHaveLength(100);
@@ -203,7 +204,7 @@ describe("leads over REST: cursor paging", () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const created = await postBulk(server.url, apiKey, {
       campaignId,
-      leads: phones(30, 4000).map((phoneNumber) => ({ phoneNumber })),
+      leads: testPhones(30, 4000).map((phoneNumber) => ({ phoneNumber })),
     });
     const ids: string[] = created.body.data.createdIds;
     const failed = ids.filter((_, i) => i % 3 === 0).map((id) => new ObjectId(id));

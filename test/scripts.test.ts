@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { spawnService, waitFor } from "@leadline/testkit";
-import { phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { spawnService, waitFor, testPhones } from "@leadline/testkit";
+import { postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { rest } from "./support/rest.ts";
 
@@ -25,7 +25,7 @@ describe("pnpm seed and pnpm keys", () => {
     expect(lines).toHaveLength(1);
     const seeded = JSON.parse(lines[0]!);
     expect(Object.keys(seeded).sort()).toEqual(["accountId", "apiKey", "campaignId", "readOnlyApiKey"]);
-    const body = { campaignId: seeded.campaignId, leads: [{ phoneNumber: phones(1, 700)[0] }] };
+    const body = { campaignId: seeded.campaignId, leads: [{ phoneNumber: testPhones(1, 700)[0] }] };
     expect((await postBulk(server.url, seeded.apiKey, body)).status).toBe(200);
     expect((await postBulk(server.url, seeded.readOnlyApiKey, body)).status).toBe(403);
     expect((await rest(server.url, seeded.readOnlyApiKey, "GET", `/campaigns/${seeded.campaignId}`)).status).toBe(200);
@@ -50,7 +50,7 @@ describe("pnpm seed and pnpm keys", () => {
     expect((await rest(server.url, created.key, "GET", "/campaigns")).status).toBe(200);
     const write = await postBulk(server.url, created.key, {
       campaignId: seeded.campaignId,
-      leads: [{ phoneNumber: phones(1, 701)[0] }],
+      leads: [{ phoneNumber: testPhones(1, 701)[0] }],
     });
     expect(write.status).toBe(403);
     expect(write.body.error).toBe('This API key lacks the "write" scope');

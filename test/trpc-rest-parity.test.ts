@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLeadlineClient, leadlineErrorDetails, type LeadlineErrorDetails } from "@leadline/client";
 import { startApiOn, type RunningApi } from "@leadline/api-service";
 import { seedAccount } from "@leadline/db";
-import { FaultProxy } from "@leadline/testkit";
-import { API_RUNTIMES, phones, postBulk, useApiServer } from "./support/api-server.ts";
+import { FaultProxy, testPhones } from "@leadline/testkit";
+import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 async function failureOf(call: Promise<unknown>): Promise<LeadlineErrorDetails> {
@@ -16,7 +16,7 @@ async function failureOf(call: Promise<unknown>): Promise<LeadlineErrorDetails> 
   return details;
 }
 
-const leadsOf = (count: number, start = 0) => phones(count, start).map((phoneNumber) => ({ phoneNumber }));
+const leadsOf = (count: number, start = 0) => testPhones(count, start).map((phoneNumber) => ({ phoneNumber }));
 
 describe.each(API_RUNTIMES)("tRPC answers 413, 415 and 429 as REST does (%s)", (runtime) => {
   const db = useTestDatabase(`parity_${runtime}`);

@@ -2,24 +2,28 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import {
   connectMongo,
-  createRepositories,
   ensureIndexes,
   ObjectId,
   seedAccount,
   toLeadDoc,
   type CampaignDoc,
   type MongoConnection,
-  type Repositories,
   type SeededAccount,
 } from "@leadline/db";
 import { bulkCreateInputSchema } from "@leadline/core";
 import { startTestDatabase } from "@leadline/embedded-mongo";
-import { startApiProcess, type ApiProcess } from "@leadline/testkit";
+import {
+  createTestRepositories,
+  startApiProcess,
+  testPhone,
+  type ApiProcess,
+  type TestRepositories,
+} from "@leadline/testkit";
 
 export interface BenchDatabase {
   dbName: string;
   connection: MongoConnection;
-  repos: Repositories;
+  repos: TestRepositories;
 }
 
 /** The database server and everything started on it, stopped together at the end. */
@@ -55,7 +59,7 @@ export class BenchContext {
       await connection.db.dropDatabase().catch(() => undefined);
       await connection.close();
     });
-    return { dbName, connection, repos: createRepositories(connection.db) };
+    return { dbName, connection, repos: createTestRepositories(connection.db) };
   }
 
   /**
@@ -84,16 +88,10 @@ export class BenchContext {
   }
 }
 
-/** Distinct, possible North American numbers: the `index`th of an endless series. */
-export function benchPhone(index: number): string {
-  const area = 201 + Math.floor(index / 10_000_000);
-  return `+1${area}${String(index % 10_000_000).padStart(7, "0")}`;
-}
-
 /** A lead shaped like the public docs' example, with a new phone. */
 export function benchLead(index: number) {
   return {
-    phoneNumber: benchPhone(index),
+    phoneNumber: testPhone(index, 201),
     externalId: `CRM_${index}`,
     metadata: { name: `Lead ${index}`, company: "Acme Corp" },
     priority: index % 101,

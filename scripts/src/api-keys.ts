@@ -59,7 +59,7 @@ try {
     if (scopes.length === 0 || scopes.some((scope) => scope !== "read" && scope !== "write"))
       fail("--scopes takes read, write or read,write");
     const accountId = idArgument("account");
-    if (!(await repos.collections.accounts.findOne({ _id: accountId }))) fail("no account with that id");
+    if (!(await repos.accounts.exists(accountId))) fail("no account with that id");
     const { key, doc } = await repos.apiKeys.create({ accountId, name: values.name, scopes: scopes as ApiKeyScope[] });
     const created = { id: doc._id.toHexString(), key, scopes: doc.scopes };
     console.log(
@@ -68,9 +68,7 @@ try {
         : `Key ${created.id} (${created.scopes.join("+")}): ${key}\nStored hashed: this is the only time it is shown.`,
     );
   } else if (command === "list") {
-    const keys = await repos.collections.apiKeys
-      .find({ accountId: idArgument("account") }, { projection: { keyHash: 0 } })
-      .toArray();
+    const keys = await repos.apiKeys.listByAccount(idArgument("account"));
     const rows = keys.map((k) => ({
       id: k._id.toHexString(),
       prefix: `${k.displayPrefix}…`,

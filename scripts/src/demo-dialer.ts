@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { SIGNATURE_HEADER, verifySignature } from "@leadline/core";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -33,12 +33,6 @@ if (!secret) {
 const failRate = Number(values["fail-rate"]);
 const seen = new Set<string>();
 
-function signatureMatches(body: string, header: string | undefined): boolean {
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret!).update(body).digest("hex")}`);
-  const given = Buffer.from(header ?? "");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 const server = createServer(async (req, res) => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -47,7 +41,7 @@ const server = createServer(async (req, res) => {
     res.writeHead(404).end();
     return;
   }
-  if (!signatureMatches(body, req.headers["x-leadline-signature"] as string | undefined)) {
+  if (!(await verifySignature(secret, body, req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined))) {
     console.log(`REJECTED  bad signature (check DIALER_SECRET)`);
     res.writeHead(401).end("bad signature");
     return;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { FaultProxy, startApiProcess } from "@leadline/testkit";
-import { phones, postBulk } from "../support/api-server.ts";
+import { FaultProxy, startApiProcess, testPhones } from "@leadline/testkit";
+import { postBulk } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 /**
@@ -23,7 +23,7 @@ describe("the API process is SIGKILLed in the middle of a 1000-lead request", ()
   async function killAt(marker: string, start: number) {
     const { apiKey, campaignId } = await seedAccount(db.repos);
     const env = { MONGODB_URI: proxy.rewrite(db.uri), MONGODB_DB: db.dbName };
-    const leads = phones(1000, start, 303).map((phoneNumber, i) => ({ phoneNumber, externalId: `K-${i}` }));
+    const leads = testPhones(1000, start, 303).map((phoneNumber, i) => ({ phoneNumber, externalId: `K-${i}` }));
     const api = await startApiProcess(env);
     const held = proxy.holdAnswerTo(marker);
     const inFlight = postBulk(api.url, apiKey, { campaignId, leads }).then(

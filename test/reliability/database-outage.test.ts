@@ -6,9 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseApiConfig, startApi, type RunningApi } from "@leadline/api-service";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { FaultProxy, waitFor } from "@leadline/testkit";
+import { FaultProxy, testPhones, waitFor } from "@leadline/testkit";
 import pino from "pino";
-import { phones, postBulk } from "../support/api-server.ts";
+import { postBulk } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -47,7 +47,7 @@ describe("the database goes away during a stream of bulk requests", () => {
 
       const dir = mkdtempSync(path.join(tmpdir(), "leadline-outage-"));
       const file = path.join(dir, "leads.csv");
-      const csvPhones = phones(20_000, 0, 917);
+      const csvPhones = testPhones(20_000, 0, 917);
       writeFileSync(file, `phone,name\n${csvPhones.map((phone, i) => `${phone},Lead ${i}`).join("\n")}\n`);
       const importRun = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         execFile(
@@ -81,7 +81,7 @@ describe("the database goes away during a stream of bulk requests", () => {
       let streaming = true;
       const stream = (async () => {
         for (let i = 0; streaming; i++) {
-          const leads = phones(20, 100_000 + i * 20, 646);
+          const leads = testPhones(20, 100_000 + i * 20, 646);
           const response = await postBulk(api.url, apiKey, {
             campaignId,
             leads: leads.map((phoneNumber) => ({ phoneNumber })),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
 import { createRepositories, ObjectId, translateDatabaseError } from "@leadline/db";
-import { connectThroughFaultProxy, type ProxiedDatabase } from "@leadline/testkit";
+import { connectThroughFaultProxy, testPhone, type ProxiedDatabase } from "@leadline/testkit";
 import { inject } from "vitest";
 
 // What broke: a connection lost during insertMany surfaced as a MongoBulkWriteError
@@ -22,7 +22,7 @@ describe("a database connection cut while leads are being inserted", () => {
     let next = 0;
     const batch = (): NewLead[] =>
       Array.from({ length: 500 }, () => ({
-        phoneNumber: `+1646${String(5_000_000 + next++).padStart(7, "0")}`,
+        phoneNumber: testPhone(next++, 646),
         externalId: undefined,
         metadata: undefined,
         scheduledFor: undefined,

@@ -70,8 +70,3 @@ export async function postBulk(
   }
   return { status: response.status, headers: response.headers, body: parsed };
 }
-
-/** `count` distinct, possible US numbers starting at `start`. */
-export function phones(count: number, start = 0, areaCode = 555): string[] {
-  return Array.from({ length: count }, (_, i) => `+1${areaCode}${String(5_000_000 + start + i).padStart(7, "0")}`);
-}

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, inject } from "vitest";
-import { connectMongo, createRepositories, ensureIndexes, type MongoConnection, type Repositories } from "@leadline/db";
+import { connectMongo, ensureIndexes, type MongoConnection } from "@leadline/db";
+import { createTestRepositories, type TestRepositories } from "@leadline/testkit";
 
 export interface TestDatabase {
   uri: string;
   dbName: string;
   connection: MongoConnection;
-  repos: Repositories;
+  repos: TestRepositories;
 }
 
 let counter = 0;
@@ -21,7 +22,7 @@ export function useTestDatabase(label: string): TestDatabase {
     db.dbName = `test_${label}_${process.pid}_${++counter}`.replace(/[^a-zA-Z0-9_]/g, "_").slice(0, 60);
     db.connection = await connectMongo(db.uri, { dbName: db.dbName });
     await ensureIndexes(db.connection.db);
-    db.repos = createRepositories(db.connection.db);
+    db.repos = createTestRepositories(db.connection.db);
   });
   afterAll(async () => {
     await db.connection?.db.dropDatabase().catch(() => undefined);

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { processStats } from "@leadline/testkit";
-import { benchPhone, type BenchContext } from "../bench-context.ts";
+import { testPhone } from "@leadline/testkit";
+import type { BenchContext } from "../bench-context.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const script = path.join(repoRoot, "scripts/src/import-csv.ts");
@@ -22,7 +23,7 @@ async function writeCsv(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);
   out.write("phone,id,name,company,priority\n");
   for (let i = 0; i < rows; i++) {
-    if (!out.write(`${benchPhone(i)},CRM_${i},"Lead ${i}",Acme Corp,${i % 101}\n`)) await once(out, "drain");
+    if (!out.write(`${testPhone(i, 201)},CRM_${i},"Lead ${i}",Acme Corp,${i % 101}\n`)) await once(out, "drain");
   }
   out.end();
   await once(out, "finish");

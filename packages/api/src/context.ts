@@ -20,12 +20,16 @@ export interface ApiDeps {
 export interface ApiCaches {
   apiKeysByHash: TtlCache<ApiKeyDoc>;
   campaignOwnership: TtlCache<CampaignDoc>;
+  /** Addresses this process saw go over the auth-failure budget, and until when (epoch ms). */
+  blockedAddresses: TtlCache<number>;
 }
 
 export function createApiCaches(options: { apiKeyTtlMs: number }): ApiCaches {
   return {
     apiKeysByHash: new TtlCache(options.apiKeyTtlMs, 10_000),
     campaignOwnership: new TtlCache(60_000, 10_000),
+    // The entry holds its own end; the TTL only bounds how long a stale one is kept.
+    blockedAddresses: new TtlCache(60 * 60_000, 10_000),
   };
 }
 

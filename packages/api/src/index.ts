@@ -7,12 +7,7 @@ export {
   type RequestInfo,
 } from "./context.ts";
 export { isServerFault, toAppError, toErrorEnvelope, toTrpcError } from "./failure.ts";
-export { silentLogger, type Logger } from "./logger.ts";
+export type { Logger } from "./logger.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
-export {
-  DEFAULT_LIMITER_SETTINGS,
-  createLimiters,
-  type LimiterSettings,
-  type Limiters,
-} from "./rate-limit/limiters.ts";
+export { createLimiters, type LimiterSettings, type Limiters } from "./rate-limit/limiters.ts";
 export { appRouter, createCaller, type AppRouter } from "./router.ts";

@@ -1,5 +1,6 @@
 import { errorEnvelopeSchema } from "@leadline/core";
 import { generateOpenApiDocument } from "trpc-to-openapi";
+import { BODY_ERROR_STATUSES, ERROR_DESCRIPTIONS } from "./procedures/error-descriptions.ts";
 import { appRouter } from "./router.ts";
 
 /** Where the REST paths of the OpenAPI document are mounted. */
@@ -15,20 +16,6 @@ const RATE_LIMIT_HEADERS = {
   "RateLimit-Remaining": { description: "Requests left in this window", schema: { type: "integer" } },
   "RateLimit-Reset": { description: "Seconds until the window resets", schema: { type: "integer" } },
 } as const;
-
-/** Answers any authenticated operation can give, whatever its own meta lists. */
-const COMMON_ERRORS: Record<string, string> = {
-  400: "Invalid request: the message names the field",
-  401: "Missing or invalid API key",
-  403: "The API key lacks the scope this operation needs",
-  404: "Not found",
-  429: "Rate limit exceeded, or too many failed authentications from this address; see Retry-After",
-  503: "The database is unavailable; retry after Retry-After seconds",
-};
-const BODY_ERRORS: Record<string, string> = {
-  413: "Request body too large",
-  415: "Content-Type must be application/json",
-};
 
 /**
  * The OpenAPI 3.1 document of the REST paths. trpc-to-openapi describes
@@ -49,8 +36,10 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       const responses = (operation as { responses?: Record<string, Record<string, unknown>> }).responses;
       if (!responses) continue;
       const takesBody = ["post", "put", "patch"].includes(method);
-      for (const [status, description] of Object.entries({ ...COMMON_ERRORS, ...(takesBody ? BODY_ERRORS : {}) })) {
-        responses[status] ??= { description };
+      // Answers any authenticated operation can give, whatever its own meta lists.
+      for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
+        const isBodyError = (BODY_ERROR_STATUSES as readonly number[]).includes(Number(status));
+        if (takesBody || !isBodyError) responses[status] ??= { description };
       }
       for (const [status, response] of Object.entries(responses)) {
         if (Number(status) < 400) continue;

@@ -33,10 +33,34 @@ export const callingHoursSchema = z
 
 export type CallingHours = z.infer<typeof callingHoursSchema>;
 
-export const campaignStatusSchema = z.enum(["active", "paused"]);
+/** Paused campaigns keep their leads but hand none to the dialer. */
+export const campaignStatusSchema = z.enum(["active", "paused"], { error: 'must be "active" or "paused"' });
+
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
 
 export const MAX_ATTEMPTS_LIMIT = 20;
 export const DEFAULT_MAX_ATTEMPTS = 3;
+
+const nameSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters");
+
+const maxAttemptsProblem = `must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`;
+const maxAttemptsSchema = z
+  .int({ error: maxAttemptsProblem })
+  .min(1, maxAttemptsProblem)
+  .max(MAX_ATTEMPTS_LIMIT, maxAttemptsProblem)
+  .meta({ description: `Hand-off attempts per lead, default ${DEFAULT_MAX_ATTEMPTS}` });
+
+/** A campaign's settings as callers send them, field by field, for create and update inputs to pick from. */
+export const campaignSettingsSchema = {
+  name: nameSchema,
+  status: campaignStatusSchema,
+  callingHours: callingHoursSchema.nullable(),
+  maxAttempts: maxAttemptsSchema,
+};
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };

@@ -27,6 +27,9 @@ export const errorIssueSchema = z.object({
   message: z.string(),
 });
 
+/** One problem with a request, addressed by a path such as `leads[3].phoneNumber`. */
+export type ErrorIssue = z.infer<typeof errorIssueSchema>;
+
 export const errorEnvelopeSchema = z
   .object({
     success: z.literal(false),
@@ -35,3 +38,6 @@ export const errorEnvelopeSchema = z
     issues: z.array(errorIssueSchema).optional().meta({ description: "Every problem found in the request" }),
   })
   .meta({ id: "ErrorResponse" });
+
+/** The `error` envelope every failed response carries, REST and tRPC alike. */
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;

@@ -1,3 +1,5 @@
+import type { ErrorIssue } from "./envelopes.ts";
+
 /** Error codes the service can answer with; each maps to one HTTP status and tRPC code. */
 export const ERROR_CODES = {
   VALIDATION_FAILED: "VALIDATION_FAILED",
@@ -50,12 +52,6 @@ export const ERROR_TABLE: Record<ErrorCode, { httpStatus: number; trpcCode: Trpc
   INTERNAL: { httpStatus: 500, trpcCode: "INTERNAL_SERVER_ERROR" },
 };
 
-/** One problem with a request, addressed by a path such as `leads[3].phoneNumber`. */
-export interface ErrorIssue {
-  path: string;
-  message: string;
-}
-
 export interface AppErrorOptions {
   cause?: unknown;
   issues?: ErrorIssue[];
@@ -89,12 +85,4 @@ export function findAppError(error: unknown): AppError | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-/** The `error` envelope every failed response carries, REST and tRPC alike. */
-export interface ErrorEnvelope {
-  success: false;
-  data: null;
-  error: string;
-  issues?: ErrorIssue[];
 }

@@ -1,4 +1,4 @@
-import type { ErrorIssue } from "./errors.ts";
+import type { ErrorIssue } from "./envelopes.ts";
 
 /** `["leads", 3, "phoneNumber"]` → `leads[3].phoneNumber`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { describeIssues } from "./issue-path.ts";
-import { bulkCreateEnvelopeSchema, bulkCreateInputSchema } from "./lead-schemas.ts";
+import { bulkCreateRequestShapeSchema, bulkCreateInputSchema } from "./lead-schemas.ts";
 
-function problems(schema: typeof bulkCreateInputSchema | typeof bulkCreateEnvelopeSchema, input: unknown) {
+function problems(schema: typeof bulkCreateInputSchema | typeof bulkCreateRequestShapeSchema, input: unknown) {
   const result = schema.safeParse(input);
   return result.success ? [] : describeIssues(result.error.issues).map((issue) => issue.message);
 }
@@ -105,10 +105,12 @@ describe("bulk request schema", () => {
     ).toEqual(["leads[0].phoneNumber is required", "leads[2].phoneNumber must be a string"]);
   });
 
-  it("refuses an oversized leads array from the envelope alone", () => {
+  it("refuses an oversized leads array from the request's shape alone", () => {
     const leads = Array.from({ length: 1001 }, () => 0);
-    expect(problems(bulkCreateEnvelopeSchema, { campaignId, leads })).toEqual(["Maximum 1000 leads per bulk request"]);
-    expect(problems(bulkCreateEnvelopeSchema, { campaignId, leads: leads.slice(1) })).toEqual([]);
+    expect(problems(bulkCreateRequestShapeSchema, { campaignId, leads })).toEqual([
+      "Maximum 1000 leads per bulk request",
+    ]);
+    expect(problems(bulkCreateRequestShapeSchema, { campaignId, leads: leads.slice(1) })).toEqual([]);
   });
 
   it("accepts nulls for optional fields", () => {

@@ -80,24 +80,16 @@ export const leadInputSchema = z
           : "must be an object",
     },
   )
-  .transform(
-    (lead): NewLead => ({
-      phoneNumber: lead.phoneNumber,
-      externalId: lead.externalId ?? undefined,
-      metadata: (lead.metadata ?? undefined) as Record<string, unknown> | undefined,
-      scheduledFor: lead.scheduledFor ?? undefined,
-      priority: lead.priority ?? 0,
-    }),
-  );
+  .transform((lead) => ({
+    phoneNumber: lead.phoneNumber,
+    externalId: lead.externalId ?? undefined,
+    metadata: (lead.metadata ?? undefined) as Record<string, unknown> | undefined,
+    scheduledFor: lead.scheduledFor ?? undefined,
+    priority: lead.priority ?? 0,
+  }));
 
 /** A validated lead, phone number in E.164, ready to store. */
-export interface NewLead {
-  phoneNumber: string;
-  externalId: string | undefined;
-  metadata: Record<string, unknown> | undefined;
-  scheduledFor: Date | undefined;
-  priority: number;
-}
+export type NewLead = z.output<typeof leadInputSchema>;
 
 export const campaignIdSchema = z
   .string({ error: requiredOr("must be a string") })
@@ -121,7 +113,7 @@ const requestObjectError = (issue: { code: string; keys?: readonly string[] }): 
  * to run first, so that a huge `leads` array is refused before any lead is
  * validated.
  */
-export const bulkCreateEnvelopeSchema = z.object(
+export const bulkCreateRequestShapeSchema = z.object(
   { campaignId: campaignIdSchema, leads: leadsArray(z.unknown()) },
   { error: requestObjectError },
 );

@@ -1,4 +1,10 @@
-import type { z } from "zod";
+import { z } from "zod";
+
+/** An integer setting: coerced from its text, at least `min`, `fallback` when unset. */
+export const envInteger = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** A MongoDB connection string, as both services take it in MONGODB_URI. */
+export const mongoUriSchema = z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://");
 
 /**
  * Parses environment variables with `schema`, treating empty values as

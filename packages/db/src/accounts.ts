@@ -9,6 +9,10 @@ export function createAccountRepository({ accounts }: Collections) {
       await accounts.insertOne(doc);
       return doc;
     },
+
+    async exists(id: ObjectId): Promise<boolean> {
+      return (await accounts.countDocuments({ _id: id }, { limit: 1 })) > 0;
+    },
   };
 }
 

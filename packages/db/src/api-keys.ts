@@ -50,6 +50,14 @@ export function createApiKeyRepository({ apiKeys }: Collections) {
       return doc && !doc.revokedAt ? doc : null;
     },
 
+    /** The account's keys, oldest first, revoked ones included; never their hashes. */
+    async listByAccount(accountId: ObjectId): Promise<Omit<ApiKeyDoc, "keyHash">[]> {
+      return apiKeys
+        .find({ accountId }, { projection: { keyHash: 0 } })
+        .sort({ _id: 1 })
+        .toArray();
+    },
+
     async revoke(id: ObjectId): Promise<boolean> {
       const result = await apiKeys.updateOne(
         { _id: id, revokedAt: { $exists: false } },

@@ -1,7 +1,7 @@
-import { DEFAULT_MAX_ATTEMPTS, type CallingHours } from "@leadline/core";
+import { DEFAULT_MAX_ATTEMPTS, type CallingHours, type CampaignStatus } from "@leadline/core";
 import { ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
-import type { CampaignDoc, CampaignStatus } from "./documents.ts";
+import type { CampaignDoc } from "./documents.ts";
 
 /** Parses a public id; anything that is not one cannot name a stored document. */
 export function parseObjectId(id: string): ObjectId | null {

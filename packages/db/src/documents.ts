@@ -1,4 +1,4 @@
-import type { CallingHours } from "@leadline/core";
+import type { CallingHours, CampaignStatus, LeadState } from "@leadline/core";
 import type { ObjectId } from "mongodb";
 
 export interface AccountDoc {
@@ -22,8 +22,6 @@ export interface ApiKeyDoc {
   revokedAt?: Date;
 }
 
-export type CampaignStatus = "active" | "paused";
-
 export interface CampaignDoc {
   _id: ObjectId;
   accountId: ObjectId;
@@ -36,8 +34,6 @@ export interface CampaignDoc {
   createdAt: Date;
   updatedAt: Date;
 }
-
-export type LeadState = "pending" | "dispatching" | "dispatched" | "failed";
 
 export interface LeadDoc {
   _id: ObjectId;

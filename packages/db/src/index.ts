@@ -14,6 +14,7 @@ export { connectMongo, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";
 export { ensureIndexes } from "./indexes.ts";
 export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository } from "./leads.ts";
+export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";
 export { ObjectId } from "mongodb";
 export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database-errors.ts";

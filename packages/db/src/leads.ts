@@ -1,8 +1,8 @@
-import type { BulkCreateResult, NewLead } from "@leadline/core";
+import { byLeadState, type BulkCreateResult, type LeadState, type NewLead } from "@leadline/core";
 import { MongoBulkWriteError, MongoServerError, ObjectId, type Filter } from "mongodb";
 import type { Collections } from "./collections.ts";
 import { parseObjectId } from "./campaigns.ts";
-import type { CampaignDoc, LeadDoc, LeadState } from "./documents.ts";
+import type { CampaignDoc, LeadDoc } from "./documents.ts";
 
 const DUPLICATE_KEY = 11000;
 
@@ -108,7 +108,7 @@ export function createLeadRepository({ leads }: Collections) {
 
     /** Lead counts of a campaign by state. */
     async countByState(campaignId: ObjectId): Promise<Record<LeadState, number>> {
-      const counts: Record<LeadState, number> = { pending: 0, dispatching: 0, dispatched: 0, failed: 0 };
+      const counts = byLeadState(() => 0);
       const groups = await leads
         .aggregate<{
           _id: LeadState;

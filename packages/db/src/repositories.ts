@@ -6,11 +6,10 @@ import { getCollections } from "./collections.ts";
 import { createDispatchQueue } from "./dispatch-queue.ts";
 import { createLeadRepository } from "./leads.ts";
 
-/** Every repository over one database. */
+/** Every repository over one database; the collections themselves stay inside this package. */
 export function createRepositories(db: Db) {
   const collections = getCollections(db);
   return {
-    collections,
     accounts: createAccountRepository(collections),
     apiKeys: createApiKeyRepository(collections),
     campaigns: createCampaignRepository(collections),

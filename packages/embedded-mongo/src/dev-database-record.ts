@@ -1,14 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { EMBEDDED_DATABASE_RECORD, parseEmbeddedDatabaseRecord } from "./database-record-location.ts";
 
-/**
- * Where a running `pnpm start` notes the address of its embedded database,
- * so that `pnpm seed` in another terminal finds it without MONGODB_URI.
- */
-const recordFile = fileURLToPath(new URL("../../../.leadline/embedded-database.json", import.meta.url));
+const recordFile = fileURLToPath(EMBEDDED_DATABASE_RECORD);
 
+/** Notes `uri` as this process's embedded database, for other commands to find. */
 export function recordEmbeddedDatabase(uri: string): void {
-  mkdirSync(new URL("../../../.leadline/", import.meta.url), { recursive: true });
+  mkdirSync(new URL(".", EMBEDDED_DATABASE_RECORD), { recursive: true });
   writeFileSync(recordFile, JSON.stringify({ uri, pid: process.pid }));
 }
 
@@ -27,10 +25,12 @@ function isAlive(pid: number): boolean {
 
 /** The URI of the embedded database of a `pnpm start` still running, if any. */
 export function findEmbeddedDatabase(): string | undefined {
+  let text: string;
   try {
-    const { uri, pid } = JSON.parse(readFileSync(recordFile, "utf8")) as { uri: string; pid: number };
-    return isAlive(pid) ? uri : undefined;
+    text = readFileSync(recordFile, "utf8");
   } catch {
     return undefined;
   }
+  const record = parseEmbeddedDatabaseRecord(text);
+  return record && isAlive(record.pid) ? record.uri : undefined;
 }

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnService } from "@leadline/testkit/spawn-service";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -52,34 +53,18 @@ export function canRunWireServer(): boolean {
 export async function startJavaWireServer(options: { host?: string; port?: number } = {}): Promise<RunningMongo> {
   ensureWireServerJars();
   const host = options.host ?? "127.0.0.1";
-  const child = spawn(
+  const server = await spawnService(
+    "MongoDB wire server",
     "java",
     ["-Xss4m", "-cp", path.join(libDir, "*"), path.join(javaDir, "Launcher.java"), host, String(options.port ?? 0)],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    {},
+    (line) => /^listening (\S+)/.exec(line)?.[1],
   );
-  const address = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error("wire server did not start within 60 s")), 60_000);
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`wire server exited early with code ${code}`)));
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
-  child.removeAllListeners("exit");
   return {
-    uri: `mongodb://${address}/?directConnection=true`,
+    uri: `mongodb://${server.ready}/?directConnection=true`,
     kind: "java-wire-server",
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: async () => {
+      await server.stop();
+    },
   };
 }

@@ -1,6 +1,8 @@
 export { startApiProcess, type ApiProcess, type ApiRuntime } from "./api-process.ts";
+export { testPhone, testPhones } from "./phone-numbers.ts";
 export { processStats, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";
 export { FaultProxy, type HeldRequest } from "./fault-proxy.ts";
 export { spawnService, type ServiceProcess } from "./spawn-service.ts";
+export { createTestRepositories, type TestRepositories } from "./test-repositories.ts";
 export { connectThroughFaultProxy, type ProxiedDatabase } from "./proxied-database.ts";

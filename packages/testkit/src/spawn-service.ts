@@ -12,7 +12,12 @@ export interface ServiceProcess<TReady> {
 /**
  * Starts a service as its own process and waits for the log line that
  * `ready` recognises (it returns undefined for every other line). Fails
- * with the output so far if the process exits or takes over a minute.
+ * with the output so far if the process cannot start, exits or takes over
+ * a minute. Depends on Node alone, so the embedded database's launcher
+ * uses it too (through `@leadline/testkit/spawn-service`).
+ *
+ * @example
+ * const server = await spawnService("wire server", "java", args, {}, (line) => /^listening (\S+)/.exec(line)?.[1]);
  */
 export async function spawnService<TReady>(
   name: string,
@@ -44,6 +49,10 @@ export async function spawnService<TReady>(
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with ${code}:\n${logs.join("\n")}`));
+    });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} could not start: ${error.message}`, { cause: error }));
     });
   });
   child.removeAllListeners("exit");

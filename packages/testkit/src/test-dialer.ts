@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { SIGNATURE_HEADER, verifySignature } from "@leadline/core";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -30,11 +30,10 @@ export class TestDialer {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks).toString("utf8");
-      const expected = `sha256=${createHmac("sha256", this.secret).update(raw).digest("hex")}`;
       const call: DialerCall = {
         at: Date.now(),
         idempotencyKey: String(req.headers["idempotency-key"]),
-        signatureValid: req.headers["x-leadline-signature"] === expected,
+        signatureValid: await verifySignature(this.secret, raw, req.headers[SIGNATURE_HEADER.toLowerCase()] as string),
         body: JSON.parse(raw),
       };
       this.calls.push(call);

@@ -1,4 +1,4 @@
-import type { BulkCreateResult } from "@leadline/core";
+import { backoffDelayMs, parseRetryAfterMs, type BulkCreateResult } from "@leadline/core";
 
 export interface SendOptions {
   url: string;
@@ -17,15 +17,11 @@ export type BatchOutcome =
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … capped at 30 s. */
-export function backoffMs(attempt: number, random = Math.random): number {
-  return Math.round(random() * Math.min(30_000, 500 * 2 ** (attempt - 1)));
-}
+/** Exponential backoff with jitter: up to 0.5 s, 1 s, 2 s … capped at 30 s. */
+const backoffMs = (attempt: number) => backoffDelayMs(attempt, { baseMs: 500, maxMs: 30_000 });
 
-function retryAfterMs(response: Response): number {
-  const seconds = Number(response.headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
-}
+/** What the server's Retry-After asks for; a second when it asks for nothing. */
+const retryAfterMs = (response: Response): number => parseRetryAfterMs(response.headers.get("retry-after")) || 1000;
 
 async function errorMessage(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");

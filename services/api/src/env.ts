@@ -1,16 +1,12 @@
-import { parseEnv } from "@leadline/core";
+import type { LimiterSettings } from "@leadline/api";
+import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
 import { z } from "zod";
-
-const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: integer(3000).pipe(z.number().max(65535)),
   HOST: z.string().min(1).default("127.0.0.1"),
-  MONGODB_URI: z
-    .string()
-    .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://")
-    .optional(),
+  MONGODB_URI: mongoUriSchema.optional(),
   MONGODB_DB: z.string().min(1).optional(),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: integer(5_000, 100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -42,12 +38,7 @@ export interface ApiConfig {
   /** How long a request waits for an unreachable database before it gets a 503. */
   mongoServerSelectionTimeoutMs: number;
   logLevel: Env["LOG_LEVEL"];
-  limits: {
-    bulkPoints: number;
-    bulkWindowSeconds: number;
-    authFailurePoints: number;
-    authFailureWindowSeconds: number;
-  };
+  limits: LimiterSettings;
   maxBodyBytes: number;
   requestTimeoutMs: number;
   headersTimeoutMs: number;

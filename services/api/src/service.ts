@@ -1,5 +1,5 @@
 import { createApiCaches, createLimiters, type ApiDeps } from "@leadline/api";
-import { connectMongo, createRepositories, ensureIndexes } from "@leadline/db";
+import { connectMongo, createRepositories, ensureIndexes, rateLimitStore } from "@leadline/db";
 import type { Logger } from "pino";
 import type { ApiConfig } from "./env.ts";
 import { createFetchApp, type FetchApp } from "./http/fetch-app.ts";
@@ -28,7 +28,7 @@ export async function createApiService(config: ApiConfig & { mongoUri: string },
   }
   const deps: ApiDeps = {
     repos: createRepositories(connection.db),
-    limiters: createLimiters(connection.client, connection.db.databaseName, config.limits),
+    limiters: createLimiters(rateLimitStore(connection), config.limits),
     log,
     caches: createApiCaches({ apiKeyTtlMs: config.apiKeyCacheTtlMs }),
   };

@@ -1,11 +1,9 @@
-import { parseEnv } from "@leadline/core";
+import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
 import { z } from "zod";
-
-const integer = (fallback: number, min: number) => z.coerce.number().int().min(min).default(fallback);
 
 const configSchema = z
   .object({
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://"),
+    MONGODB_URI: mongoUriSchema,
     MONGODB_DB: z.string().min(1).optional(),
     DIALER_URL: z.url({ error: "must be the dialer's http(s) URL" }),
     DIALER_SECRET: z.string().min(16, "must be at least 16 characters (it signs every hand-off)"),
@@ -23,29 +21,8 @@ const configSchema = z
   .refine((env) => env.DISPATCH_LEASE_MS > env.DISPATCH_TIMEOUT_MS, {
     message: "must be longer than DISPATCH_TIMEOUT_MS, or a slow hand-off could be claimed twice",
     path: ["DISPATCH_LEASE_MS"],
-  });
-
-export interface DispatcherConfig {
-  mongoUri: string;
-  mongoDbName: string | undefined;
-  dialerUrl: string;
-  dialerSecret: string;
-  concurrency: number;
-  leaseMs: number;
-  handOffTimeoutMs: number;
-  pollMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  campaignRefreshMs: number;
-  shutdownTimeoutMs: number;
-  workerId: string;
-  logLevel: "debug" | "info" | "warn" | "error" | "silent";
-}
-
-/** Parses the worker's environment once; a bad value fails with the variable's name. */
-export function parseDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
-  const e = parseEnv(configSchema, env);
-  return {
+  })
+  .transform((e) => ({
     mongoUri: e.MONGODB_URI,
     mongoDbName: e.MONGODB_DB,
     dialerUrl: e.DIALER_URL,
@@ -60,5 +37,12 @@ export function parseDispatcherConfig(env: Record<string, string | undefined>): 
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,
-  };
+  }));
+
+/** The worker's settings, in the shape the code uses. */
+export type DispatcherConfig = z.output<typeof configSchema>;
+
+/** Parses the worker's environment once; a bad value fails with the variable's name. */
+export function parseDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
+  return parseEnv(configSchema, env);
 }

@@ -1,4 +1,4 @@
-import type { DispatchQueue, ObjectId } from "@leadline/db";
+import type { DispatchQueue, ObjectId } from "@leadline/db/dispatch";
 import type { WorkerLogger } from "./logger.ts";
 
 /**

@@ -1,10 +1,20 @@
-import type { DispatchQueue, LeadDoc } from "@leadline/db";
+import { backoffDelayMs } from "@leadline/core";
+import type { DispatchQueue, LeadDoc } from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";
-import { retryDelayMs } from "./retry-delay.ts";
+
+/**
+ * A leased lead with what deciding its outcome needs, taken from the
+ * campaign as it was when the lead was claimed: a campaign paused during
+ * the hand-off leaves the cache of active campaigns, but not this.
+ */
+interface ClaimedLead {
+  lead: LeadDoc;
+  maxAttempts: number;
+}
 
 export interface DispatcherStats {
   delivered: number;
@@ -48,8 +58,13 @@ export class Dispatcher {
     this.stopping = true;
     for (const wake of this.wakeUps) wake();
     const finished = Promise.all(this.loops).then(() => true);
-    const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.config.shutdownTimeoutMs));
-    if (!(await Promise.race([finished, timedOut]))) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.config.shutdownTimeoutMs);
+    });
+    // Cleared either way: a pending timer would keep an embedding process alive.
+    const inTime = await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
+    if (!inTime) {
       this.log.warn({}, "shutdown timeout: aborting hand-offs in flight and giving their leases back");
       this.shutdown.abort();
       await finished;
@@ -59,6 +74,8 @@ export class Dispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    // A loop that reaches its sleep after stop() woke the others would otherwise wait it out.
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -73,15 +90,9 @@ export class Dispatcher {
   private async loop(): Promise<void> {
     let idleMs = this.config.pollMs;
     while (!this.stopping) {
-      let lead: LeadDoc | null;
+      let claimed: ClaimedLead | null;
       try {
-        const now = new Date();
-        lead = await this.queue.claimNext({
-          workerId: this.config.workerId,
-          campaignIds: await this.campaigns.callableNow(now),
-          leaseMs: this.config.leaseMs,
-          now,
-        });
+        claimed = await this.claimNext();
       } catch (error) {
         this.log.error({ err: error }, "claiming a lead failed; backing off");
         await this.sleep(Math.min(idleMs * 2, 30_000));
@@ -89,21 +100,36 @@ export class Dispatcher {
         continue;
       }
       idleMs = this.config.pollMs;
-      if (!lead) {
+      if (!claimed) {
         // Jitter keeps idle workers from polling in step.
         await this.sleep(this.config.pollMs * (0.75 + Math.random() / 2));
         continue;
       }
-      await this.dispatch(lead).catch((error: unknown) =>
+      await this.dispatch(claimed).catch((error: unknown) =>
         this.log.error(
-          { err: error, leadId: lead._id.toHexString() },
+          { err: error, leadId: claimed.lead._id.toHexString() },
           "recording a hand-off failed; the lease will expire and the lead be retried",
         ),
       );
     }
   }
 
-  private async dispatch(lead: LeadDoc): Promise<void> {
+  private async claimNext(): Promise<ClaimedLead | null> {
+    const now = new Date();
+    const callable = await this.campaigns.callableNow(now);
+    const lead = await this.queue.claimNext({
+      workerId: this.config.workerId,
+      campaignIds: callable.map((campaign) => campaign._id),
+      leaseMs: this.config.leaseMs,
+      now,
+    });
+    if (!lead) return null;
+    // The claim only matches these campaigns, so the lead's is among them.
+    const campaign = callable.find((candidate) => candidate._id.equals(lead.campaignId));
+    return { lead, maxAttempts: campaign?.maxAttempts ?? 1 };
+  }
+
+  private async dispatch({ lead, maxAttempts }: ClaimedLead): Promise<void> {
     const { workerId } = this.config;
     const leadId = lead._id.toHexString();
     const outcome = await handOff(lead, {
@@ -122,14 +148,13 @@ export class Dispatcher {
       this.log.info({ leadId, attempt: lead.attempts }, "lead handed to the dialer");
       return;
     }
-    const maxAttempts = this.campaigns.get(lead.campaignId)?.maxAttempts ?? 1;
     if (outcome.kind === "rejected" || lead.attempts >= maxAttempts) {
       await this.queue.markFailed(lead, workerId, outcome.error);
       this.stats.failed++;
       this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error }, "lead failed");
       return;
     }
-    const delay = retryDelayMs(lead.attempts, {
+    const delay = backoffDelayMs(lead.attempts, {
       baseMs: this.config.retryBaseMs,
       maxMs: this.config.retryMaxMs,
       retryAfterMs: outcome.retryAfterMs,

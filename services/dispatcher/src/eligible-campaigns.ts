@@ -1,5 +1,5 @@
 import { isWithinCallingHours } from "@leadline/core";
-import type { CampaignDoc, CampaignRepository, ObjectId } from "@leadline/db";
+import type { CampaignDoc, CampaignRepository } from "@leadline/db/dispatch";
 
 /**
  * The active campaigns, reloaded every `refreshMs`; which of them may call
@@ -22,20 +22,12 @@ export class EligibleCampaigns {
     this.loadedAt = Date.now();
   }
 
-  async callableNow(now: Date): Promise<ObjectId[]> {
+  /** The active campaigns whose calling hours include `now`. */
+  async callableNow(now: Date): Promise<CampaignDoc[]> {
     if (Date.now() - this.loadedAt >= this.refreshMs) {
       this.loading ??= this.refresh().finally(() => (this.loading = undefined));
       await this.loading;
     }
-    const ids: ObjectId[] = [];
-    for (const campaign of this.campaigns.values()) {
-      if (isWithinCallingHours(campaign.callingHours, now)) ids.push(campaign._id);
-    }
-    return ids;
-  }
-
-  /** The campaign as last loaded (for its maximum attempts). */
-  get(id: ObjectId): CampaignDoc | undefined {
-    return this.campaigns.get(id.toHexString());
+    return [...this.campaigns.values()].filter((campaign) => isWithinCallingHours(campaign.callingHours, now));
   }
 }

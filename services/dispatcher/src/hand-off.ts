@@ -1,5 +1,5 @@
-import type { LeadDoc } from "@leadline/db";
-import { SIGNATURE_HEADER, signBody } from "./sign-body.ts";
+import { SIGNATURE_HEADER, parseRetryAfterMs, signBody } from "@leadline/core";
+import type { LeadDoc } from "@leadline/db/dispatch";
 
 export type HandOffOutcome =
   | { kind: "delivered"; status: number }
@@ -21,14 +21,6 @@ export function handOffBody(lead: LeadDoc): string {
     scheduledFor: lead.scheduledFor?.toISOString() ?? null,
     attempt: lead.attempts,
   });
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** Why fetch threw: our timeout, or the network's reason (fetch hides it in `cause`). */
@@ -80,7 +72,7 @@ export async function handOff(
   const text = await excerpt(response);
   const detail = `dialer answered ${response.status}${text ? `: ${text}` : ""}`;
   if (response.status === 429 || response.status >= 500) {
-    return { kind: "retry", error: detail, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) };
+    return { kind: "retry", error: detail, retryAfterMs: parseRetryAfterMs(response.headers.get("retry-after")) };
   }
   return { kind: "rejected", error: detail };
 }

@@ -2,4 +2,3 @@ export { parseDispatcherConfig, type DispatcherConfig } from "./config.ts";
 export { Dispatcher, type DispatcherStats } from "./dispatcher.ts";
 export { handOffBody } from "./hand-off.ts";
 export { runWorker, type RunningWorker } from "./run-worker.ts";
-export { SIGNATURE_HEADER, signBody } from "./sign-body.ts";

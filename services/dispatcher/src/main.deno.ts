@@ -1,4 +1,5 @@
 // Deno entry: the only file of this service that touches the Deno namespace.
+import { EMBEDDED_DATABASE_RECORD, parseEmbeddedDatabaseRecord } from "@leadline/embedded-mongo/database-record";
 import { parseDispatcherConfig } from "./config.ts";
 import { runWorker } from "./run-worker.ts";
 
@@ -11,14 +12,8 @@ declare const Deno: {
 
 /** The embedded database of a running `pnpm start`, as it records it. */
 async function embeddedDatabaseUri(): Promise<string | undefined> {
-  try {
-    const record = JSON.parse(
-      await Deno.readTextFile(new URL("../../../.leadline/embedded-database.json", import.meta.url)),
-    );
-    return typeof record.uri === "string" ? record.uri : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = await Deno.readTextFile(EMBEDDED_DATABASE_RECORD).catch(() => "");
+  return parseEmbeddedDatabaseRecord(text)?.uri;
 }
 
 const env = Deno.env.toObject();

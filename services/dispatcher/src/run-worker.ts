@@ -1,4 +1,4 @@
-import { connectMongo, createCampaignRepository, createDispatchQueue, getCollections } from "@leadline/db";
+import { connectMongo, createCampaignRepository, createDispatchQueue, getCollections } from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EligibleCampaigns } from "./eligible-campaigns.ts";

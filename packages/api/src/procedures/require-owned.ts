@@ -2,13 +2,17 @@ import { AppError, ERROR_CODES } from "@leadline/core";
 import type { CampaignDoc, LeadDoc } from "@leadline/db";
 import type { Context } from "../context.ts";
 import type { Principal } from "../auth/authenticate.ts";
+import { CAMPAIGN_NOT_FOUND, LEAD_NOT_FOUND } from "./error-descriptions.ts";
 
 type AuthedContext = Context & { principal: Principal };
 
-/** The account's campaign, or 404 whether it is missing or someone else's: no hint which. */
+/** The 404 for a campaign that is missing or someone else's: no hint which. */
+export const campaignNotFound = (): AppError => new AppError(ERROR_CODES.NOT_FOUND, CAMPAIGN_NOT_FOUND);
+
+/** The account's campaign, or {@link campaignNotFound}. */
 export async function requireCampaign(ctx: AuthedContext, campaignId: string): Promise<CampaignDoc> {
   const campaign = await ctx.deps.repos.campaigns.findOwned(ctx.principal.accountId, campaignId);
-  if (!campaign) throw new AppError(ERROR_CODES.NOT_FOUND, "Campaign not found");
+  if (!campaign) throw campaignNotFound();
   return campaign;
 }
 
@@ -29,6 +33,6 @@ export async function requireCampaignOwnership(ctx: AuthedContext, campaignId: s
 /** The account's lead, or 404 whether it is missing or someone else's. */
 export async function requireLead(ctx: AuthedContext, leadId: string): Promise<LeadDoc> {
   const lead = await ctx.deps.repos.leads.findOwned(ctx.principal.accountId, leadId);
-  if (!lead) throw new AppError(ERROR_CODES.NOT_FOUND, "Lead not found");
+  if (!lead) throw new AppError(ERROR_CODES.NOT_FOUND, LEAD_NOT_FOUND);
   return lead;
 }

@@ -3,6 +3,7 @@ import { AppError } from "@leadline/core";
 import { connectThroughFaultProxy, type ProxiedDatabase } from "@leadline/testkit";
 import type { Context } from "../context.ts";
 import { consumeBulkBudget } from "./bulk-budget.ts";
+import { rateLimitStore } from "@leadline/db";
 import { createLimiters } from "./limiters.ts";
 
 describe("bulk budget when the limiter's store fails", () => {
@@ -15,7 +16,7 @@ describe("bulk budget when the limiter's store fails", () => {
 
   it("keeps limiting with the in-process insurance limiter instead of failing open or failing", async () => {
     const { proxy, connection } = database;
-    const limiters = createLimiters(connection.client, connection.db.databaseName, {
+    const limiters = createLimiters(rateLimitStore(connection), {
       bulkPoints: 3,
       bulkWindowSeconds: 60,
       authFailurePoints: 3,

@@ -1,5 +1,4 @@
-import { COLLECTION_NAMES } from "@leadline/db";
-import type { MongoClient } from "mongodb";
+import type { RateLimitStore } from "@leadline/db";
 import { RateLimiterMemory, RateLimiterMongo } from "rate-limiter-flexible";
 
 export interface LimiterSettings {
@@ -10,13 +9,6 @@ export interface LimiterSettings {
   authFailurePoints: number;
   authFailureWindowSeconds: number;
 }
-
-export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = {
-  bulkPoints: 10,
-  bulkWindowSeconds: 60,
-  authFailurePoints: 30,
-  authFailureWindowSeconds: 60,
-};
 
 export interface Limiters {
   settings: LimiterSettings;
@@ -29,8 +21,9 @@ export interface Limiters {
  * store fails, an in-process limiter with the same budget takes over: calls
  * stay limited instead of failing open or failing outright.
  */
-export function createLimiters(client: MongoClient, dbName: string, settings: LimiterSettings): Limiters {
-  const common = { storeClient: client, dbName, tableName: COLLECTION_NAMES.rateLimits, disableIndexesCreation: true };
+export function createLimiters(store: RateLimitStore, settings: LimiterSettings): Limiters {
+  // Indexes are created, awaited, at start-up (ensureIndexes); the limiters must not race to make their own.
+  const common = { ...store, disableIndexesCreation: true };
   return {
     settings,
     bulk: new RateLimiterMongo({

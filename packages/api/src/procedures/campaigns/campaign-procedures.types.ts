@@ -7,17 +7,10 @@ import {
 } from "@leadline/core";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
+import { CAMPAIGN_NOT_FOUND, ERROR_DESCRIPTIONS, scopedErrors } from "../error-descriptions.ts";
 
-const READ_ERRORS = {
-  401: "Missing or invalid API key",
-  403: "The API key lacks the read scope",
-  404: "Campaign not found",
-};
-const WRITE_ERRORS = {
-  400: "Invalid request: the message names the field",
-  401: "Missing or invalid API key",
-  403: "The API key lacks the write scope",
-};
+const READ_ERRORS = scopedErrors("read", { 404: CAMPAIGN_NOT_FOUND });
+const WRITE_ERRORS = scopedErrors("write", { 400: ERROR_DESCRIPTIONS[400] });
 
 const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["campaigns"], ...spec } });
 
@@ -46,7 +39,7 @@ export const listCampaignsMeta = openapi({
   path: "/campaigns",
   operationId: "listCampaigns",
   summary: "List the account's campaigns (oldest first, up to 1000)",
-  errorResponses: { 401: READ_ERRORS[401], 403: READ_ERRORS[403] },
+  errorResponses: scopedErrors("read"),
 });
 
 export const campaignPathInput = z.object({ campaignId: campaignIdSchema });
@@ -68,7 +61,7 @@ export const updateCampaignMeta = openapi({
   path: "/campaigns/{campaignId}",
   operationId: "updateCampaign",
   summary: "Pause or resume a campaign, or change its name, calling hours or maximum attempts",
-  errorResponses: { ...WRITE_ERRORS, 404: "Campaign not found" },
+  errorResponses: { ...WRITE_ERRORS, 404: CAMPAIGN_NOT_FOUND },
 });
 
 export const campaignStatsOutput = successEnvelope(campaignStatsSchema);

@@ -9,6 +9,6 @@ export const getCampaignStats = readProcedure
   .query(async ({ ctx, input }) => {
     const campaign = await requireCampaign(ctx, input.campaignId);
     const byState = await ctx.deps.repos.leads.countByState(campaign._id);
-    const total = byState.pending + byState.dispatching + byState.dispatched + byState.failed;
+    const total = Object.values(byState).reduce((sum, count) => sum + count, 0);
     return { success: true as const, data: { campaignId: input.campaignId, total, byState }, error: null };
   });

@@ -1,5 +1,5 @@
 import { writeProcedure } from "../procedure-builders.ts";
-import { requireCampaign } from "../require-owned.ts";
+import { campaignNotFound } from "../require-owned.ts";
 import { toCampaignView } from "../../views/campaign-view.ts";
 import { campaignOutput, updateCampaignInput, updateCampaignMeta } from "./campaign-procedures.types.ts";
 
@@ -9,10 +9,8 @@ export const updateCampaign = writeProcedure
   .output(campaignOutput)
   .mutation(async ({ ctx, input }) => {
     const { campaignId, ...changes } = input;
+    // One conditional update: no match means missing or someone else's, the same 404 as a read.
     const updated = await ctx.deps.repos.campaigns.updateOwned(ctx.principal.accountId, campaignId, changes);
-    return {
-      success: true as const,
-      data: toCampaignView(updated ?? (await requireCampaign(ctx, campaignId))),
-      error: null,
-    };
+    if (!updated) throw campaignNotFound();
+    return { success: true as const, data: toCampaignView(updated), error: null };
   });

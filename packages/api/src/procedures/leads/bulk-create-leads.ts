@@ -1,4 +1,4 @@
-import { bulkCreateEnvelopeSchema } from "@leadline/core";
+import { bulkCreateRequestShapeSchema } from "@leadline/core";
 import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
 import { writeProcedure } from "../procedure-builders.ts";
 import { requireCampaignOwnership } from "../require-owned.ts";
@@ -16,8 +16,8 @@ export const bulkCreateLeads = writeProcedure
     return next();
   })
   .use(async ({ getRawInput, next }) => {
-    const envelope = bulkCreateEnvelopeSchema.safeParse(await getRawInput());
-    if (!envelope.success) throw envelope.error;
+    const shape = bulkCreateRequestShapeSchema.safeParse(await getRawInput());
+    if (!shape.success) throw shape.error;
     return next();
   })
   .input(bulkCreateLeadsInput)

@@ -1,5 +1,6 @@
 import { LIMITS, bulkCreateInputSchema, bulkCreateResponseSchema } from "@leadline/core";
 import type { OpenApiMeta } from "trpc-to-openapi";
+import { CAMPAIGN_NOT_FOUND, ERROR_DESCRIPTIONS, scopedErrors } from "../error-descriptions.ts";
 
 export const bulkCreateLeadsInput = bulkCreateInputSchema;
 export const bulkCreateLeadsOutput = bulkCreateResponseSchema;
@@ -16,15 +17,13 @@ export const bulkCreateLeadsMeta: OpenApiMeta = {
       `earlier in the same request, is skipped rather than failing the request, so retries are safe. ` +
       `At most ${LIMITS.maxLeadsPerRequest} leads per request; bulk requests are rate limited per account.`,
     successDescription: "Leads created; duplicates skipped",
-    errorResponses: {
-      400: "Invalid request: the message names the field, e.g. leads[0].phoneNumber is required",
-      401: "Missing or invalid API key",
-      403: "The API key lacks the write scope",
-      404: "Campaign not found",
-      413: "Request body too large",
-      415: "Content-Type must be application/json",
+    errorResponses: scopedErrors("write", {
+      400: `${ERROR_DESCRIPTIONS[400]}, e.g. leads[0].phoneNumber is required`,
+      404: CAMPAIGN_NOT_FOUND,
+      413: ERROR_DESCRIPTIONS[413],
+      415: ERROR_DESCRIPTIONS[415],
       429: "Rate limit exceeded; see Retry-After",
-      503: "The database is unavailable; retry after Retry-After seconds",
-    },
+      503: ERROR_DESCRIPTIONS[503],
+    }),
   },
 };

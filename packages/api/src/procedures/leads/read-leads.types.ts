@@ -1,6 +1,7 @@
 import { campaignIdSchema, leadStateSchema, leadViewSchema, successEnvelope } from "@leadline/core";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
+import { CAMPAIGN_NOT_FOUND, LEAD_NOT_FOUND, scopedErrors } from "../error-descriptions.ts";
 
 export const MAX_PAGE_SIZE = 1000;
 const limitProblem = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
@@ -37,12 +38,7 @@ export const listLeadsMeta: OpenApiMeta = {
     summary: "List a campaign's leads, oldest first, a page at a time",
     description:
       "Cursor paging: every lead that exists when paging starts is returned exactly once, even while new leads arrive.",
-    errorResponses: {
-      400: "Invalid limit, state or cursor",
-      401: "Missing or invalid API key",
-      403: "The API key lacks the read scope",
-      404: "Campaign not found",
-    },
+    errorResponses: scopedErrors("read", { 400: "Invalid limit, state or cursor", 404: CAMPAIGN_NOT_FOUND }),
   },
 };
 
@@ -55,10 +51,6 @@ export const getLeadMeta: OpenApiMeta = {
     tags: ["leads"],
     operationId: "getLead",
     summary: "Get one lead",
-    errorResponses: {
-      401: "Missing or invalid API key",
-      403: "The API key lacks the read scope",
-      404: "Lead not found",
-    },
+    errorResponses: scopedErrors("read", { 404: LEAD_NOT_FOUND }),
   },
 };

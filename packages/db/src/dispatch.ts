@@ -1,0 +1,12 @@
+/**
+ * What the dispatcher worker needs, and nothing that ties it to Node: this
+ * entry leaves out API-key hashing (`node:crypto`) so the worker runs under
+ * Deno with web standards only. `test/runtime-neutral-imports.test.ts`
+ * walks the worker's imports to keep it that way.
+ */
+export { createCampaignRepository, type CampaignRepository } from "./campaigns.ts";
+export { getCollections, type Collections } from "./collections.ts";
+export { connectMongo, type MongoConnection } from "./connect.ts";
+export { createDispatchQueue, type ClaimRequest, type DispatchQueue } from "./dispatch-queue.ts";
+export type { CampaignDoc, LeadDoc } from "./documents.ts";
+export { ObjectId } from "mongodb";

@@ -1,0 +1,221 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  ObjectId,
+  type CampaignDoc,
+  type CampaignRepository,
+  type ClaimRequest,
+  type DispatchQueue,
+  type LeadDoc,
+} from "@leadline/db/dispatch";
+import type { DispatcherConfig } from "./config.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { EligibleCampaigns } from "./eligible-campaigns.ts";
+import type { WorkerLogger } from "./logger.ts";
+
+const silent: WorkerLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+const config: DispatcherConfig = {
+  mongoUri: "mongodb://unused",
+  mongoDbName: undefined,
+  dialerUrl: "http://dialer.test/calls",
+  dialerSecret: "unit-test-secret-0123456789",
+  concurrency: 1,
+  leaseMs: 60_000,
+  handOffTimeoutMs: 5_000,
+  pollMs: 10,
+  retryBaseMs: 1_000,
+  retryMaxMs: 60_000,
+  campaignRefreshMs: 10,
+  shutdownTimeoutMs: 5_000,
+  workerId: "unit-worker",
+  logLevel: "silent",
+};
+
+function campaignDoc(maxAttempts: number): CampaignDoc {
+  const now = new Date();
+  return {
+    _id: new ObjectId(),
+    accountId: new ObjectId(),
+    name: "unit",
+    status: "active",
+    callingHours: null,
+    maxAttempts,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function leadDoc(campaign: CampaignDoc, attempts = 0): LeadDoc {
+  const now = new Date();
+  return {
+    _id: new ObjectId(),
+    accountId: campaign.accountId,
+    campaignId: campaign._id,
+    phoneNumber: "+12125550100",
+    priority: 0,
+    state: "pending",
+    attempts,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The queue's transitions kept in memory, each one written down in `events`. */
+class FakeQueue implements DispatchQueue {
+  readonly events: string[] = [];
+  retryAt: Date | undefined;
+
+  constructor(readonly leads: LeadDoc[]) {}
+
+  async claimNext({ workerId, campaignIds, now }: ClaimRequest): Promise<LeadDoc | null> {
+    const lead = this.leads.find(
+      (candidate) =>
+        candidate.state === "pending" &&
+        candidate.nextAttemptAt <= now &&
+        campaignIds.some((id) => id.equals(candidate.campaignId)),
+    );
+    if (!lead) return null;
+    Object.assign(lead, { state: "dispatching", leaseOwner: workerId, attempts: lead.attempts + 1 });
+    return { ...lead };
+  }
+
+  async markManyDispatched(leadIds: ObjectId[]): Promise<number> {
+    for (const id of leadIds) this.transition(id, "dispatched", "delivered");
+    return leadIds.length;
+  }
+
+  async scheduleRetry(lead: LeadDoc, _workerId: string, _error: string, nextAttemptAt: Date): Promise<boolean> {
+    this.retryAt = nextAttemptAt;
+    this.transition(lead._id, "pending", "retry", { nextAttemptAt });
+    return true;
+  }
+
+  async markFailed(lead: LeadDoc): Promise<boolean> {
+    this.transition(lead._id, "failed", "failed");
+    return true;
+  }
+
+  async release(lead: LeadDoc): Promise<boolean> {
+    const stored = this.leads.find((candidate) => candidate._id.equals(lead._id))!;
+    this.transition(lead._id, "pending", "released", { attempts: stored.attempts - 1 });
+    return true;
+  }
+
+  private transition(id: ObjectId, state: LeadDoc["state"], event: string, changes: Partial<LeadDoc> = {}): void {
+    const lead = this.leads.find((candidate) => candidate._id.equals(id))!;
+    Object.assign(lead, { state, ...changes });
+    this.events.push(`${event} after attempt ${lead.attempts}`);
+  }
+}
+
+/** A campaign store whose active list the test changes as it goes. */
+function campaignStore(active: CampaignDoc[]) {
+  const store = { active, reloads: 0 };
+  const repo = {
+    listActive: async () => {
+      store.reloads++;
+      return [...store.active];
+    },
+  } as unknown as CampaignRepository;
+  return { store, repo };
+}
+
+function startDispatcher(queue: FakeQueue, campaigns: CampaignDoc[], overrides: Partial<DispatcherConfig> = {}) {
+  const settings = { ...config, ...overrides };
+  const { store, repo } = campaignStore(campaigns);
+  const dispatcher = new Dispatcher(settings, queue, new EligibleCampaigns(repo, settings.campaignRefreshMs), silent);
+  dispatcher.start();
+  return { dispatcher, store };
+}
+
+/** Answers every hand-off with `respond`, instead of a network call. */
+function dialerAnswers(respond: (init: RequestInit | undefined) => Promise<Response> | Response) {
+  const fetch = vi.fn((_url: string, init?: RequestInit) => Promise.resolve(respond(init)));
+  vi.stubGlobal("fetch", fetch);
+  return fetch;
+}
+
+describe("Dispatcher decisions", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it("records a lead the dialer accepted as delivered", async () => {
+    const campaign = campaignDoc(3);
+    const queue = new FakeQueue([leadDoc(campaign)]);
+    dialerAnswers(() => new Response("ok"));
+    const { dispatcher } = startDispatcher(queue, [campaign]);
+    await vi.waitFor(() => expect(queue.events).toEqual(["delivered after attempt 1"]));
+    await dispatcher.stop();
+    expect(dispatcher.stats).toEqual({ delivered: 1, retried: 0, failed: 0 });
+  });
+
+  it("retries a 503 before the last attempt, no sooner than Retry-After", async () => {
+    const campaign = campaignDoc(3);
+    const queue = new FakeQueue([leadDoc(campaign)]);
+    dialerAnswers(() => new Response("busy", { status: 503, headers: { "retry-after": "120" } }));
+    const before = Date.now();
+    const { dispatcher } = startDispatcher(queue, [campaign]);
+    await vi.waitFor(() => expect(queue.events).toEqual(["retry after attempt 1"]));
+    await dispatcher.stop();
+    expect(queue.retryAt!.getTime()).toBeGreaterThanOrEqual(before + 120_000);
+  });
+
+  it.each([
+    ["the dialer rejects it (4xx), whatever attempts are left", 5, 0, 422, "failed after attempt 1"],
+    ["its last attempt got a 503", 3, 2, 503, "failed after attempt 3"],
+  ])("fails a lead when %s", async (_case, maxAttempts, attemptsBefore, status, event) => {
+    const campaign = campaignDoc(maxAttempts);
+    const queue = new FakeQueue([leadDoc(campaign, attemptsBefore)]);
+    dialerAnswers(() => new Response("no", { status }));
+    const { dispatcher } = startDispatcher(queue, [campaign]);
+    await vi.waitFor(() => expect(queue.events).toEqual([event]));
+    await dispatcher.stop();
+    expect(dispatcher.stats.failed).toBe(1);
+  });
+
+  it("gives the lease back, attempt uncounted, when shutdown cuts a hand-off short", async () => {
+    const campaign = campaignDoc(3);
+    const queue = new FakeQueue([leadDoc(campaign)]);
+    let handOffStarted = false;
+    dialerAnswers(
+      (init) =>
+        new Promise<Response>((_resolve, reject) => {
+          handOffStarted = true;
+          init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+        }),
+    );
+    const { dispatcher } = startDispatcher(queue, [campaign], { shutdownTimeoutMs: 50 });
+    await vi.waitFor(() => expect(handOffStarted).toBe(true));
+    await dispatcher.stop();
+    expect(queue.events).toEqual(["released after attempt 0"]);
+    expect(queue.leads[0]).toMatchObject({ state: "pending", attempts: 0 });
+  });
+
+  it("issue 9: a campaign paused during a hand-off keeps its 503 retryable", async () => {
+    const campaign = campaignDoc(3);
+    const queue = new FakeQueue([leadDoc(campaign)]);
+    const { dispatcher, store } = startDispatcher(queue, [campaign], { concurrency: 2 });
+    dialerAnswers(async () => {
+      // Paused through the API meanwhile: the other loop reloads the active campaigns without it.
+      store.active = [];
+      const reloads = store.reloads;
+      await vi.waitFor(() => expect(store.reloads).toBeGreaterThan(reloads + 1));
+      return new Response("busy", { status: 503 });
+    });
+    await vi.waitFor(() => expect(queue.events).toHaveLength(1));
+    await dispatcher.stop();
+    expect(queue.events).toEqual(["retry after attempt 1"]);
+  });
+
+  it("issue 9: stop leaves no shutdown timer behind to hold the process open", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const queue = new FakeQueue([]);
+    const { dispatcher } = startDispatcher(queue, [campaignDoc(3)], { shutdownTimeoutMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(1);
+    await dispatcher.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
