@@ -18,6 +18,7 @@ const configSchema = z
     CAMPAIGN_REFRESH_MS: integer(5_000, 10),
     SHUTDOWN_TIMEOUT_MS: integer(15_000, 0),
     WORKER_ID: z.string().min(1).optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .refine((env) => env.DISPATCH_LEASE_MS > env.DISPATCH_TIMEOUT_MS, {
@@ -40,6 +41,8 @@ export interface DispatcherConfig {
   shutdownTimeoutMs: number;
   workerId: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Where `/metrics` and `/healthz` are served; none when unset (0 picks a free port). */
+  metricsPort: number | undefined;
 }
 
 /** Parses the worker's environment once; a bad value fails with the variable's name. */
@@ -60,5 +63,6 @@ export function parseDispatcherConfig(env: Record<string, string | undefined>): 
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
   };
 }
