@@ -1,7 +1,7 @@
 import type { DispatchQueue, LeadDoc } from "@leadline/db";
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
-import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatcher-metrics.ts";
+import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";

@@ -29,11 +29,11 @@ const env = Deno.env.toObject();
 const config = parseDispatcherConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
 const worker = await runWorker(config);
 const metricsServer =
-  config.metricsPort === undefined
+  worker.handleMetricsRequest === undefined
     ? undefined
     : Deno.serve(
         {
-          port: config.metricsPort,
+          port: config.metricsPort ?? 0,
           onListen: ({ port }) => worker.log.info({ port, paths: ["/metrics", "/healthz"] }, "metrics listening"),
         },
         worker.handleMetricsRequest,

@@ -9,13 +9,13 @@ const config = parseDispatcherConfig({
   MONGODB_URI: process.env.MONGODB_URI || findEmbeddedDatabase(),
 });
 const worker = await runWorker(config);
+const { handleMetricsRequest } = worker;
 const metricsServer =
-  config.metricsPort === undefined
+  handleMetricsRequest === undefined
     ? undefined
     : createServer((req, res) => {
         // Only GETs without a body arrive here: the URL and method are the whole request.
-        void worker
-          .handleMetricsRequest(new Request(`http://metrics${req.url ?? "/"}`, { method: req.method }))
+        void handleMetricsRequest(new Request(`http://metrics${req.url ?? "/"}`, { method: req.method }))
           .then(async (response) => {
             res.writeHead(response.status, Object.fromEntries(response.headers));
             res.end(req.method === "HEAD" ? undefined : await response.text());

@@ -1,4 +1,4 @@
-import type { DispatcherMetrics } from "./dispatcher-metrics.ts";
+import type { DispatcherMetrics } from "./prometheus-metrics.ts";
 
 /** A fetch-style handler: the Node and Deno entry files serve it on METRICS_PORT. */
 export type MetricsHandler = (request: Request) => Promise<Response>;

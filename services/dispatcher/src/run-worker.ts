@@ -1,7 +1,6 @@
 import { connectMongo, createCampaignRepository, createDispatchQueue, getCollections } from "@leadline/db";
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { createDispatcherMetrics } from "./dispatcher-metrics.ts";
 import { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { createWorkerLogger, type WorkerLogger } from "./logger.ts";
 import { createMetricsHandler, type MetricsHandler } from "./metrics-endpoint.ts";
@@ -12,8 +11,8 @@ const DUE_LEADS_SAMPLE_MS = 5_000;
 export interface RunningWorker {
   dispatcher: Dispatcher;
   log: WorkerLogger;
-  /** `/metrics` and `/healthz`, for the entry file to serve on METRICS_PORT. */
-  handleMetricsRequest: MetricsHandler;
+  /** `/metrics` and `/healthz`, for the entry file to serve on METRICS_PORT; absent when that is unset. */
+  handleMetricsRequest: MetricsHandler | undefined;
   /** Graceful stop: in-flight hand-offs finish, then the database client closes. */
   stop(): Promise<void>;
 }
@@ -28,24 +27,30 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
   const collections = getCollections(connection.db);
   const queue = createDispatchQueue(collections);
   const campaigns = new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs);
-  const metrics = createDispatcherMetrics({
-    countDueLeads: async () => {
-      const now = new Date();
-      return queue.countDue(await campaigns.callableNow(now), now);
-    },
-    dueSampleMs: DUE_LEADS_SAMPLE_MS,
-  });
+  // Loaded only when asked for: a worker without METRICS_PORT pays nothing for prom-client.
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : (await import("./prometheus-metrics.ts")).createDispatcherMetrics({
+          countDueLeads: async () => {
+            const now = new Date();
+            return queue.countDue(await campaigns.callableNow(now), now);
+          },
+          dueSampleMs: DUE_LEADS_SAMPLE_MS,
+        });
   const dispatcher = new Dispatcher(config, queue, campaigns, log, metrics);
   dispatcher.start();
   let stopping: Promise<void> | undefined;
-  const handleMetricsRequest = createMetricsHandler(metrics, {
-    stopping: () => stopping !== undefined,
-    checkDatabase: () =>
-      connection.db
-        .command({ ping: 1 }, { timeoutMS: 2_000 })
-        .then(() => true)
-        .catch(() => false),
-  });
+  const handleMetricsRequest =
+    metrics &&
+    createMetricsHandler(metrics, {
+      stopping: () => stopping !== undefined,
+      checkDatabase: () =>
+        connection.db
+          .command({ ping: 1 }, { timeoutMS: 2_000 })
+          .then(() => true)
+          .catch(() => false),
+    });
   return {
     dispatcher,
     log,

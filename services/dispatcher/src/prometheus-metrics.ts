@@ -1,17 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-
-/** How the dispatcher decided a hand-off: as `DispatcherStats` counts them. */
-export type HandOffResult = "delivered" | "retried" | "failed";
-
-/** What the dispatcher reports as it works; a no-op when nobody scrapes. */
-export interface DispatchMetrics {
-  handOffFinished(result: HandOffResult, seconds: number): void;
-  /** A lease given back untried (shutdown), so another worker takes the lead at once. */
-  leaseReleased(): void;
-}
-
-/** Reports nothing: for a dispatcher whose metrics nobody reads. */
-export const NO_DISPATCH_METRICS: DispatchMetrics = { handOffFinished() {}, leaseReleased() {} };
+import type { DispatchMetrics, HandOffResult } from "./dispatch-metrics.ts";
 
 /** The dispatcher's registry, readable as Prometheus text. */
 export interface DispatcherMetrics extends DispatchMetrics {
