@@ -9,6 +9,18 @@ export interface ApiDeps {
   limiters: Limiters;
   log: Logger;
   caches: ApiCaches;
+  metrics: LeadMetrics;
+}
+
+/** What happened to a submitted lead; later outcomes (suppressed, invalid…) join this union. */
+export type LeadOutcome = "created" | "duplicate";
+
+/**
+ * Where procedures report lead outcomes. The service backs it with its
+ * metrics registry, so this package needs no metrics library.
+ */
+export interface LeadMetrics {
+  countLeads(outcome: LeadOutcome, count: number): void;
 }
 
 /**

@@ -4,6 +4,8 @@ export {
   type ApiCaches,
   type ApiDeps,
   type Context,
+  type LeadMetrics,
+  type LeadOutcome,
   type RequestInfo,
 } from "./context.ts";
 export { isServerFault, toAppError, toErrorEnvelope, toTrpcError } from "./failure.ts";

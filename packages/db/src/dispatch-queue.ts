@@ -22,22 +22,24 @@ export function createDispatchQueue({ leads }: Collections) {
     leaseOwner: workerId,
   });
 
+  // A lead whose lease expired (its worker died) is due again.
+  const dueIn = (campaignIds: ObjectId[], now: Date) => ({
+    campaignId: { $in: campaignIds },
+    $or: [
+      { state: "pending" as const, nextAttemptAt: { $lte: now } },
+      { state: "dispatching" as const, leaseExpiresAt: { $lte: now } },
+    ],
+  });
+
   return {
     /**
      * Atomically leases the next due lead: highest priority, then earliest
-     * schedule, then oldest. A lead whose lease expired (its worker died)
-     * is due again.
+     * schedule, then oldest.
      */
     async claimNext({ workerId, campaignIds, leaseMs, now }: ClaimRequest): Promise<LeadDoc | null> {
       if (campaignIds.length === 0) return null;
       return leads.findOneAndUpdate(
-        {
-          campaignId: { $in: campaignIds },
-          $or: [
-            { state: "pending", nextAttemptAt: { $lte: now } },
-            { state: "dispatching", leaseExpiresAt: { $lte: now } },
-          ],
-        },
+        dueIn(campaignIds, now),
         {
           $set: {
             state: "dispatching",
@@ -49,6 +51,12 @@ export function createDispatchQueue({ leads }: Collections) {
         },
         { sort: { priority: -1, scheduledFor: 1, _id: 1 }, returnDocument: "after" },
       );
+    },
+
+    /** How many leads of these campaigns are due now: the backlog a metrics gauge samples. */
+    async countDue(campaignIds: ObjectId[], now: Date): Promise<number> {
+      if (campaignIds.length === 0) return 0;
+      return leads.countDocuments(dueIn(campaignIds, now));
     },
 
     /** Records several hand-offs in one round trip; returns how many this worker still held. */

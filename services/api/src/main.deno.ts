@@ -7,6 +7,7 @@ import { createApiService } from "./service.ts";
 declare const Deno: {
   env: { toObject(): Record<string, string> };
   readTextFile(path: string | URL): Promise<string>;
+  readFile(path: string | URL): Promise<Uint8Array>;
   addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
   exit(code: number): never;
   serve(
@@ -29,7 +30,8 @@ if (!mongoUri) {
   Deno.exit(1);
 }
 
-const service = await createApiService({ ...config, mongoUri }, log).catch((error: unknown) => {
+const runtime = { readFile: (url: URL) => Deno.readFile(url) };
+const service = await createApiService({ ...config, mongoUri }, log, runtime).catch((error: unknown) => {
   log.fatal({ err: error }, "could not start");
   Deno.exit(1);
 });

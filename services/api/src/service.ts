@@ -1,7 +1,9 @@
 import { createApiCaches, createLimiters, type ApiDeps } from "@leadline/api";
 import { connectMongo, createRepositories, ensureIndexes, rateLimitStore } from "@leadline/db";
 import type { Logger } from "pino";
+import { createApiMetrics } from "./api-metrics.ts";
 import type { ApiConfig } from "./env.ts";
+import type { ReadFile } from "./http/docs-page.ts";
 import { createFetchApp, type FetchApp } from "./http/fetch-app.ts";
 
 /** The API without a server: its request handler, and how to let go of the database. */
@@ -10,11 +12,20 @@ export interface ApiService {
   close(): Promise<void>;
 }
 
+/** What only the runtime entry can provide. */
+export interface ApiRuntime {
+  readFile: ReadFile;
+}
+
 /**
  * Connects, creates indexes and builds the request handler. Runtime-neutral:
  * the Node and Deno entries serve `fetch` and call `close` on shutdown.
  */
-export async function createApiService(config: ApiConfig & { mongoUri: string }, log: Logger): Promise<ApiService> {
+export async function createApiService(
+  config: ApiConfig & { mongoUri: string },
+  log: Logger,
+  runtime: ApiRuntime,
+): Promise<ApiService> {
   const connection = await connectMongo(config.mongoUri, {
     dbName: config.mongoDbName,
     appName: "leadline-api",
@@ -26,15 +37,19 @@ export async function createApiService(config: ApiConfig & { mongoUri: string },
     await connection.close();
     throw error;
   }
+  const metrics = createApiMetrics({ processMetrics: true });
   const deps: ApiDeps = {
     repos: createRepositories(connection.db),
     limiters: createLimiters(rateLimitStore(connection), config.limits),
     log,
     caches: createApiCaches({ apiKeyTtlMs: config.apiKeyCacheTtlMs }),
+    metrics,
   };
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxyHops: config.trustedProxyHops,
+    metrics,
+    readFile: runtime.readFile,
     checkDatabase: () =>
       connection.db
         .command({ ping: 1 }, { timeoutMS: 2_000 })

@@ -17,6 +17,8 @@ const configSchema = z
     SHUTDOWN_TIMEOUT_MS: integer(15_000, 0),
     WORKER_ID: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    // Where /metrics and /healthz are served; none when unset (0 picks a free port).
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   })
   .refine((env) => env.DISPATCH_LEASE_MS > env.DISPATCH_TIMEOUT_MS, {
     message: "must be longer than DISPATCH_TIMEOUT_MS, or a slow hand-off could be claimed twice",
@@ -37,6 +39,7 @@ const configSchema = z
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
   }));
 
 /** The worker's settings, in the shape the code uses. */

@@ -14,7 +14,7 @@ export class DeliveryRecorder {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly queue: DispatchQueue,
+    private readonly queue: Pick<DispatchQueue, "markManyDispatched">,
     private readonly workerId: string,
     private readonly log: WorkerLogger,
     private readonly maxBatch = 100,

@@ -4,11 +4,10 @@ import {
   type CampaignDoc,
   type CampaignRepository,
   type ClaimRequest,
-  type DispatchQueue,
   type LeadDoc,
 } from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
-import { Dispatcher } from "./dispatcher.ts";
+import { Dispatcher, type HandOffQueue } from "./dispatcher.ts";
 import { EligibleCampaigns } from "./eligible-campaigns.ts";
 import type { WorkerLogger } from "./logger.ts";
 
@@ -62,7 +61,7 @@ function leadDoc(campaign: CampaignDoc, attempts = 0): LeadDoc {
 }
 
 /** The queue's transitions kept in memory, each one written down in `events`. */
-class FakeQueue implements DispatchQueue {
+class FakeQueue implements HandOffQueue {
   readonly events: string[] = [];
   retryAt: Date | undefined;
 

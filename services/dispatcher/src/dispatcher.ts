@@ -1,7 +1,11 @@
 import { backoffDelayMs } from "@leadline/core";
 import type { DispatchQueue, LeadDoc } from "@leadline/db/dispatch";
+
+/** The transitions the dispatcher makes; counting due leads is the metrics' business. */
+export type HandOffQueue = Omit<DispatchQueue, "countDue">;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
+import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";
@@ -37,9 +41,10 @@ export class Dispatcher {
 
   constructor(
     private readonly config: DispatcherConfig,
-    private readonly queue: DispatchQueue,
+    private readonly queue: HandOffQueue,
     private readonly campaigns: EligibleCampaigns,
     private readonly log: WorkerLogger,
+    private readonly metrics: DispatchMetrics = NO_DISPATCH_METRICS,
   ) {
     this.deliveries = new DeliveryRecorder(queue, config.workerId, log);
   }
@@ -132,25 +137,29 @@ export class Dispatcher {
   private async dispatch({ lead, maxAttempts }: ClaimedLead): Promise<void> {
     const { workerId } = this.config;
     const leadId = lead._id.toHexString();
+    const started = performance.now();
     const outcome = await handOff(lead, {
       dialerUrl: this.config.dialerUrl,
       secret: this.config.dialerSecret,
       timeoutMs: this.config.handOffTimeoutMs,
       signal: this.shutdown.signal,
     });
+    const seconds = (performance.now() - started) / 1000;
     if (this.shutdown.signal.aborted && outcome.kind !== "delivered") {
-      await this.queue.release(lead, workerId);
+      if (await this.queue.release(lead, workerId)) this.metrics.leaseReleased();
       return;
     }
     if (outcome.kind === "delivered") {
       this.deliveries.record(lead._id);
       this.stats.delivered++;
+      this.metrics.handOffFinished("delivered", seconds);
       this.log.info({ leadId, attempt: lead.attempts }, "lead handed to the dialer");
       return;
     }
     if (outcome.kind === "rejected" || lead.attempts >= maxAttempts) {
       await this.queue.markFailed(lead, workerId, outcome.error);
       this.stats.failed++;
+      this.metrics.handOffFinished("failed", seconds);
       this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error }, "lead failed");
       return;
     }
@@ -161,6 +170,7 @@ export class Dispatcher {
     });
     await this.queue.scheduleRetry(lead, workerId, outcome.error, new Date(Date.now() + delay));
     this.stats.retried++;
+    this.metrics.handOffFinished("retried", seconds);
     this.log.info(
       { leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error },
       "hand-off will be retried",

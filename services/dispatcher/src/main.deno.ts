@@ -8,6 +8,10 @@ declare const Deno: {
   readTextFile(path: string | URL): Promise<string>;
   addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
   exit(code: number): never;
+  serve(
+    options: { port: number; onListen?(address: { port: number }): void },
+    handler: (request: Request) => Promise<Response>,
+  ): { shutdown(): Promise<void> };
 };
 
 /** The embedded database of a running `pnpm start`, as it records it. */
@@ -19,8 +23,19 @@ async function embeddedDatabaseUri(): Promise<string | undefined> {
 const env = Deno.env.toObject();
 const config = parseDispatcherConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
 const worker = await runWorker(config);
+const metricsServer =
+  worker.handleMetricsRequest === undefined
+    ? undefined
+    : Deno.serve(
+        {
+          port: config.metricsPort ?? 0,
+          onListen: ({ port }) => worker.log.info({ port, paths: ["/metrics", "/healthz"] }, "metrics listening"),
+        },
+        worker.handleMetricsRequest,
+      );
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   Deno.addSignalListener(signal, () => {
+    void metricsServer?.shutdown();
     void worker.stop().then(() => Deno.exit(0));
   });
 }

@@ -1,4 +1,5 @@
 // Node entry: the only file of this service that touches Node's process API.
+import { createServer } from "node:http";
 import { parseDispatcherConfig } from "./config.ts";
 import { runWorker } from "./run-worker.ts";
 
@@ -20,8 +21,35 @@ async function databaseUri(): Promise<string | undefined> {
 
 const config = parseDispatcherConfig({ ...process.env, MONGODB_URI: await databaseUri() });
 const worker = await runWorker(config);
+const { handleMetricsRequest } = worker;
+const metricsServer =
+  handleMetricsRequest === undefined
+    ? undefined
+    : createServer((req, res) => {
+        // Only GETs without a body arrive here: the URL and method are the whole request.
+        void handleMetricsRequest(new Request(`http://metrics${req.url ?? "/"}`, { method: req.method }))
+          .then(async (response) => {
+            res.writeHead(response.status, Object.fromEntries(response.headers));
+            res.end(req.method === "HEAD" ? undefined : await response.text());
+          })
+          .catch((error: unknown) => {
+            worker.log.error({ err: error }, "metrics request failed");
+            if (!res.headersSent) res.writeHead(500);
+            res.end();
+          });
+      })
+        .once("error", (error) => {
+          worker.log.error({ err: error }, "metrics server failed");
+          process.exit(1);
+        })
+        .listen(config.metricsPort, () => {
+          const address = metricsServer?.address();
+          const port = typeof address === "object" && address ? address.port : config.metricsPort;
+          worker.log.info({ port, paths: ["/metrics", "/healthz"] }, "metrics listening");
+        });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
+    metricsServer?.close();
     void worker.stop().then(() => process.exit(0));
   });
 }

@@ -2,10 +2,17 @@ import { connectMongo, createCampaignRepository, createDispatchQueue, getCollect
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EligibleCampaigns } from "./eligible-campaigns.ts";
-import { createWorkerLogger } from "./logger.ts";
+import { createWorkerLogger, type WorkerLogger } from "./logger.ts";
+import { createMetricsHandler, type MetricsHandler } from "./metrics-endpoint.ts";
+
+/** How often, at most, the due-leads gauge counts them in the database. */
+const DUE_LEADS_SAMPLE_MS = 5_000;
 
 export interface RunningWorker {
   dispatcher: Dispatcher;
+  log: WorkerLogger;
+  /** `/metrics` and `/healthz`, for the entry file to serve on METRICS_PORT; absent when that is unset. */
+  handleMetricsRequest: MetricsHandler | undefined;
   /** Graceful stop: in-flight hand-offs finish, then the database client closes. */
   stop(): Promise<void>;
 }
@@ -18,16 +25,40 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
     appName: "leadline-dispatcher",
   });
   const collections = getCollections(connection.db);
-  const dispatcher = new Dispatcher(
-    config,
-    createDispatchQueue(collections),
-    new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs),
-    log,
-  );
+  const queue = createDispatchQueue(collections);
+  const campaigns = new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs);
+  // Loaded only when asked for: a worker without METRICS_PORT pays nothing for prom-client.
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : (await import("./prometheus-metrics.ts")).createDispatcherMetrics({
+          countDueLeads: async () => {
+            const now = new Date();
+            const callable = await campaigns.callableNow(now);
+            return queue.countDue(
+              callable.map((campaign) => campaign._id),
+              now,
+            );
+          },
+          dueSampleMs: DUE_LEADS_SAMPLE_MS,
+        });
+  const dispatcher = new Dispatcher(config, queue, campaigns, log, metrics);
   dispatcher.start();
   let stopping: Promise<void> | undefined;
+  const handleMetricsRequest =
+    metrics &&
+    createMetricsHandler(metrics, {
+      stopping: () => stopping !== undefined,
+      checkDatabase: () =>
+        connection.db
+          .command({ ping: 1 }, { timeoutMS: 2_000 })
+          .then(() => true)
+          .catch(() => false),
+    });
   return {
     dispatcher,
+    log,
+    handleMetricsRequest,
     stop: () =>
       (stopping ??= (async () => {
         await dispatcher.stop();

@@ -1,6 +1,8 @@
 import { REST_BASE_PATH, buildOpenApiDocument, isServerFault, toAppError, type ApiDeps } from "@leadline/api";
 import { AppError, ERROR_CODES } from "@leadline/core";
 import type { Logger } from "pino";
+import type { ApiMetrics } from "../api-metrics.ts";
+import { DOCS_PATH, DOCS_SCRIPT_PATH, createDocsRoutes, type ReadFile } from "./docs-page.ts";
 import { failureResponse, jsonResponse } from "./failure-response.ts";
 import { clientAddressOf, requestIdOf } from "./request-info.ts";
 import { createRestHandler } from "./rest-adapter.ts";
@@ -13,6 +15,10 @@ export interface AppOptions {
   trustedProxyHops: number;
   /** Resolves true when the database answers. */
   checkDatabase(): Promise<boolean>;
+  /** This instance's registry: the edge reports every answered request to it, `/metrics` reads it. */
+  metrics: ApiMetrics;
+  /** How the runtime reads the docs page's script from the installed package. */
+  readFile: ReadFile;
 }
 
 /** What the runtime knows of the connection that a web Request does not carry. */
@@ -37,6 +43,20 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
     maxBodyBytes: options.maxBodyBytes,
     onFailure: (error, scope) => report(toAppError(error), scope),
   });
+  const docs = createDocsRoutes(options.readFile);
+  // Pages for people and scrapers, outside the API and its OpenAPI document.
+  const pages = new Map<string, (request: Request) => RouteResult | Promise<RouteResult>>([
+    ["/", () => ({ response: new Response(null, { status: 302, headers: { Location: DOCS_PATH } }) })],
+    [DOCS_PATH, () => docs.page()],
+    [DOCS_SCRIPT_PATH, (request) => docs.script(request)],
+    [
+      "/metrics",
+      async () => {
+        const { contentType, text } = await options.metrics.scrape();
+        return { response: new Response(text, { status: 200, headers: { "Content-Type": contentType } }) };
+      },
+    ],
+  ]);
 
   function report(error: AppError, scope: RequestScope): void {
     if (!isServerFault(error)) return;
@@ -48,6 +68,11 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
 
   async function route(request: Request, url: URL, scope: RequestScope): Promise<RouteResult> {
     const path = url.pathname;
+    const page = pages.get(path);
+    if (page && (request.method === "GET" || request.method === "HEAD")) {
+      scope.route = path;
+      return page(request);
+    }
     if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
       scope.route = "/healthz";
       const healthy = await options.checkDatabase();
@@ -93,6 +118,8 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
       report(appError, scope);
       response = failureResponse(appError, scope.headers);
     }
+    const seconds = (performance.now() - started) / 1000;
+    options.metrics.requestAnswered({ route: scope.route, method: request.method, status: response.status, seconds });
     log.info(
       {
         requestId: scope.requestId,
@@ -100,7 +127,7 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
         path: url.pathname,
         route: scope.route,
         status: response.status,
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(seconds * 1000),
       },
       "request",
     );

@@ -23,7 +23,7 @@ export const bulkCreateLeads = writeProcedure
   .input(bulkCreateLeadsInput)
   .output(bulkCreateLeadsOutput)
   .mutation(async ({ ctx, input }) => {
-    const { repos, log } = ctx.deps;
+    const { repos, log, metrics } = ctx.deps;
     const campaign = await requireCampaignOwnership(ctx, input.campaignId);
     const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads);
     log.info(
@@ -37,5 +37,7 @@ export const bulkCreateLeads = writeProcedure
       },
       "bulk leads stored",
     );
+    metrics.countLeads("created", result.created);
+    metrics.countLeads("duplicate", result.skipped);
     return { success: true as const, data: result, error: null };
   });

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import pino, { type Logger } from "pino";
 import { parseApiConfig, type ApiConfig } from "../../env.ts";
@@ -14,7 +15,7 @@ export interface RunningApi {
 
 /** The API served by Node on `config.port`. The caller owns `mongoUri`'s server. */
 export async function startApi(config: ApiConfig & { mongoUri: string }, log: Logger): Promise<RunningApi> {
-  const service = await createApiService(config, log);
+  const service = await createApiService(config, log, { readFile: (url) => readFile(url) });
   const served = await serveNode(service.fetch, {
     ...config,
     onCrash: (error) => log.error({ err: error }, "unhandled error while serving a request"),
