@@ -28,6 +28,7 @@ const config: DispatcherConfig = {
   shutdownTimeoutMs: 5_000,
   workerId: "unit-worker",
   logLevel: "silent",
+  metricsPort: undefined,
 };
 
 function campaignDoc(maxAttempts: number): CampaignDoc {

@@ -31,6 +31,7 @@ function setup() {
     } as unknown as Limiters,
     log: { info: () => {}, warn: () => {}, error: () => {} },
     caches: createApiCaches({ apiKeyTtlMs: 60_000 }),
+    metrics: { countLeads: () => undefined },
   } satisfies ApiDeps;
   const request = (apiKey: string | undefined, clientAddress = "203.0.113.7") =>
     authenticate(
