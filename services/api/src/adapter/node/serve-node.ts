@@ -75,9 +75,11 @@ function toWebRequest(req: IncomingMessage, body: RequestBody | undefined, signa
   });
 }
 
-async function writeWebResponse(response: Response, res: ServerResponse): Promise<void> {
+async function writeWebResponse(response: Response, res: ServerResponse, closing: boolean): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) headers[name] = value;
+  // Shutting down: the client must not send another request on this connection.
+  if (closing) res.shouldKeepAlive = false;
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
@@ -95,6 +97,7 @@ async function writeWebResponse(response: Response, res: ServerResponse): Promis
  * client gets 408), and a graceful close.
  */
 export async function serveNode(app: FetchApp, options: NodeServeOptions): Promise<NodeServer> {
+  let closing: Promise<void> | undefined;
   const server = createServer(
     {
       requestTimeout: options.requestTimeoutMs,
@@ -111,7 +114,7 @@ export async function serveNode(app: FetchApp, options: NodeServeOptions): Promi
       app(toWebRequest(req, body, aborted.signal), { remoteAddress: req.socket.remoteAddress ?? "unknown" })
         .then((response) => {
           body?.discardRest();
-          return writeWebResponse(response, res);
+          return writeWebResponse(response, res, closing !== undefined);
         })
         .catch((error: unknown) => {
           options.onCrash(error);
@@ -128,7 +131,6 @@ export async function serveNode(app: FetchApp, options: NodeServeOptions): Promi
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
 
-  let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
