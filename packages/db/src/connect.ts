@@ -9,8 +9,10 @@ export interface MongoConnection {
 const DEFAULT_DB_NAME = "leadline";
 
 /**
- * Connects to `uri`. The database is the one named in the URI's path,
- * else `dbName`, else "leadline".
+ * Connects to `uri`. The database is `dbName` when given, else the one named
+ * in the URI's path, else "leadline". The explicit argument wins so that a
+ * caller (a test, a script given `MONGODB_DB`) can pick a database without
+ * rewriting the URI.
  */
 export async function connectMongo(
   uri: string,
