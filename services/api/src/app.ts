@@ -20,6 +20,7 @@ export async function startApi(config: ApiConfig & { mongoUri: string }, log: Lo
     dbName: config.mongoDbName,
     appName: "leadline-api",
     serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+    onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
   });
   try {
     await ensureIndexes(connection.db);
