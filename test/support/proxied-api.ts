@@ -1,0 +1,24 @@
+import { parseApiConfig, startApi, type RunningApi } from "@leadline/api-service";
+import { FaultProxy } from "@leadline/testkit";
+import pino from "pino";
+import type { TestDatabase } from "./database.ts";
+
+export interface ProxiedApi {
+  proxy: FaultProxy;
+  api: RunningApi;
+}
+
+/**
+ * An API service in this process whose database sits behind a
+ * {@link FaultProxy}, configured by `env` as the real process would be.
+ */
+export async function startApiBehindProxy(db: TestDatabase, env: Record<string, string>): Promise<ProxiedApi> {
+  const proxy = FaultProxy.forMongoUri(db.uri);
+  await proxy.start();
+  const config = parseApiConfig({ PORT: "0", ...env });
+  const api = await startApi(
+    { ...config, mongoUri: proxy.rewrite(db.uri), mongoDbName: db.dbName },
+    pino({ level: "silent" }),
+  );
+  return { proxy, api };
+}
