@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLeadlineClient, leadlineErrorDetails, type LeadlineErrorDetails } from "@leadline/client";
-import { startApiOn, type RunningApi } from "@leadline/api-service";
+import type { RunningApi } from "@leadline/api-service";
 import { seedAccount } from "@leadline/db";
-import { FaultProxy, testPhones } from "@leadline/testkit";
+import { type FaultProxy, testPhones } from "@leadline/testkit";
 import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
+import { startApiBehindProxy } from "./support/proxied-api.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 async function failureOf(call: Promise<unknown>): Promise<LeadlineErrorDetails> {
@@ -73,12 +74,10 @@ describe("tRPC answers 503 as REST does while the database is away", () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    proxy = FaultProxy.forMongoUri(db.uri);
-    await proxy.start();
-    api = await startApiOn(
-      { uri: proxy.rewrite(db.uri), dbName: db.dbName },
-      { MONGODB_SERVER_SELECTION_TIMEOUT_MS: "500", API_KEY_CACHE_TTL_MS: "60000" },
-    );
+    ({ proxy, api } = await startApiBehindProxy(db, {
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: "500",
+      API_KEY_CACHE_TTL_MS: "60000",
+    }));
   });
   afterAll(async () => {
     await api?.close();

@@ -5,6 +5,7 @@ import type { CsvImportResult } from "./suites/csv-import.ts";
 import type { DispatchResult } from "./suites/dispatch.ts";
 import type { DuplicatesResult } from "./suites/duplicates.ts";
 import type { IngestResult } from "./suites/ingest.ts";
+import type { RecoveryResult } from "./suites/recovery.ts";
 import type { ThroughputResult } from "./suites/throughput.ts";
 
 export interface BenchResults {
@@ -19,6 +20,7 @@ export interface BenchResults {
   throughput: ThroughputResult;
   csvImport: CsvImportResult;
   dispatch: DispatchResult;
+  recovery: RecoveryResult;
 }
 
 export const TARGETS = {
@@ -39,6 +41,8 @@ export function headline(results: BenchResults) {
     throughputLeadsPerSecond: Math.round(results.throughput.leadsPerSecond),
     apiPeakRssMb: round(results.throughput.apiPeakRssMb, 1),
     csvImportLeadsPerSecond: Math.round(results.csvImport.leadsPerSecond),
+    recoveryMedianSeconds: round(results.recovery.recoverySeconds.median),
+    recoveryWorstSeconds: round(results.recovery.recoverySeconds.max),
   };
   const met = Object.fromEntries(
     Object.entries(TARGETS).map(([name, target]) => {
@@ -52,7 +56,7 @@ export function headline(results: BenchResults) {
 /** bench/RESULTS.md: the machine, the versions, and every figure with its spread. */
 export function renderMarkdown(results: BenchResults): string {
   const h = headline(results);
-  const { ingest, apiCpu, duplicates, throughput, csvImport, dispatch } = results;
+  const { ingest, apiCpu, duplicates, throughput, csvImport, dispatch, recovery } = results;
   const b = apiCpu.breakdownMicrosPerLead;
   const cpu = os.cpus();
   return `# Benchmark results
@@ -112,5 +116,9 @@ taken in the same run, interleaved where they can be, so the machine's noise hit
 
 - worker with an instant dialer: ${Math.round(dispatch.workerLeadsPerSecond)} leads/s
 - bare claim loop (\`findOneAndUpdate\` only): ${Math.round(dispatch.bareClaimsPerSecond)} claims/s
+
+## recovery: ${recovery.blips} database blips of ${round(recovery.blipMs / 1000, 1)} s under load
+
+- seconds from the database's return to the first /healthz 200: median ${round(recovery.recoverySeconds.median)}, worst ${round(recovery.recoverySeconds.max)}
 `;
 }

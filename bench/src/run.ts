@@ -8,6 +8,7 @@ import { runCsvImport } from "./suites/csv-import.ts";
 import { runDispatch } from "./suites/dispatch.ts";
 import { runDuplicates } from "./suites/duplicates.ts";
 import { runIngest } from "./suites/ingest.ts";
+import { runRecovery } from "./suites/recovery.ts";
 import { runThroughput } from "./suites/throughput.ts";
 
 const HELP = `Usage: pnpm bench [--quick] [--json]
@@ -19,7 +20,7 @@ and prints the headline figures as one JSON object on its last line.
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
   --only S  run only the suites named, comma-separated (ingest, api-cpu, duplicates,
-            throughput, csv-import, dispatch); prints their figures, writes no report
+            throughput, csv-import, dispatch, recovery); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -44,6 +45,7 @@ const sizes = values.quick
       throughputLeads: 8_000,
       csvRows: 5_000,
       dispatchLeads: 300,
+      recoveryBlips: 3,
     }
   : {
       ingest: 30,
@@ -53,6 +55,7 @@ const sizes = values.quick
       throughputLeads: 200_000,
       csvRows: 1_000_000,
       dispatchLeads: 3_000,
+      recoveryBlips: 20,
     };
 
 const log = (line: string) => {
@@ -79,6 +82,7 @@ try {
     throughput: () => runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
     "csv-import": () => runCsvImport(ctx, sizes.csvRows),
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
+    recovery: () => runRecovery(ctx, sizes.recoveryBlips),
   };
   if (only) {
     for (const name of only) {
@@ -107,6 +111,7 @@ try {
       throughput: all.throughput,
       csvImport: all["csv-import"],
       dispatch: all.dispatch,
+      recovery: all.recovery,
     };
     const outFile = values.quick
       ? new URL("../out/RESULTS.quick.md", import.meta.url)

@@ -4,12 +4,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseApiConfig, startApi, type RunningApi } from "@leadline/api-service";
+import type { RunningApi } from "@leadline/api-service";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { FaultProxy, testPhones, waitFor } from "@leadline/testkit";
-import pino from "pino";
+import { testPhones, waitFor, type FaultProxy } from "@leadline/testkit";
 import { postBulk } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { startApiBehindProxy } from "../support/proxied-api.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const importScript = path.join(repoRoot, "scripts/src/import-csv.ts");
@@ -21,18 +21,11 @@ describe("the database goes away during a stream of bulk requests", () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    proxy = FaultProxy.forMongoUri(db.uri);
-    await proxy.start();
-    const config = parseApiConfig({
-      PORT: "0",
+    ({ proxy, api } = await startApiBehindProxy(db, {
       BULK_RATE_LIMIT: "100000",
       MONGODB_SERVER_SELECTION_TIMEOUT_MS: "1500",
       API_KEY_CACHE_TTL_MS: "0",
-    });
-    api = await startApi(
-      { ...config, mongoUri: proxy.rewrite(db.uri), mongoDbName: db.dbName },
-      pino({ level: "silent" }),
-    );
+    }));
   });
   afterAll(async () => {
     await api?.close();

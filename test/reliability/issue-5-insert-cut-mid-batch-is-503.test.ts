@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
-import { startApiOn, type RunningApi } from "@leadline/api-service";
+import type { RunningApi } from "@leadline/api-service";
 import { ObjectId, createRepositories, seedAccount, translateDatabaseError } from "@leadline/db";
-import { FaultProxy, connectThroughFaultProxy, testPhones, waitFor, type ProxiedDatabase } from "@leadline/testkit";
+import { type FaultProxy, connectThroughFaultProxy, testPhones, waitFor, type ProxiedDatabase } from "@leadline/testkit";
 import { MongoBulkWriteError } from "mongodb";
 import { inject } from "vitest";
 import { postBulk } from "../support/api-server.ts";
+import { startApiBehindProxy } from "../support/proxied-api.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 // What broke: a connection lost during insertMany surfaced as a MongoBulkWriteError
@@ -60,12 +61,7 @@ describe("the same cut under a bulk request over HTTP", () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    proxy = FaultProxy.forMongoUri(db.uri);
-    await proxy.start();
-    api = await startApiOn(
-      { uri: proxy.rewrite(db.uri), dbName: db.dbName },
-      { MONGODB_SERVER_SELECTION_TIMEOUT_MS: "1000" },
-    );
+    ({ proxy, api } = await startApiBehindProxy(db, { MONGODB_SERVER_SELECTION_TIMEOUT_MS: "1000" }));
   });
   afterAll(async () => {
     await api?.close();

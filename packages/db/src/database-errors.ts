@@ -14,7 +14,13 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const TRANSIENT_LABELS = ["RetryableWriteError", "TransientTransactionError", "ResetPool"];
 
+// Node's own socket errors. The driver passes one through unwrapped when a
+// write finds the socket already ended by the database's side (it rejects
+// its wait for `drain` with the socket's EPIPE), so it is no MongoError.
+const SOCKET_ERROR_CODES = new Set(["EPIPE", "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT"]);
+
 function isUnreachable(error: unknown): boolean {
+  if (error instanceof Error && SOCKET_ERROR_CODES.has(String((error as { code?: unknown }).code))) return true;
   if (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||

@@ -10,7 +10,7 @@ export {
 export { createCampaignRepository, parseObjectId, type CampaignChanges, type CampaignRepository } from "./campaigns.ts";
 export { createDispatchQueue, type ClaimRequest, type DispatchQueue } from "./dispatch-queue.ts";
 export { COLLECTION_NAMES, getCollections, type Collections } from "./collections.ts";
-export { connectMongo, type MongoConnection } from "./connect.ts";
+export { connectMongo, DEFAULT_CONNECT_TIMEOUT_MS, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";
 export { ensureIndexes } from "./indexes.ts";
 export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository } from "./leads.ts";

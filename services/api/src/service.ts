@@ -30,6 +30,7 @@ export async function createApiService(
     dbName: config.mongoDbName,
     appName: "leadline-api",
     serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+    onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
   });
   try {
     await ensureIndexes(connection.db);

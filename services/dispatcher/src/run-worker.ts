@@ -23,6 +23,7 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
   const connection = await connectMongo(config.mongoUri, {
     dbName: config.mongoDbName,
     appName: "leadline-dispatcher",
+    onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
   });
   const collections = getCollections(connection.db);
   const queue = createDispatchQueue(collections);
