@@ -14,6 +14,8 @@ export interface DialerAnswer {
   headers?: Record<string, string>;
   /** Hold the answer this long (a slow or hanging dialer). */
   delayMs?: number;
+  /** Drop the connection instead of answering (a network error). */
+  destroy?: boolean;
 }
 
 /** A dialer that records every hand-off and answers as the test tells it. */
@@ -38,6 +40,10 @@ export class TestDialer {
       };
       this.calls.push(call);
       const answer = this.answer(call);
+      if (answer.destroy) {
+        req.socket.destroy();
+        return;
+      }
       const send = () => {
         if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.status >= 400 ? "nope" : "ok");
       };
