@@ -94,7 +94,11 @@ export async function sendBatch(leads: readonly unknown[], options: SendOptions)
       const body = (await response.json()) as { data: unknown };
       const reset = Number(response.headers.get("ratelimit-reset"));
       const remaining = Number(response.headers.get("ratelimit-remaining"));
-      return { ok: true, result: target.result(body.data), budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined };
+      return {
+        ok: true,
+        result: target.result(body.data),
+        budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined,
+      };
     }
     if (response.status === 429) {
       const wait = retryAfterMs(response) + Math.round(Math.random() * 250);
