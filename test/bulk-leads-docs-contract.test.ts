@@ -62,7 +62,13 @@ describe.each(API_RUNTIMES)("POST /api/v1/leads/bulk: the docs' contract (%s)", 
     expect(retry.body).toEqual({
       success: true,
       error: null,
-      data: { created: 0, skipped: 3, createdIds: [], skippedPhones: ["+15555551234", "+15555555678", "+15555559999"] },
+      data: {
+        created: 0,
+        skipped: 3,
+        createdIds: [],
+        skippedPhones: ["+15555551234", "+15555555678", "+15555559999"],
+        suppressedPhones: [],
+      },
     });
     expect(await db.repos.leads.countByCampaign(new ObjectId(campaignId))).toBe(3);
   });

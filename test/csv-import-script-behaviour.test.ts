@@ -66,6 +66,7 @@ const okBody = (count: number) =>
       skipped: 0,
       createdIds: Array.from({ length: count }, (_, i) => `id${i}`),
       skippedPhones: [],
+      suppressedPhones: [],
     },
     error: null,
   });

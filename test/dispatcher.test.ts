@@ -227,6 +227,61 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (ru
       });
     },
   );
+
+  it(
+    "race: never hands off a number whose suppression was acknowledged while it waited",
+    { timeout: 120_000 },
+    async () => {
+      dialer.calls.length = 0;
+      dialer.answer = () => ({ status: 200 });
+      const campaign = await createCampaign(db);
+      const phones = testPhones(300, 0, 332);
+      await db.repos.leads.insertSkippingDuplicates(
+        campaign,
+        phones.map((phone) => newLead(phone)),
+      );
+      // Every third number, in waves, while the worker dispatches. After each acknowledgement, the
+      // leads still pending are the ones the guarantee covers: none of them may reach the dialer.
+      const mustNotCall = new Set<string>();
+      const targets = phones.filter((_, index) => index % 3 === 0);
+      for (let wave = 0; wave < targets.length; wave += 10) {
+        const numbers = targets.slice(wave, wave + 10);
+        await db.repos.suppressions.add({
+          accountId: campaign.accountId,
+          campaignId: wave % 20 === 0 ? null : campaign._id,
+          phoneNumbers: numbers,
+          reason: `wave ${wave}`,
+          source: "api",
+        });
+        const waiting = await db.repos.collections.leads
+          .find({ campaignId: campaign._id, phoneNumber: { $in: numbers }, state: "pending" })
+          .toArray();
+        for (const lead of waiting) mustNotCall.add(lead.phoneNumber);
+        // The first wave lands before the worker starts, so the check always has numbers to watch.
+        if (wave === 0) await startWorker({ DISPATCH_CONCURRENCY: "2" });
+      }
+      await waitFor(
+        "every lead handed off or suppressed",
+        async () => {
+          const byState = await db.repos.leads.countByState(campaign._id);
+          return byState.dispatched + byState.suppressed === 300;
+        },
+        90_000,
+      );
+      await stopWorkers();
+
+      expect(mustNotCall.size).toBeGreaterThanOrEqual(10);
+      const called = new Set(dialer.calls.map((call) => call.body.phoneNumber));
+      expect([...mustNotCall].filter((phone) => called.has(phone))).toEqual([]);
+      const suppressed = await db.repos.collections.leads
+        .find({ campaignId: campaign._id, state: "suppressed" })
+        .toArray();
+      expect(suppressed.map((lead) => lead.phoneNumber)).toEqual(expect.arrayContaining([...mustNotCall]));
+      expect(
+        suppressed.every((lead) => lead.suppressionReason?.startsWith("wave ") && !called.has(lead.phoneNumber)),
+      ).toBe(true);
+    },
+  );
 });
 
 describe("graceful shutdown", () => {

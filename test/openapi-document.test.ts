@@ -35,6 +35,7 @@ describe("GET /api/v1/openapi.json", () => {
       "skipped",
       "createdIds",
       "skippedPhones",
+      "suppressedPhones",
     ]);
     expect(document.servers).toEqual([{ url: "/api/v1" }]);
   });
@@ -50,9 +51,14 @@ describe("GET /api/v1/openapi.json", () => {
       "GET /campaigns/{campaignId}/leads",
       "GET /campaigns/{campaignId}/stats",
       "GET /leads/{leadId}",
+      "GET /suppressions",
+      "GET /suppressions/check",
       "PATCH /campaigns/{campaignId}",
       "POST /campaigns",
       "POST /leads/bulk",
+      "POST /outcomes",
+      "POST /suppressions",
+      "POST /suppressions/remove",
     ]);
   });
 });

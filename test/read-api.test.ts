@@ -54,9 +54,14 @@ describe("campaigns over REST", () => {
       "POST",
       "/campaigns",
       { name: "x", callingHours: { ...hours, timeZone: "Nowhere/Land" } },
-      "callingHours.timeZone must be an IANA time zone such as America/New_York",
+      'callingHours.timeZone must be an IANA time zone such as America/New_York, or "recipient"',
     ],
-    ["PATCH", "/campaigns/ID", {}, "Nothing to update: send at least one of name, status, callingHours, maxAttempts"],
+    [
+      "PATCH",
+      "/campaigns/ID",
+      {},
+      "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy",
+    ],
     ["PATCH", "/campaigns/ID", { status: "stopped" }, 'status must be "active" or "paused"'],
   ])("answers %s %s %j with 400 and a message naming the field", async (method, path, body, message) => {
     const { apiKey, campaignId } = await seedAccount(db.repos);
@@ -76,7 +81,8 @@ describe("campaigns over REST", () => {
     expect(stats.body.data).toEqual({
       campaignId,
       total: 5,
-      byState: { pending: 4, dispatching: 0, dispatched: 0, failed: 1 },
+      byState: { pending: 4, dispatching: 0, dispatched: 0, completed: 0, failed: 1, suppressed: 0 },
+      byLastOutcome: { connected: 0, no_answer: 0, busy: 0, voicemail: 0, opted_out: 0, invalid_number: 0, failed: 0 },
     });
   });
 
@@ -225,7 +231,7 @@ describe("leads over REST: cursor paging", () => {
   it.each([
     ["?limit=5000", "limit must be an integer from 1 to 1000"],
     ["?limit=abc", "limit must be an integer from 1 to 1000"],
-    ["?state=done", 'state must be one of "pending", "dispatching", "dispatched", "failed"'],
+    ["?state=done", 'state must be one of "pending", "dispatching", "dispatched", "completed", "failed", "suppressed"'],
     ["?cursor=bm90LWEtY3Vyc29y", "cursor is not valid: pass the nextCursor of the previous page"],
   ])("answers %s with 400", async (query, message) => {
     const { apiKey, campaignId } = await seedAccount(db.repos);

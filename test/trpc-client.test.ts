@@ -37,6 +37,7 @@ describe.each(API_RUNTIMES)("leads.bulkCreate over tRPC with @leadline/client (%
       skipped: 3,
       createdIds: [],
       skippedPhones: ["+15555551234", "+15555551234", "+15555559999"],
+      suppressedPhones: [],
     });
     const stored = await db.repos.collections.leads.findOne({ phoneNumber: "+15555559999" });
     expect(stored?.scheduledFor).toEqual(new Date("2030-01-01T07:00:00Z"));

@@ -10,12 +10,12 @@ import { findEmbeddedDatabase } from "@leadline/embedded-mongo";
 import { parseArgs } from "node:util";
 
 const HELP = `Usage:
-  pnpm keys create --account ACCOUNT_ID [--scopes read,write] [--name NAME]
+  pnpm keys create --account ACCOUNT_ID [--scopes read,write|dialer] [--name NAME]
   pnpm keys list --account ACCOUNT_ID
   pnpm keys revoke --id KEY_ID
 
 Manages API keys. A new key is printed once and stored only as its SHA-256
-hash. A revoked key is refused at once by new API processes and within
+hash. Scopes: read, write, and dialer (reports call outcomes). A revoked key is refused at once by new API processes and within
 API_KEY_CACHE_TTL_MS (5 s by default) by running ones.
 
 The database is MONGODB_URI, else the embedded database of a running
@@ -56,8 +56,9 @@ try {
   const [command] = positionals;
   if (command === "create") {
     const scopes = values.scopes.split(",").map((scope) => scope.trim());
-    if (scopes.length === 0 || scopes.some((scope) => scope !== "read" && scope !== "write"))
-      fail("--scopes takes read, write or read,write");
+    const known = ["read", "write", "dialer"];
+    if (scopes.length === 0 || scopes.some((scope) => !known.includes(scope)))
+      fail("--scopes takes a comma-separated list of read, write and dialer");
     const accountId = idArgument("account");
     if (!(await repos.accounts.exists(accountId))) fail("no account with that id");
     const { key, doc } = await repos.apiKeys.create({ accountId, name: values.name, scopes: scopes as ApiKeyScope[] });

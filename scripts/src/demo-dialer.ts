@@ -1,9 +1,9 @@
-import { SIGNATURE_HEADER, verifySignature } from "@leadline/core";
+import { CALL_OUTCOMES, SIGNATURE_HEADER, verifySignature, type CallOutcome } from "@leadline/core";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 
-const HELP = `Usage: pnpm dialer:demo [--port 4000] [--fail-rate 0]
+const HELP = `Usage: pnpm dialer:demo [--port 4000] [--fail-rate 0] [--report-to URL --api-key KEY]
 
 A stand-in for the dialer: receives the dispatcher's hand-offs on
 POST http://127.0.0.1:PORT/calls, checks each X-Leadline-Signature against
@@ -12,12 +12,17 @@ Idempotency-Key) are answered 200 again and marked as repeats.
 
   --port N          port to listen on (default 4000)
   --fail-rate R     answer this share of calls with 503, to watch retries (0 to 1)
+  --report-to URL   after each call, report a random outcome to URL/api/v1/outcomes
+                    (connected, no_answer, busy, voicemail, opted_out, invalid_number, failed)
+  --api-key KEY     API key with the dialer scope, for --report-to
   -h, --help        show this help`;
 
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "4000" },
     "fail-rate": { type: "string", default: "0" },
+    "report-to": { type: "string" },
+    "api-key": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -31,7 +36,32 @@ if (!secret) {
   process.exit(2);
 }
 const failRate = Number(values["fail-rate"]);
+const reportTo = values["report-to"]?.replace(/\/+$/, "");
+if (reportTo && !values["api-key"]) {
+  console.error("--report-to needs --api-key: a key with the dialer scope (pnpm keys create --scopes dialer).");
+  process.exit(2);
+}
+
+/** Reports one call's outcome as a real dialer would once the call ends; a failed report is only logged. */
+async function reportOutcome(leadId: string, attempt: number): Promise<void> {
+  const outcome: CallOutcome = CALL_OUTCOMES[Math.floor(Math.random() * CALL_OUTCOMES.length)]!;
+  try {
+    const response = await fetch(`${reportTo}/api/v1/outcomes`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": values["api-key"]! },
+      body: JSON.stringify({
+        outcomes: [{ leadId, attempt, outcome, durationSeconds: Math.floor(Math.random() * 300) }],
+      }),
+    });
+    const answer = (await response.json()) as { data?: { applied: number; ignored: { reason: string }[] } };
+    const ignored = answer.data?.ignored[0]?.reason;
+    console.log(`OUTCOME   ${leadId} attempt ${attempt}: ${outcome}${ignored ? ` (ignored: ${ignored})` : ""}`);
+  } catch (error) {
+    console.log(`OUTCOME   ${leadId}: report failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 const seen = new Set<string>();
+const reported = new Set<string>();
 
 const server = createServer(async (req, res) => {
   const chunks: Buffer[] = [];
@@ -65,6 +95,12 @@ const server = createServer(async (req, res) => {
     `${repeat ? "REPEAT " : "CALLING"}   ${lead.phoneNumber}  priority ${lead.priority}  attempt ${lead.attempt}  ${lead.metadata?.name ?? ""}`,
   );
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: true, repeat }));
+  // Once per hand-off: a lead retried after no_answer comes back with the same key and a new attempt.
+  const call = `${lead.leadId}:${lead.attempt}`;
+  if (reportTo && !reported.has(call)) {
+    reported.add(call);
+    void reportOutcome(lead.leadId, lead.attempt);
+  }
 });
 
 server.listen(Number(values.port), "127.0.0.1", () => {

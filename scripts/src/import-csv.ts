@@ -2,10 +2,15 @@ import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { readCsvRows } from "./csv-import/csv-rows.ts";
 import { importRows, type ImportSummary } from "./csv-import/importer.ts";
+import { suppressionTarget } from "./csv-import/send-batch.ts";
 
 const HELP = `Usage: pnpm import:csv --file leads.csv --campaign ID [options]
+       pnpm import:csv --suppressions --file dnc.csv [--campaign ID] [options]
 
 Imports a CSV file of leads through POST /api/v1/leads/bulk, in batches.
+With --suppressions, loads a do-not-call file instead through
+POST /api/v1/suppressions (every campaign of the account, or only --campaign):
+"created" then counts numbers added, "skipped" numbers already on the list.
 
 Columns: phone (or phoneNumber), id (or externalId), priority, scheduledFor;
 every other column (name, company, ...) goes into the lead's metadata.
@@ -15,7 +20,9 @@ server errors and network errors are retried with exponential backoff and
 jitter. Running the same file again is safe: stored phones are skipped.
 
   --file PATH          CSV file with a header row (required)
-  --campaign ID        campaign to import into (required)
+  --campaign ID        campaign to import into (required for leads)
+  --suppressions       the file is a do-not-call list (phone column)
+  --reason TEXT        with --suppressions: why, kept with each entry
   --api-key KEY        API key with write scope (default: $LEADLINE_API_KEY)
   --url URL            API base URL (default: $LEADLINE_URL or http://127.0.0.1:3000)
   --batch-size N       leads per request, 1 to 1000 (default 500)
@@ -39,6 +46,8 @@ const { values } = (() => {
       options: {
         file: { type: "string" },
         campaign: { type: "string" },
+        suppressions: { type: "boolean", default: false },
+        reason: { type: "string" },
         "api-key": { type: "string" },
         url: { type: "string" },
         "batch-size": { type: "string", default: "500" },
@@ -60,7 +69,7 @@ if (values.help) {
 }
 const file = values.file ?? fail("--file is required");
 if (!existsSync(file)) fail(`--file: no such file: ${file}`);
-const campaignId = values.campaign ?? fail("--campaign is required");
+const campaignId = values.suppressions ? (values.campaign ?? "") : (values.campaign ?? fail("--campaign is required"));
 const apiKey =
   values["api-key"] ?? process.env.LEADLINE_API_KEY ?? fail("an API key is required: --api-key or LEADLINE_API_KEY");
 const batchSize = Number(values["batch-size"]);
@@ -79,6 +88,7 @@ const summary = await importRows(readCsvRows(file), {
   url,
   apiKey,
   campaignId,
+  target: values.suppressions ? suppressionTarget(values.campaign, values.reason) : undefined,
   batchSize,
   maxAttempts,
   requestTimeoutMs: 60_000,

@@ -1,5 +1,5 @@
 import { startApiOn } from "@leadline/api-service";
-import { connectMongo, createRepositories, ensureIndexes, seedAccount } from "@leadline/db";
+import { ObjectId, connectMongo, createRepositories, ensureIndexes, seedAccount } from "@leadline/db";
 import { startTestDatabase, type RunningMongo } from "@leadline/embedded-mongo";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -56,7 +56,14 @@ const mongoUri = process.env.MONGODB_URI ?? (embedded = await startTestDatabase(
 const dbName = `schemathesis_${process.pid}`;
 const connection = await connectMongo(mongoUri, { dbName });
 await ensureIndexes(connection.db);
-const account = await seedAccount(createRepositories(connection.db));
+const repos = createRepositories(connection.db);
+const account = await seedAccount(repos);
+// One key for every operation, the dialer's outcome report included.
+const { key: allScopesKey } = await repos.apiKeys.create({
+  accountId: new ObjectId(account.accountId),
+  name: "schemathesis",
+  scopes: ["read", "write", "dialer"],
+});
 const api = await startApiOn(
   { uri: mongoUri, dbName },
   { BULK_RATE_LIMIT: "1000000", AUTH_FAILURE_LIMIT: "1000000" },
@@ -69,7 +76,7 @@ const args = [
   "--url",
   `${api.url}/api/v1`,
   "--header",
-  `x-api-key: ${account.apiKey}`,
+  `x-api-key: ${allScopesKey}`,
   "--checks",
   CHECKS.join(","),
   "--max-examples",

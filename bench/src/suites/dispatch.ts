@@ -33,7 +33,7 @@ export async function runDispatch(ctx: BenchContext, leads: number, concurrency 
       while (
         await bareDb.repos.dispatchQueue.claimNext({
           workerId: "bare",
-          campaignIds: [bareCampaign._id],
+          scope: { anyZone: [bareCampaign._id], byZone: [] },
           leaseMs: 600_000,
           now: new Date(),
         })

@@ -2,6 +2,7 @@ import type { ApiKeyDoc, CampaignDoc, Repositories } from "@leadline/db";
 import { TtlCache } from "./ttl-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { Limiters } from "./rate-limit/limiters.ts";
+import type { ZoneLookup } from "./zones/phone-zones.ts";
 
 /** What every request's handlers share: stores, limiters and settings. */
 export interface ApiDeps {
@@ -10,10 +11,12 @@ export interface ApiDeps {
   log: Logger;
   caches: ApiCaches;
   metrics: LeadMetrics;
+  /** The time zones of phone numbers, for recipient-local calling hours. */
+  zones: ZoneLookup;
 }
 
-/** What happened to a submitted lead; later outcomes (suppressed, invalid…) join this union. */
-export type LeadOutcome = "created" | "duplicate";
+/** What happened to a submitted lead; later outcomes (invalid…) join this union. */
+export type LeadOutcome = "created" | "duplicate" | "suppressed";
 
 /**
  * Where procedures report lead outcomes. The service backs it with its

@@ -13,3 +13,4 @@ export type { Logger } from "./logger.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export { createLimiters, type LimiterSettings, type Limiters } from "./rate-limit/limiters.ts";
 export { appRouter, createCaller, type AppRouter } from "./router.ts";
+export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./zones/phone-zones.ts";

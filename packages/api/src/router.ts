@@ -6,6 +6,11 @@ import { updateCampaign } from "./procedures/campaigns/update-campaign.ts";
 import { bulkCreateLeads } from "./procedures/leads/bulk-create-leads.ts";
 import { getLead } from "./procedures/leads/get-lead.ts";
 import { listLeads } from "./procedures/leads/list-leads.ts";
+import { reportOutcomes } from "./procedures/outcomes/report-outcomes.ts";
+import { addSuppressions } from "./procedures/suppressions/add-suppressions.ts";
+import { checkSuppression } from "./procedures/suppressions/check-suppression.ts";
+import { listSuppressions } from "./procedures/suppressions/list-suppressions.ts";
+import { removeSuppressions } from "./procedures/suppressions/remove-suppressions.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -20,6 +25,15 @@ export const appRouter = router({
     get: getCampaign,
     update: updateCampaign,
     stats: getCampaignStats,
+  }),
+  suppressions: router({
+    add: addSuppressions,
+    remove: removeSuppressions,
+    list: listSuppressions,
+    check: checkSuppression,
+  }),
+  outcomes: router({
+    report: reportOutcomes,
   }),
 });
 

@@ -36,7 +36,10 @@ describe("isWithinCallingHours", () => {
 
 describe("callingHoursSchema", () => {
   it.each([
-    [{ ...weekdays9to17, timeZone: "Mars/Olympus" }, "must be an IANA time zone such as America/New_York"],
+    [
+      { ...weekdays9to17, timeZone: "Mars/Olympus" },
+      'must be an IANA time zone such as America/New_York, or "recipient"',
+    ],
     [{ ...weekdays9to17, days: [0] }, "must be an array of ISO weekdays, 1 (Monday) to 7 (Sunday)"],
     [{ ...weekdays9to17, start: "9am" }, "must be a time HH:MM"],
     [{ ...weekdays9to17, end: "08:00" }, "must be after start"],

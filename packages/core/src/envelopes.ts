@@ -2,11 +2,15 @@ import { z } from "zod";
 
 export const bulkCreateResultSchema = z.object({
   created: z.int().min(0).meta({ description: "Number of leads successfully created" }),
-  skipped: z.int().min(0).meta({ description: "Number of leads skipped (duplicates)" }),
+  skipped: z.int().min(0).meta({ description: "Number of leads skipped (duplicates and suppressed numbers)" }),
   createdIds: z.array(z.string()).meta({ description: "IDs of the created leads, in request order" }),
   skippedPhones: z
     .array(z.string())
     .meta({ description: "Phone numbers that were skipped (E.164), one per skipped lead, in request order" }),
+  suppressedPhones: z.array(z.string()).meta({
+    description:
+      "The skipped phone numbers that are on a suppression (do-not-call) list for the campaign, in request order; each is in skippedPhones too",
+  }),
 });
 
 export type BulkCreateResult = z.infer<typeof bulkCreateResultSchema>;

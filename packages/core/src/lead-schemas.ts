@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ianaTimeZoneSchema } from "./campaign-schemas.ts";
 import { LIMITS } from "./limits.ts";
 import { findMetadataProblem } from "./metadata.ts";
 import { normalizePhoneNumber } from "./phone.ts";
@@ -16,7 +17,8 @@ const requiredOr =
 const PRIORITY_PROBLEM = `must be an integer from ${LIMITS.priorityMin} to ${LIMITS.priorityMax}`;
 const SCHEDULE_PROBLEM = "must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z";
 
-const phoneNumberSchema = z
+/** A phone number as callers send it; parses to E.164 with the messages every endpoint shares. */
+export const phoneNumberSchema = z
   .string({ error: requiredOr("must be a string") })
   .max(LIMITS.phoneNumberMaxLength, `must be at most ${LIMITS.phoneNumberMaxLength} characters`)
   .transform((raw, ctx) => {
@@ -72,6 +74,11 @@ export const leadInputSchema = z
       metadata: metadataSchema.nullish(),
       scheduledFor: scheduledForSchema.nullish(),
       priority: prioritySchema.nullish(),
+      timeZone: ianaTimeZoneSchema.nullish().meta({
+        description:
+          "The recipient's IANA time zone, when you know it better than the number does; read by recipient-local calling hours",
+        example: "America/Chicago",
+      }),
     },
     {
       error: (issue) =>
@@ -86,6 +93,8 @@ export const leadInputSchema = z
     metadata: (lead.metadata ?? undefined) as Record<string, unknown> | undefined,
     scheduledFor: lead.scheduledFor ?? undefined,
     priority: lead.priority ?? 0,
+    // Optional in the type, so code that builds leads by hand need not mention it.
+    ...(lead.timeZone ? { timeZone: lead.timeZone } : {}),
   }));
 
 /** A validated lead, phone number in E.164, ready to store. */

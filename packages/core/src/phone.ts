@@ -41,3 +41,11 @@ export function normalizePhoneNumber(input: string): PhoneCheck {
   }
   return { ok: true, e164: parsed.number };
 }
+
+/**
+ * The country calling code of an E.164 number, e.g. "1" for +1 212…, or
+ * undefined when libphonenumber cannot tell.
+ */
+export function countryCallingCodeOf(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.countryCallingCode;
+}

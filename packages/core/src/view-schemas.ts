@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { callingHoursSchema, campaignStatusSchema } from "./campaign-schemas.ts";
+import { CALL_OUTCOMES, callOutcomeSchema, outcomeEntrySchema } from "./outcome-schemas.ts";
 import { byLeadState, leadStateSchema } from "./lead-state.ts";
 
 const timestamp = () => z.string().meta({ format: "date-time", example: "2026-01-14T09:30:00.000Z" });
@@ -13,6 +14,9 @@ export const campaignViewSchema = z
       .nullable()
       .meta({ description: "When the campaign may call; null means any time" }),
     maxAttempts: z.int().meta({ description: "Hand-off attempts per lead before it is marked failed" }),
+    retryPolicy: z
+      .object({ no_answer: z.int(), busy: z.int(), voicemail: z.int(), failed: z.int() })
+      .meta({ description: "Minutes before a lead is called again after each outcome" }),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   })
@@ -35,6 +39,16 @@ export const leadViewSchema = z
     lastError: z.string().nullable(),
     dispatchedAt: timestamp().nullable(),
     failedAt: timestamp().nullable(),
+    timeZone: z.string().nullable().meta({ description: "The zone given with the lead, which wins over its number's" }),
+    zones: z.array(z.string()).meta({
+      description:
+        "The zones recipient-local calling hours read for this lead; empty when unknown or country-wide (the campaign's fallback zone is read)",
+    }),
+    lastOutcome: callOutcomeSchema.nullable(),
+    completedAt: timestamp().nullable(),
+    suppressedAt: timestamp().nullable(),
+    suppressionReason: z.string().nullable(),
+    outcomes: z.array(outcomeEntrySchema).meta({ description: "Reported call outcomes, oldest first, at most 20" }),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   })
@@ -46,4 +60,7 @@ export const campaignStatsSchema = z.object({
   campaignId: z.string(),
   total: z.int(),
   byState: z.object(byLeadState(() => z.int())),
+  byLastOutcome: z.object(Object.fromEntries(CALL_OUTCOMES.map((outcome) => [outcome, z.int()]))).meta({
+    description: "Leads by the last outcome reported for them",
+  }),
 });

@@ -1,4 +1,10 @@
-import { DEFAULT_MAX_ATTEMPTS, type CallingHours, type CampaignStatus } from "@leadline/core";
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_RETRY_POLICY,
+  type CallingHours,
+  type CampaignStatus,
+  type RetryPolicy,
+} from "@leadline/core";
 import { ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { CampaignDoc } from "./documents.ts";
@@ -13,6 +19,8 @@ export interface CampaignChanges {
   status?: CampaignStatus;
   callingHours?: CallingHours | null;
   maxAttempts?: number;
+  /** Merged into the stored policy: outcomes left out keep their delay. */
+  retryPolicy?: Partial<RetryPolicy>;
 }
 
 export function createCampaignRepository({ campaigns }: Collections) {
@@ -26,6 +34,7 @@ export function createCampaignRepository({ campaigns }: Collections) {
         status: input.status ?? "active",
         callingHours: input.callingHours ?? null,
         maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        retryPolicy: { ...DEFAULT_RETRY_POLICY, ...input.retryPolicy },
         createdAt: now,
         updatedAt: now,
       };
@@ -51,7 +60,15 @@ export function createCampaignRepository({ campaigns }: Collections) {
       if (changes.status !== undefined) set.status = changes.status;
       if (changes.callingHours !== undefined) set.callingHours = changes.callingHours;
       if (changes.maxAttempts !== undefined) set.maxAttempts = changes.maxAttempts;
-      return campaigns.findOneAndUpdate({ _id: id, accountId }, { $set: set }, { returnDocument: "after" });
+      // Field by field, so a PATCH of one delay keeps the others, on campaigns stored with or without a policy.
+      const perOutcome = Object.fromEntries(
+        Object.entries(changes.retryPolicy ?? {}).map(([outcome, minutes]) => [`retryPolicy.${outcome}`, minutes]),
+      );
+      return campaigns.findOneAndUpdate(
+        { _id: id, accountId },
+        { $set: { ...set, ...perOutcome } },
+        { returnDocument: "after" },
+      );
     },
 
     /** Active campaigns of every account, for the dispatcher to check against their calling hours. */

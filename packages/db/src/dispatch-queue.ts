@@ -1,45 +1,71 @@
-import type { ObjectId } from "mongodb";
+import { FALLBACK_ZONE_KEY } from "@leadline/core";
+import type { Filter, ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
-import type { LeadDoc } from "./documents.ts";
+import type { LeadDoc, SuppressionDoc } from "./documents.ts";
+
+/** Which leads may be called now, as the dispatcher works it out from the campaigns' calling hours. */
+export interface ClaimScope {
+  /** Campaigns whose window is open for all their leads (a fixed zone, or any time). */
+  anyZone: ObjectId[];
+  /** Recipient-local campaigns, grouped by the zone keys open now for them. */
+  byZone: { campaignIds: ObjectId[]; zoneKeys: string[] }[];
+}
 
 export interface ClaimRequest {
   workerId: string;
-  /** Campaigns that may call now (active, inside their calling hours). */
-  campaignIds: ObjectId[];
+  scope: ClaimScope;
   leaseMs: number;
   now: Date;
 }
+
+/**
+ * The claim's filter: one `$or` branch per kind of lead (due pending, or a
+ * lease that expired because its worker died) and per group of campaigns.
+ * Each branch has equality on state, campaign and zone key and a range on
+ * one date, which `CLAIM_INDEXES` serve in that order.
+ */
+export function claimFilter(scope: ClaimScope, now: Date): Filter<LeadDoc> | null {
+  const groups: Filter<LeadDoc>[] = [];
+  if (scope.anyZone.length > 0) groups.push({ campaignId: { $in: scope.anyZone } });
+  for (const group of scope.byZone) {
+    if (group.campaignIds.length === 0 || group.zoneKeys.length === 0) continue;
+    // Leads stored before zones have no key: they are read in the fallback zone too.
+    const keys: (string | null)[] = group.zoneKeys.includes(FALLBACK_ZONE_KEY)
+      ? [...group.zoneKeys, null]
+      : [...group.zoneKeys];
+    groups.push({ campaignId: { $in: group.campaignIds }, zoneKey: { $in: keys as string[] } });
+  }
+  if (groups.length === 0) return null;
+  return {
+    $or: groups.flatMap((group) => [
+      { state: "pending" as const, ...group, nextAttemptAt: { $lte: now } },
+      { state: "dispatching" as const, ...group, leaseExpiresAt: { $lte: now } },
+    ]),
+  };
+}
+
+/** The claim's hand-off order: highest priority, then earliest schedule, then oldest. */
+export const CLAIM_SORT = { priority: -1, scheduledFor: 1, _id: 1 } as const;
 
 /**
  * The leads' hand-off queue. Every transition is conditional on the state
  * (and lease owner) it expects, so a worker whose lease ran out cannot
  * overwrite what the lead's new owner did.
  */
-export function createDispatchQueue({ leads }: Collections) {
+export function createDispatchQueue({ leads, suppressions }: Collections) {
   const heldBy = (lead: LeadDoc, workerId: string) => ({
     _id: lead._id,
     state: "dispatching" as const,
     leaseOwner: workerId,
   });
 
-  // A lead whose lease expired (its worker died) is due again.
-  const dueIn = (campaignIds: ObjectId[], now: Date) => ({
-    campaignId: { $in: campaignIds },
-    $or: [
-      { state: "pending" as const, nextAttemptAt: { $lte: now } },
-      { state: "dispatching" as const, leaseExpiresAt: { $lte: now } },
-    ],
-  });
-
   return {
-    /**
-     * Atomically leases the next due lead: highest priority, then earliest
-     * schedule, then oldest.
-     */
-    async claimNext({ workerId, campaignIds, leaseMs, now }: ClaimRequest): Promise<LeadDoc | null> {
-      if (campaignIds.length === 0) return null;
+    /** Atomically leases the next due lead in {@link CLAIM_SORT} order: one indexed query. */
+    async claimNext({ workerId, scope, leaseMs, now }: ClaimRequest): Promise<LeadDoc | null> {
+      const filter = claimFilter(scope, now);
+      if (!filter) return null;
       return leads.findOneAndUpdate(
-        dueIn(campaignIds, now),
+        filter,
         {
           $set: {
             state: "dispatching",
@@ -49,14 +75,50 @@ export function createDispatchQueue({ leads }: Collections) {
           },
           $inc: { attempts: 1 },
         },
-        { sort: { priority: -1, scheduledFor: 1, _id: 1 }, returnDocument: "after" },
+        { sort: CLAIM_SORT, returnDocument: "after" },
       );
     },
 
-    /** How many leads of these campaigns are due now: the backlog a metrics gauge samples. */
-    async countDue(campaignIds: ObjectId[], now: Date): Promise<number> {
-      if (campaignIds.length === 0) return 0;
-      return leads.countDocuments(dueIn(campaignIds, now));
+    /** How many leads are due now: the backlog a metrics gauge samples. */
+    async countDue(scope: ClaimScope, now: Date): Promise<number> {
+      const filter = claimFilter(scope, now);
+      return filter ? leads.countDocuments(filter) : 0;
+    },
+
+    /**
+     * The zone keys of the waiting leads of these campaigns, for working out
+     * which are open; the claim index serves it (state, campaign, zone key).
+     */
+    async zoneKeysOf(campaignIds: ObjectId[]): Promise<string[]> {
+      if (campaignIds.length === 0) return [];
+      const keys = await leads.distinct("zoneKey", {
+        state: { $in: ["pending", "dispatching"] },
+        campaignId: { $in: campaignIds },
+      });
+      // Leads stored before zones have none: the fallback key stands for them.
+      return [
+        ...new Set(keys.map((key) => (typeof key === "string" ? key : FALLBACK_ZONE_KEY)).concat(FALLBACK_ZONE_KEY)),
+      ];
+    },
+
+    /** The suppression entry that forbids calling this lead, or null: read after the claim, before the hand-off. */
+    async suppressionOf(lead: LeadDoc): Promise<SuppressionDoc | null> {
+      return suppressions.findOne({
+        accountId: lead.accountId,
+        phoneNumber: lead.phoneNumber,
+        campaignId: { $in: [null, lead.campaignId] },
+      });
+    },
+
+    /** A claimed lead whose number is suppressed: terminal, the reason kept, the attempt not counted. */
+    async markSuppressed(lead: LeadDoc, workerId: string, reason: string): Promise<boolean> {
+      const now = new Date();
+      const result = await leads.updateOne(heldBy(lead, workerId), {
+        $set: { state: "suppressed", suppressedAt: now, suppressionReason: reason, updatedAt: now },
+        $unset: { leaseOwner: "", leaseExpiresAt: "" },
+        $inc: { attempts: -1 },
+      });
+      return result.modifiedCount === 1;
     },
 
     /** Records several hand-offs in one round trip; returns how many this worker still held. */

@@ -1,4 +1,11 @@
-import type { CallingHours, CampaignStatus, LeadState } from "@leadline/core";
+import type {
+  CallOutcome,
+  CallingHours,
+  CampaignStatus,
+  LeadState,
+  RetryPolicy,
+  SuppressionSource,
+} from "@leadline/core";
 import type { ObjectId } from "mongodb";
 
 export interface AccountDoc {
@@ -7,7 +14,8 @@ export interface AccountDoc {
   createdAt: Date;
 }
 
-export type ApiKeyScope = "read" | "write";
+/** `dialer` keys report call outcomes and nothing else. */
+export type ApiKeyScope = "read" | "write" | "dialer";
 
 export interface ApiKeyDoc {
   _id: ObjectId;
@@ -31,6 +39,8 @@ export interface CampaignDoc {
   callingHours: CallingHours | null;
   /** Hand-off attempts per lead before it is marked failed. */
   maxAttempts: number;
+  /** Absent on campaigns stored before retry policies: they use the defaults. */
+  retryPolicy?: Partial<RetryPolicy>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,6 +65,39 @@ export interface LeadDoc {
   lastError?: string;
   dispatchedAt?: Date;
   failedAt?: Date;
+  /** The zone given with the lead, which wins over the number's. */
+  timeZone?: string;
+  /** Zones recipient-local hours read; empty: unknown or country-wide, read in the campaign's fallback zone. */
+  zones?: string[];
+  /** `zoneKeyOf(zones)`: what the claim filters on. Absent on leads stored before zones (the fallback key). */
+  zoneKey?: string;
+  lastOutcome?: CallOutcome;
+  /** Reported outcomes, one per attempt at most, oldest first. */
+  outcomes?: OutcomeEntry[];
+  completedAt?: Date;
+  suppressedAt?: Date;
+  suppressionReason?: string;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface OutcomeEntry {
+  attempt: number;
+  outcome: CallOutcome;
+  occurredAt: Date;
+  reportedAt: Date;
+  durationSeconds?: number;
+  details?: string;
+}
+
+export interface SuppressionDoc {
+  _id: ObjectId;
+  accountId: ObjectId;
+  /** Null: every campaign of the account. */
+  campaignId: ObjectId | null;
+  /** E.164. */
+  phoneNumber: string;
+  reason?: string;
+  source: SuppressionSource;
+  createdAt: Date;
 }

@@ -8,14 +8,23 @@ export {
   type CreatedApiKey,
 } from "./api-keys.ts";
 export { createCampaignRepository, parseObjectId, type CampaignChanges, type CampaignRepository } from "./campaigns.ts";
-export { createDispatchQueue, type ClaimRequest, type DispatchQueue } from "./dispatch-queue.ts";
+export {
+  CLAIM_SORT,
+  claimFilter,
+  createDispatchQueue,
+  type ClaimRequest,
+  type ClaimScope,
+  type DispatchQueue,
+} from "./dispatch-queue.ts";
 export { COLLECTION_NAMES, getCollections, type Collections } from "./collections.ts";
 export { connectMongo, DEFAULT_CONNECT_TIMEOUT_MS, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";
-export { ensureIndexes } from "./indexes.ts";
-export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository } from "./leads.ts";
+export { CLAIM_INDEXES, ensureIndexes } from "./indexes.ts";
+export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository, type LeadToStore } from "./leads.ts";
+export { createOutcomeRepository, type OutcomeRepository } from "./outcomes.ts";
+export { createSuppressionRepository, type SuppressionRepository } from "./suppressions.ts";
 export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";
-export { ObjectId } from "mongodb";
+export { BSON, ObjectId } from "mongodb";
 export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database-errors.ts";
 export { seedAccount, type SeededAccount } from "./seed-account.ts";

@@ -2,21 +2,56 @@ import type { Db } from "mongodb";
 import { COLLECTION_NAMES, getCollections } from "./collections.ts";
 
 /**
+ * The claim's indexes, in the order equality, sort, range. Each `$or` branch
+ * of the claim filter is served by one of them: campaigns open for every
+ * lead filter on `campaignId`, recipient-local ones on `zoneKey` too.
+ * `dispatch-queue.test.ts` checks the filter's shape against these keys,
+ * since the test database ignores secondary indexes.
+ */
+export const CLAIM_INDEXES = {
+  dispatch_by_campaign: {
+    state: 1,
+    campaignId: 1,
+    priority: -1,
+    scheduledFor: 1,
+    _id: 1,
+    nextAttemptAt: 1,
+    leaseExpiresAt: 1,
+  },
+  dispatch_by_zone: {
+    state: 1,
+    campaignId: 1,
+    zoneKey: 1,
+    priority: -1,
+    scheduledFor: 1,
+    _id: 1,
+    nextAttemptAt: 1,
+    leaseExpiresAt: 1,
+  },
+} as const;
+
+/**
  * Creates every index the service relies on. Awaited at start-up: the unique
  * lead index is what turns duplicate phones into skips, so the service must
  * not take requests before it exists.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { apiKeys, campaigns, leads } = getCollections(db);
+  const { apiKeys, campaigns, leads, suppressions } = getCollections(db);
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
     leads.createIndex({ campaignId: 1, state: 1, _id: 1 }, { name: "campaign_listing_by_state" }),
-    // Serves the dispatcher's claim: due pending leads in hand-off order, and expired leases.
-    leads.createIndex({ state: 1, priority: -1, scheduledFor: 1, _id: 1 }, { name: "dispatch_order" }),
+    // Serve the dispatcher's claim, one per kind of $or branch (see CLAIM_INDEXES).
+    ...Object.entries(CLAIM_INDEXES).map(([name, key]) => leads.createIndex(key, { name })),
     leads.createIndex({ state: 1, leaseExpiresAt: 1 }, { name: "expired_leases" }),
     apiKeys.createIndex({ keyHash: 1 }, { unique: true, name: "key_hash_unique" }),
     campaigns.createIndex({ accountId: 1, _id: 1 }, { name: "campaigns_by_account" }),
+    // One entry per account, campaign (null: all of them) and number; also serves ingest's and the claim's look-ups.
+    suppressions.createIndex(
+      { accountId: 1, phoneNumber: 1, campaignId: 1 },
+      { unique: true, name: "suppression_unique" },
+    ),
+    suppressions.createIndex({ accountId: 1, campaignId: 1, _id: 1 }, { name: "suppression_listing" }),
   ]);
   const rateLimits = db.collection(COLLECTION_NAMES.rateLimits);
   // The layout rate-limiter-flexible's Mongo store expects; it is told not to create these itself.

@@ -1,4 +1,12 @@
-import { byLeadState, type BulkCreateResult, type LeadState, type NewLead } from "@leadline/core";
+import {
+  CALL_OUTCOMES,
+  byLeadState,
+  zoneKeyOf,
+  type BulkCreateResult,
+  type CallOutcome,
+  type LeadState,
+  type NewLead,
+} from "@leadline/core";
 import { MongoBulkWriteError, MongoServerError, ObjectId, type Filter } from "mongodb";
 import type { Collections } from "./collections.ts";
 import { parseObjectId } from "./campaigns.ts";
@@ -14,8 +22,12 @@ export class LeadWriteError extends Error {
   }
 }
 
-/** The stored form of a validated lead. */
-export function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date): LeadDoc {
+/** A validated lead with the zones its number maps to (none when unknown or country-wide). */
+export type LeadToStore = NewLead & { zones?: readonly string[] };
+
+/** The stored form of a validated lead. An explicit `timeZone` wins over the number's zones. */
+export function toLeadDoc(campaign: CampaignDoc, lead: LeadToStore, now: Date): LeadDoc {
+  const zones = lead.timeZone ? [lead.timeZone] : [...(lead.zones ?? [])];
   const doc: LeadDoc = {
     _id: new ObjectId(),
     accountId: campaign.accountId,
@@ -25,12 +37,15 @@ export function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date): Lead
     state: "pending",
     attempts: 0,
     nextAttemptAt: lead.scheduledFor ?? now,
+    zones,
+    zoneKey: zoneKeyOf(zones),
     createdAt: now,
     updatedAt: now,
   };
   if (lead.externalId !== undefined) doc.externalId = lead.externalId;
   if (lead.metadata !== undefined) doc.metadata = lead.metadata;
   if (lead.scheduledFor !== undefined) doc.scheduledFor = lead.scheduledFor;
+  if (lead.timeZone !== undefined) doc.timeZone = lead.timeZone;
   return doc;
 }
 
@@ -60,23 +75,37 @@ export function createLeadRepository({ leads }: Collections) {
      * leads and within the batch alike, so concurrent callers never store a
      * phone twice. Counts come from the write errors' indexes, never from
      * the server's `n`, which some servers report wrongly on partial failure.
+     * Leads whose number is in `suppressed` are not stored: they count as
+     * skipped and are listed in `suppressedPhones` as well.
      */
-    async insertSkippingDuplicates(campaign: CampaignDoc, newLeads: readonly NewLead[]): Promise<BulkCreateResult> {
+    async insertSkippingDuplicates(
+      campaign: CampaignDoc,
+      newLeads: readonly LeadToStore[],
+      suppressed: ReadonlySet<string> = new Set(),
+    ): Promise<BulkCreateResult> {
       const now = new Date();
       const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
-      let skipped = new Set<number>();
-      try {
-        await leads.insertMany(docs, { ordered: false });
-      } catch (error) {
-        skipped = duplicateIndexes(error, docs.length);
+      const toInsert = docs.filter((doc) => !suppressed.has(doc.phoneNumber));
+      let duplicates = new Set<number>();
+      if (toInsert.length > 0) {
+        try {
+          await leads.insertMany(toInsert, { ordered: false });
+        } catch (error) {
+          duplicates = duplicateIndexes(error, toInsert.length);
+        }
       }
+      const duplicateIds = new Set([...duplicates].map((index) => toInsert[index]!._id));
       const createdIds: string[] = [];
       const skippedPhones: string[] = [];
-      docs.forEach((doc, index) => {
-        if (skipped.has(index)) skippedPhones.push(doc.phoneNumber);
+      const suppressedPhones: string[] = [];
+      for (const doc of docs) {
+        if (suppressed.has(doc.phoneNumber)) {
+          skippedPhones.push(doc.phoneNumber);
+          suppressedPhones.push(doc.phoneNumber);
+        } else if (duplicateIds.has(doc._id)) skippedPhones.push(doc.phoneNumber);
         else createdIds.push(doc._id.toHexString());
-      });
-      return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones };
+      }
+      return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones, suppressedPhones };
     },
 
     async countByCampaign(campaignId: ObjectId): Promise<number> {
@@ -116,6 +145,19 @@ export function createLeadRepository({ leads }: Collections) {
         }>([{ $match: { campaignId } }, { $group: { _id: "$state", count: { $sum: 1 } } }])
         .toArray();
       for (const group of groups) counts[group._id] = group.count;
+      return counts;
+    },
+
+    /** Lead counts of a campaign by last reported outcome; leads without one are not counted. */
+    async countByLastOutcome(campaignId: ObjectId): Promise<Record<CallOutcome, number>> {
+      const counts = Object.fromEntries(CALL_OUTCOMES.map((outcome) => [outcome, 0])) as Record<CallOutcome, number>;
+      const groups = await leads
+        .aggregate<{
+          _id: CallOutcome | null;
+          count: number;
+        }>([{ $match: { campaignId, lastOutcome: { $exists: true } } }, { $group: { _id: "$lastOutcome", count: { $sum: 1 } } }])
+        .toArray();
+      for (const group of groups) if (group._id) counts[group._id] = group.count;
       return counts;
     },
   };

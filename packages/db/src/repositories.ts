@@ -5,6 +5,8 @@ import { createCampaignRepository } from "./campaigns.ts";
 import { getCollections } from "./collections.ts";
 import { createDispatchQueue } from "./dispatch-queue.ts";
 import { createLeadRepository } from "./leads.ts";
+import { createOutcomeRepository } from "./outcomes.ts";
+import { createSuppressionRepository } from "./suppressions.ts";
 
 /** Every repository over one database; the collections themselves stay inside this package. */
 export function createRepositories(db: Db) {
@@ -15,6 +17,8 @@ export function createRepositories(db: Db) {
     campaigns: createCampaignRepository(collections),
     leads: createLeadRepository(collections),
     dispatchQueue: createDispatchQueue(collections),
+    suppressions: createSuppressionRepository(collections),
+    outcomes: createOutcomeRepository(collections),
   };
 }
 

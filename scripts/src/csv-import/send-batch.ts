@@ -1,9 +1,36 @@
 import { backoffDelayMs, parseRetryAfterMs, type BulkCreateResult } from "@leadline/core";
 
+/** What one batch request looks like, and how its answer counts: bulk leads by default, or a DNC list. */
+export interface BatchTarget {
+  path: string;
+  body(items: readonly unknown[]): unknown;
+  result(data: unknown): BulkCreateResult;
+}
+
+/**
+ * `--suppressions`: each batch's phone numbers go to `POST /api/v1/suppressions`
+ * (source "import"); entries added count as created, existing ones as skipped.
+ */
+export const suppressionTarget = (campaignId: string | undefined, reason: string | undefined): BatchTarget => ({
+  path: "/api/v1/suppressions",
+  body: (leads) => ({
+    phoneNumbers: leads.map((lead) => (lead as { phoneNumber: string }).phoneNumber),
+    source: "import",
+    ...(campaignId ? { campaignId } : {}),
+    ...(reason ? { reason } : {}),
+  }),
+  result: (data) => {
+    const { added, alreadySuppressed } = data as { added: number; alreadySuppressed: number };
+    return { created: added, skipped: alreadySuppressed, createdIds: [], skippedPhones: [], suppressedPhones: [] };
+  },
+});
+
 export interface SendOptions {
   url: string;
   apiKey: string;
   campaignId: string;
+  /** Absent: leads to the bulk endpoint. */
+  target?: BatchTarget;
   /** Attempts for 5xx answers and network errors before the batch counts as failed. */
   maxAttempts: number;
   requestTimeoutMs: number;
@@ -40,13 +67,18 @@ async function errorMessage(response: Response): Promise<string> {
  */
 export async function sendBatch(leads: readonly unknown[], options: SendOptions): Promise<BatchOutcome> {
   let failures = 0;
+  const target = options.target ?? {
+    path: "/api/v1/leads/bulk",
+    body: (items: readonly unknown[]) => ({ campaignId: options.campaignId, leads: items }),
+    result: (data: unknown) => data as BulkCreateResult,
+  };
   for (;;) {
     let response: Response;
     try {
-      response = await fetch(`${options.url}/api/v1/leads/bulk`, {
+      response = await fetch(`${options.url}${target.path}`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-api-key": options.apiKey },
-        body: JSON.stringify({ campaignId: options.campaignId, leads }),
+        body: JSON.stringify(target.body(leads)),
         signal: AbortSignal.timeout(options.requestTimeoutMs),
       });
     } catch (error) {
@@ -59,10 +91,14 @@ export async function sendBatch(leads: readonly unknown[], options: SendOptions)
       continue;
     }
     if (response.ok) {
-      const body = (await response.json()) as { data: BulkCreateResult };
+      const body = (await response.json()) as { data: unknown };
       const reset = Number(response.headers.get("ratelimit-reset"));
       const remaining = Number(response.headers.get("ratelimit-remaining"));
-      return { ok: true, result: body.data, budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined };
+      return {
+        ok: true,
+        result: target.result(body.data),
+        budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined,
+      };
     }
     if (response.status === 429) {
       const wait = retryAfterMs(response) + Math.round(Math.random() * 250);

@@ -18,7 +18,7 @@ export interface ApiMetrics extends LeadMetrics {
 
 // Anything else a client sends would mint a new series per invented method.
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const LEAD_OUTCOMES: readonly LeadOutcome[] = ["created", "duplicate"];
+const LEAD_OUTCOMES: readonly LeadOutcome[] = ["created", "duplicate", "suppressed"];
 
 /**
  * Request, lead and failure counters for `GET /metrics`. Labels are bounded

@@ -1,10 +1,11 @@
-import { createApiCaches, createLimiters, type ApiDeps } from "@leadline/api";
+import { createApiCaches, createLimiters, createZoneLookup, type ApiDeps } from "@leadline/api";
 import { connectMongo, createRepositories, ensureIndexes, rateLimitStore } from "@leadline/db";
 import type { Logger } from "pino";
 import { createApiMetrics } from "./api-metrics.ts";
 import type { ApiConfig } from "./env.ts";
 import type { ReadFile } from "./http/docs-page.ts";
 import { createFetchApp, type FetchApp } from "./http/fetch-app.ts";
+import { timeZoneDataUrl } from "./time-zone-data.ts";
 
 /** The API without a server: its request handler, and how to let go of the database. */
 export interface ApiService {
@@ -26,6 +27,8 @@ export async function createApiService(
   log: Logger,
   runtime: ApiRuntime,
 ): Promise<ApiService> {
+  // Read before connecting: a missing data file is an installation fault, reported at start-up.
+  const zones = createZoneLookup(await runtime.readFile(timeZoneDataUrl()));
   const connection = await connectMongo(config.mongoUri, {
     dbName: config.mongoDbName,
     appName: "leadline-api",
@@ -45,6 +48,7 @@ export async function createApiService(
     log,
     caches: createApiCaches({ apiKeyTtlMs: config.apiKeyCacheTtlMs }),
     metrics,
+    zones,
   };
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,

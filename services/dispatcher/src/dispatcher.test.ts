@@ -5,6 +5,7 @@ import {
   type CampaignRepository,
   type ClaimRequest,
   type LeadDoc,
+  type SuppressionDoc,
 } from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher, type HandOffQueue } from "./dispatcher.ts";
@@ -65,10 +66,13 @@ function leadDoc(campaign: CampaignDoc, attempts = 0): LeadDoc {
 class FakeQueue implements HandOffQueue {
   readonly events: string[] = [];
   retryAt: Date | undefined;
+  /** Suppressed numbers, as the suppression collection would hold them. */
+  readonly suppressed = new Map<string, SuppressionDoc>();
 
   constructor(readonly leads: LeadDoc[]) {}
 
-  async claimNext({ workerId, campaignIds, now }: ClaimRequest): Promise<LeadDoc | null> {
+  async claimNext({ workerId, scope, now }: ClaimRequest): Promise<LeadDoc | null> {
+    const campaignIds = [...scope.anyZone, ...scope.byZone.flatMap((group) => group.campaignIds)];
     const lead = this.leads.find(
       (candidate) =>
         candidate.state === "pending" &&
@@ -88,6 +92,15 @@ class FakeQueue implements HandOffQueue {
   async scheduleRetry(lead: LeadDoc, _workerId: string, _error: string, nextAttemptAt: Date): Promise<boolean> {
     this.retryAt = nextAttemptAt;
     this.transition(lead._id, "pending", "retry", { nextAttemptAt });
+    return true;
+  }
+
+  async suppressionOf(lead: LeadDoc): Promise<SuppressionDoc | null> {
+    return this.suppressed.get(lead.phoneNumber) ?? null;
+  }
+
+  async markSuppressed(lead: LeadDoc, _workerId: string, reason: string): Promise<boolean> {
+    this.transition(lead._id, "suppressed", `suppressed (${reason})`);
     return true;
   }
 
@@ -124,7 +137,12 @@ function campaignStore(active: CampaignDoc[]) {
 function startDispatcher(queue: FakeQueue, campaigns: CampaignDoc[], overrides: Partial<DispatcherConfig> = {}) {
   const settings = { ...config, ...overrides };
   const { store, repo } = campaignStore(campaigns);
-  const dispatcher = new Dispatcher(settings, queue, new EligibleCampaigns(repo, settings.campaignRefreshMs), silent);
+  const dispatcher = new Dispatcher(
+    settings,
+    queue,
+    new EligibleCampaigns(repo, settings.campaignRefreshMs, async () => []),
+    silent,
+  );
   dispatcher.start();
   return { dispatcher, store };
 }
@@ -149,7 +167,28 @@ describe("Dispatcher decisions", () => {
     const { dispatcher } = startDispatcher(queue, [campaign]);
     await vi.waitFor(() => expect(queue.events).toEqual(["delivered after attempt 1"]));
     await dispatcher.stop();
-    expect(dispatcher.stats).toEqual({ delivered: 1, retried: 0, failed: 0 });
+    expect(dispatcher.stats).toEqual({ delivered: 1, retried: 0, failed: 0, suppressed: 0 });
+  });
+
+  it("never hands off a claimed lead whose number was suppressed after import; keeps the reason", async () => {
+    const campaign = campaignDoc(3);
+    const lead = leadDoc(campaign);
+    const queue = new FakeQueue([lead]);
+    queue.suppressed.set(lead.phoneNumber, {
+      _id: new ObjectId(),
+      accountId: campaign.accountId,
+      campaignId: null,
+      phoneNumber: lead.phoneNumber,
+      reason: "asked on the phone",
+      source: "api",
+      createdAt: new Date(),
+    });
+    const fetch = dialerAnswers(() => new Response("ok"));
+    const { dispatcher } = startDispatcher(queue, [campaign]);
+    await vi.waitFor(() => expect(queue.events).toEqual(["suppressed (asked on the phone) after attempt 1"]));
+    await dispatcher.stop();
+    expect(fetch).not.toHaveBeenCalled();
+    expect(dispatcher.stats).toEqual({ delivered: 0, retried: 0, failed: 0, suppressed: 1 });
   });
 
   it("retries a 503 before the last attempt, no sooner than Retry-After", async () => {

@@ -2,7 +2,7 @@ import { backoffDelayMs } from "@leadline/core";
 import type { DispatchQueue, LeadDoc } from "@leadline/db/dispatch";
 
 /** The transitions the dispatcher makes; counting due leads is the metrics' business. */
-export type HandOffQueue = Omit<DispatchQueue, "countDue">;
+export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf">;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";
@@ -24,6 +24,8 @@ export interface DispatcherStats {
   delivered: number;
   retried: number;
   failed: number;
+  /** Claimed leads whose number had been suppressed since import: never handed off. */
+  suppressed: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface DispatcherStats {
  * Web-standard APIs only; runs under Node and Deno alike.
  */
 export class Dispatcher {
-  readonly stats: DispatcherStats = { delivered: 0, retried: 0, failed: 0 };
+  readonly stats: DispatcherStats = { delivered: 0, retried: 0, failed: 0, suppressed: 0 };
   private stopping = false;
   private readonly shutdown = new AbortController();
   private readonly wakeUps = new Set<() => void>();
@@ -45,6 +47,8 @@ export class Dispatcher {
     private readonly campaigns: EligibleCampaigns,
     private readonly log: WorkerLogger,
     private readonly metrics: DispatchMetrics = NO_DISPATCH_METRICS,
+    /** The clock calling hours are read on; tests pass their own. */
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.deliveries = new DeliveryRecorder(queue, config.workerId, log);
   }
@@ -120,23 +124,33 @@ export class Dispatcher {
   }
 
   private async claimNext(): Promise<ClaimedLead | null> {
-    const now = new Date();
+    const now = this.clock();
     const callable = await this.campaigns.callableNow(now);
     const lead = await this.queue.claimNext({
       workerId: this.config.workerId,
-      campaignIds: callable.map((campaign) => campaign._id),
+      scope: callable.scope,
       leaseMs: this.config.leaseMs,
       now,
     });
     if (!lead) return null;
     // The claim only matches these campaigns, so the lead's is among them.
-    const campaign = callable.find((candidate) => candidate._id.equals(lead.campaignId));
+    const campaign = callable.campaigns.find((candidate) => candidate._id.equals(lead.campaignId));
     return { lead, maxAttempts: campaign?.maxAttempts ?? 1 };
   }
 
   private async dispatch({ lead, maxAttempts }: ClaimedLead): Promise<void> {
     const { workerId } = this.config;
     const leadId = lead._id.toHexString();
+    // Read after the claim: a suppression acknowledged before this read is always seen, so the
+    // number is not handed off; one added later can only meet a hand-off already on its way.
+    const suppression = await this.queue.suppressionOf(lead);
+    if (suppression) {
+      const reason =
+        suppression.reason ?? `on the ${suppression.campaignId ? "campaign's" : "account's"} suppression list`;
+      if (await this.queue.markSuppressed(lead, workerId, reason)) this.stats.suppressed++;
+      this.log.info({ leadId, source: suppression.source }, "lead not handed off: its number is suppressed");
+      return;
+    }
     const started = performance.now();
     const outcome = await handOff(lead, {
       dialerUrl: this.config.dialerUrl,

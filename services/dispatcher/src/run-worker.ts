@@ -27,7 +27,9 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
   });
   const collections = getCollections(connection.db);
   const queue = createDispatchQueue(collections);
-  const campaigns = new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs);
+  const campaigns = new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs, (ids) =>
+    queue.zoneKeysOf(ids),
+  );
   // Loaded only when asked for: a worker without METRICS_PORT pays nothing for prom-client.
   const metrics =
     config.metricsPort === undefined
@@ -36,10 +38,7 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
           countDueLeads: async () => {
             const now = new Date();
             const callable = await campaigns.callableNow(now);
-            return queue.countDue(
-              callable.map((campaign) => campaign._id),
-              now,
-            );
+            return queue.countDue(callable.scope, now);
           },
           dueSampleMs: DUE_LEADS_SAMPLE_MS,
         });

@@ -32,6 +32,7 @@ function setup() {
     log: { info: () => {}, warn: () => {}, error: () => {} },
     caches: createApiCaches({ apiKeyTtlMs: 60_000 }),
     metrics: { countLeads: () => undefined },
+    zones: { zonesOf: () => [] },
   } satisfies ApiDeps;
   const request = (apiKey: string | undefined, clientAddress = "203.0.113.7") =>
     authenticate(

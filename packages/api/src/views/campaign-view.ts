@@ -1,4 +1,4 @@
-import type { CampaignView } from "@leadline/core";
+import { DEFAULT_RETRY_POLICY, type CampaignView } from "@leadline/core";
 import type { CampaignDoc } from "@leadline/db";
 
 export const toCampaignView = (campaign: CampaignDoc): CampaignView => ({
@@ -7,6 +7,7 @@ export const toCampaignView = (campaign: CampaignDoc): CampaignView => ({
   status: campaign.status,
   callingHours: campaign.callingHours ?? null,
   maxAttempts: campaign.maxAttempts,
+  retryPolicy: { ...DEFAULT_RETRY_POLICY, ...campaign.retryPolicy },
   createdAt: campaign.createdAt.toISOString(),
   updatedAt: campaign.updatedAt.toISOString(),
 });

@@ -19,9 +19,17 @@ const optionalSettings = {
   status: campaignSettingsSchema.status.optional(),
   callingHours: campaignSettingsSchema.callingHours.optional(),
   maxAttempts: campaignSettingsSchema.maxAttempts.optional(),
+  retryPolicy: campaignSettingsSchema.retryPolicy.optional(),
 };
 
-export const createCampaignInput = z.strictObject({ name: campaignSettingsSchema.name, ...optionalSettings });
+export const createCampaignInput = z.strictObject({
+  name: campaignSettingsSchema.name,
+  ...optionalSettings,
+  callingHours: campaignSettingsSchema.callingHours.optional().meta({
+    description:
+      "When the campaign may call. Left out: 08:00–21:00 every day on the recipient's clock, fallback America/New_York; null: any time",
+  }),
+});
 export const campaignOutput = successEnvelope(campaignViewSchema);
 export const createCampaignMeta = openapi({
   method: "POST",
@@ -54,13 +62,13 @@ export const getCampaignMeta = openapi({
 export const updateCampaignInput = z
   .strictObject({ campaignId: campaignIdSchema, name: campaignSettingsSchema.name.optional(), ...optionalSettings })
   .refine((input) => Object.keys(input).some((key) => key !== "campaignId"), {
-    message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts",
+    message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy",
   });
 export const updateCampaignMeta = openapi({
   method: "PATCH",
   path: "/campaigns/{campaignId}",
   operationId: "updateCampaign",
-  summary: "Pause or resume a campaign, or change its name, calling hours or maximum attempts",
+  summary: "Pause or resume a campaign, or change its name, calling hours, maximum attempts or retry delays",
   errorResponses: { ...WRITE_ERRORS, 404: CAMPAIGN_NOT_FOUND },
 });
 
@@ -69,6 +77,6 @@ export const campaignStatsMeta = openapi({
   method: "GET",
   path: "/campaigns/{campaignId}/stats",
   operationId: "getCampaignStats",
-  summary: "Lead counts of a campaign by state",
+  summary: "Lead counts of a campaign by state and by last call outcome",
   errorResponses: READ_ERRORS,
 });

@@ -8,7 +8,14 @@ export const getCampaignStats = readProcedure
   .output(campaignStatsOutput)
   .query(async ({ ctx, input }) => {
     const campaign = await requireCampaign(ctx, input.campaignId);
-    const byState = await ctx.deps.repos.leads.countByState(campaign._id);
+    const [byState, byLastOutcome] = await Promise.all([
+      ctx.deps.repos.leads.countByState(campaign._id),
+      ctx.deps.repos.leads.countByLastOutcome(campaign._id),
+    ]);
     const total = Object.values(byState).reduce((sum, count) => sum + count, 0);
-    return { success: true as const, data: { campaignId: input.campaignId, total, byState }, error: null };
+    return {
+      success: true as const,
+      data: { campaignId: input.campaignId, total, byState, byLastOutcome },
+      error: null,
+    };
   });

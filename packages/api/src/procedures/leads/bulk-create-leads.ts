@@ -7,7 +7,8 @@ import { bulkCreateLeadsInput, bulkCreateLeadsMeta, bulkCreateLeadsOutput } from
 /**
  * `POST /api/v1/leads/bulk` and `leads.bulkCreate`: auth, the account's
  * budget, a cheap look at the request's shape (so an oversized array is
- * refused before any lead is validated), full validation, then one insert.
+ * refused before any lead is validated), full validation, one look-up of
+ * suppressed numbers, then one insert.
  */
 export const bulkCreateLeads = writeProcedure
   .meta(bulkCreateLeadsMeta)
@@ -25,7 +26,14 @@ export const bulkCreateLeads = writeProcedure
   .mutation(async ({ ctx, input }) => {
     const { repos, log, metrics } = ctx.deps;
     const campaign = await requireCampaignOwnership(ctx, input.campaignId);
-    const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads);
+    // The one extra query per request: which of these numbers the campaign must not call.
+    const suppressed = await repos.suppressions.suppressedAmong(
+      campaign.accountId,
+      campaign._id,
+      input.leads.map((lead) => lead.phoneNumber),
+    );
+    const leads = input.leads.map((lead) => ({ ...lead, zones: ctx.deps.zones.zonesOf(lead.phoneNumber) }));
+    const result = await repos.leads.insertSkippingDuplicates(campaign, leads, suppressed);
     log.info(
       {
         requestId: ctx.requestId,
@@ -34,10 +42,12 @@ export const bulkCreateLeads = writeProcedure
         leads: input.leads.length,
         created: result.created,
         skipped: result.skipped,
+        suppressed: result.suppressedPhones.length,
       },
       "bulk leads stored",
     );
     metrics.countLeads("created", result.created);
-    metrics.countLeads("duplicate", result.skipped);
+    metrics.countLeads("duplicate", result.skipped - result.suppressedPhones.length);
+    metrics.countLeads("suppressed", result.suppressedPhones.length);
     return { success: true as const, data: result, error: null };
   });

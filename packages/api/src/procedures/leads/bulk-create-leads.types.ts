@@ -15,6 +15,8 @@ export const bulkCreateLeadsMeta: OpenApiMeta = {
     description:
       `Creates leads in one campaign. A lead whose phone number the campaign already has, stored earlier or ` +
       `earlier in the same request, is skipped rather than failing the request, so retries are safe. ` +
+      `A lead whose number is on the account's or the campaign's suppression list is not stored either: it ` +
+      `counts as skipped and is listed in suppressedPhones too. ` +
       `At most ${LIMITS.maxLeadsPerRequest} leads per request; bulk requests are rate limited per account.`,
     successDescription: "Leads created; duplicates skipped",
     errorResponses: scopedErrors("write", {

@@ -2,30 +2,18 @@ import { campaignIdSchema, leadStateSchema, leadViewSchema, successEnvelope } fr
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import { CAMPAIGN_NOT_FOUND, LEAD_NOT_FOUND, scopedErrors } from "../error-descriptions.ts";
-
-export const MAX_PAGE_SIZE = 1000;
-const limitProblem = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+import { nextCursorOutput, pagingInput } from "../paging.ts";
 
 export const listLeadsInput = z.strictObject({
   campaignId: campaignIdSchema,
   state: leadStateSchema.optional().meta({ description: "Only leads in this state" }),
-  limit: z
-    .int({ error: limitProblem })
-    .min(1, limitProblem)
-    .max(MAX_PAGE_SIZE, limitProblem)
-    .default(100)
-    .meta({ description: `Leads per page, 1 to ${MAX_PAGE_SIZE} (default 100)` }),
-  cursor: z
-    .string({ error: "must be a string" })
-    .max(200, "is not valid: pass the nextCursor of the previous page")
-    .optional()
-    .meta({ description: "nextCursor of the previous page" }),
+  ...pagingInput("Leads"),
 });
 
 export const listLeadsOutput = successEnvelope(
   z.object({
     leads: z.array(leadViewSchema),
-    nextCursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last page" }),
+    nextCursor: nextCursorOutput(),
   }),
 );
 

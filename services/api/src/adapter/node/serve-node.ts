@@ -111,7 +111,17 @@ export async function serveNode(app: FetchApp, options: NodeServeOptions): Promi
         if (!res.writableFinished) aborted.abort();
       });
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : bodyOf(req);
-      app(toWebRequest(req, body, aborted.signal), { remoteAddress: req.socket.remoteAddress ?? "unknown" })
+      let request: Request;
+      try {
+        request = toWebRequest(req, body, aborted.signal);
+      } catch {
+        // Methods the web Request refuses (TRACE, CONNECT): a client mistake, not a crash of the process.
+        body?.discardRest();
+        res.writeHead(405, { "Content-Type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ success: false, data: null, error: `Method ${req.method} is not allowed` }));
+        return;
+      }
+      app(request, { remoteAddress: req.socket.remoteAddress ?? "unknown" })
         .then((response) => {
           body?.discardRest();
           return writeWebResponse(response, res, closing !== undefined);

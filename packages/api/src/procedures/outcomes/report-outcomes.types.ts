@@ -1,0 +1,34 @@
+import {
+  MAX_OUTCOMES_PER_REQUEST,
+  reportOutcomesInputSchema,
+  reportOutcomesResultSchema,
+  successEnvelope,
+} from "@leadline/core";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import { ERROR_DESCRIPTIONS, scopedErrors } from "../error-descriptions.ts";
+
+export const reportOutcomesInput = reportOutcomesInputSchema;
+export const reportOutcomesOutput = successEnvelope(reportOutcomesResultSchema);
+
+export const reportOutcomesMeta: OpenApiMeta = {
+  openapi: {
+    method: "POST",
+    path: "/outcomes",
+    tags: ["outcomes"],
+    operationId: "reportOutcomes",
+    summary: `Report what happened on up to ${MAX_OUTCOMES_PER_REQUEST} calls`,
+    description:
+      "For the dialer, with an API key of scope dialer. connected completes a lead; no_answer, busy, voicemail " +
+      "and failed send it back to pending after the campaign's retryPolicy delay, or fail it once maxAttempts " +
+      "is reached; opted_out suppresses it and adds its number to the account's suppression list; " +
+      "invalid_number fails it. Idempotent by (leadId, attempt): a repeat is ignored as duplicate, an outcome " +
+      "for an attempt other than the lead's latest hand-off as stale_attempt, an unknown lead as not_found.",
+    successDescription: "How many outcomes applied, and which were ignored and why",
+    errorResponses: scopedErrors("dialer", {
+      400: `${ERROR_DESCRIPTIONS[400]}, e.g. outcomes[0].outcome is required`,
+      413: ERROR_DESCRIPTIONS[413],
+      415: ERROR_DESCRIPTIONS[415],
+      503: ERROR_DESCRIPTIONS[503],
+    }),
+  },
+};
