@@ -1,5 +1,5 @@
 import type { Collection, Db } from "mongodb";
-import type { AccountDoc, ApiKeyDoc, CampaignDoc, LeadDoc } from "./documents.ts";
+import type { AccountDoc, ApiKeyDoc, CampaignDoc, IdempotencyRecordDoc, LeadDoc } from "./documents.ts";
 
 /** Collection names in one place; the rate limiters' collection is shared by every API process. */
 export const COLLECTION_NAMES = {
@@ -8,6 +8,7 @@ export const COLLECTION_NAMES = {
   campaigns: "campaigns",
   leads: "leads",
   rateLimits: "rate_limits",
+  idempotencyRecords: "idempotency_keys",
 } as const;
 
 export interface Collections {
@@ -15,6 +16,7 @@ export interface Collections {
   apiKeys: Collection<ApiKeyDoc>;
   campaigns: Collection<CampaignDoc>;
   leads: Collection<LeadDoc>;
+  idempotencyRecords: Collection<IdempotencyRecordDoc>;
 }
 
 export function getCollections(db: Db): Collections {
@@ -23,5 +25,6 @@ export function getCollections(db: Db): Collections {
     apiKeys: db.collection<ApiKeyDoc>(COLLECTION_NAMES.apiKeys),
     campaigns: db.collection<CampaignDoc>(COLLECTION_NAMES.campaigns),
     leads: db.collection<LeadDoc>(COLLECTION_NAMES.leads),
+    idempotencyRecords: db.collection<IdempotencyRecordDoc>(COLLECTION_NAMES.idempotencyRecords),
   };
 }

@@ -13,7 +13,15 @@ export { COLLECTION_NAMES, getCollections, type Collections } from "./collection
 export { connectMongo, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";
 export { ensureIndexes } from "./indexes.ts";
-export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository } from "./leads.ts";
+export {
+  createIdempotencyRecords,
+  type Claim,
+  type ClaimRequest as IdempotencyClaimRequest,
+  type IdempotencyRecords,
+  type IdempotencyScope,
+} from "./idempotency-records.ts";
+export { createLeadRepository, LeadWriteError, toLeadDoc, type InsertOptions, type LeadRepository } from "./leads.ts";
+export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";
 export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";
 export { ObjectId } from "mongodb";

@@ -7,7 +7,7 @@ import { COLLECTION_NAMES, getCollections } from "./collections.ts";
  * not take requests before it exists.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { apiKeys, campaigns, leads } = getCollections(db);
+  const { apiKeys, campaigns, leads, idempotencyRecords } = getCollections(db);
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
@@ -15,6 +15,16 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // Serves the dispatcher's claim: due pending leads in hand-off order, and expired leases.
     leads.createIndex({ state: 1, priority: -1, scheduledFor: 1, _id: 1 }, { name: "dispatch_order" }),
     leads.createIndex({ state: 1, leaseExpiresAt: 1 }, { name: "expired_leases" }),
+    // Serve the search across an account's campaigns (GET /leads): by CRM id, by phone, or all.
+    leads.createIndex({ accountId: 1, externalId: 1, _id: 1 }, { name: "account_external_id" }),
+    leads.createIndex({ accountId: 1, phoneNumber: 1, _id: 1 }, { name: "account_phone" }),
+    leads.createIndex({ accountId: 1, _id: 1 }, { name: "account_listing" }),
+    idempotencyRecords.createIndex(
+      { accountId: 1, operation: 1, key: 1 },
+      { unique: true, name: "idempotency_key_unique" },
+    ),
+    // Real MongoDB deletes expired records itself; reads and a sweep check expiry too, for servers that do not.
+    idempotencyRecords.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: "idempotency_expiry_ttl" }),
     apiKeys.createIndex({ keyHash: 1 }, { unique: true, name: "key_hash_unique" }),
     campaigns.createIndex({ accountId: 1, _id: 1 }, { name: "campaigns_by_account" }),
   ]);

@@ -52,6 +52,45 @@ function duplicateIndexes(error: unknown, docCount: number): Set<number> {
   throw new LeadWriteError("inserting leads failed", { cause: error });
 }
 
+export interface InsertOptions {
+  /**
+   * The Idempotency-Key record of this request. Stored on each new lead; a
+   * duplicate whose stored lead carries it was stored by an earlier attempt
+   * of this same request (one that died before its answer was kept), and
+   * counts as created, with the stored id, as it would have then.
+   */
+  createdByRequest?: ObjectId;
+}
+
+/**
+ * Of the leads refused as duplicates, those an earlier attempt of the same
+ * request stored: index → stored id, only the first index per phone (later
+ * ones were duplicates within the request in the first attempt too).
+ */
+async function storedByRequest(
+  leads: Collections["leads"],
+  campaignId: ObjectId,
+  docs: readonly LeadDoc[],
+  skipped: ReadonlySet<number>,
+  requestId: ObjectId,
+): Promise<Map<number, ObjectId>> {
+  const own = new Map<number, ObjectId>();
+  if (skipped.size === 0) return own;
+  const phones = [...new Set([...skipped].map((index) => docs[index]!.phoneNumber))];
+  const stored = await leads
+    .find({ campaignId, phoneNumber: { $in: phones }, createdByRequest: requestId }, { projection: { phoneNumber: 1 } })
+    .toArray();
+  const idByPhone = new Map(stored.map((lead) => [lead.phoneNumber, lead._id]));
+  const seen = new Set<string>();
+  docs.forEach((doc, index) => {
+    if (seen.has(doc.phoneNumber)) return;
+    seen.add(doc.phoneNumber);
+    const id = skipped.has(index) ? idByPhone.get(doc.phoneNumber) : undefined;
+    if (id) own.set(index, id);
+  });
+  return own;
+}
+
 export function createLeadRepository({ leads }: Collections) {
   return {
     /**
@@ -61,19 +100,29 @@ export function createLeadRepository({ leads }: Collections) {
      * phone twice. Counts come from the write errors' indexes, never from
      * the server's `n`, which some servers report wrongly on partial failure.
      */
-    async insertSkippingDuplicates(campaign: CampaignDoc, newLeads: readonly NewLead[]): Promise<BulkCreateResult> {
+    async insertSkippingDuplicates(
+      campaign: CampaignDoc,
+      newLeads: readonly NewLead[],
+      options: InsertOptions = {},
+    ): Promise<BulkCreateResult> {
       const now = new Date();
       const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
+      if (options.createdByRequest) for (const doc of docs) doc.createdByRequest = options.createdByRequest;
       let skipped = new Set<number>();
       try {
         await leads.insertMany(docs, { ordered: false });
       } catch (error) {
         skipped = duplicateIndexes(error, docs.length);
       }
+      const ownEarlier = options.createdByRequest
+        ? await storedByRequest(leads, campaign._id, docs, skipped, options.createdByRequest)
+        : new Map<number, ObjectId>();
       const createdIds: string[] = [];
       const skippedPhones: string[] = [];
       docs.forEach((doc, index) => {
-        if (skipped.has(index)) skippedPhones.push(doc.phoneNumber);
+        const own = ownEarlier.get(index);
+        if (own) createdIds.push(own.toHexString());
+        else if (skipped.has(index)) skippedPhones.push(doc.phoneNumber);
         else createdIds.push(doc._id.toHexString());
       });
       return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones };

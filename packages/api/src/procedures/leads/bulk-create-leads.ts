@@ -25,7 +25,9 @@ export const bulkCreateLeads = writeProcedure
   .mutation(async ({ ctx, input }) => {
     const { repos, log, metrics } = ctx.deps;
     const campaign = await requireCampaignOwnership(ctx, input.campaignId);
-    const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads);
+    const result = await repos.leads.insertSkippingDuplicates(campaign, input.leads, {
+      createdByRequest: ctx.createdByRequest,
+    });
     log.info(
       {
         requestId: ctx.requestId,
