@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { NewLead } from "@leadline/core";
 import { ObjectId, type CampaignDoc } from "@leadline/db";
 import { testPhones } from "@leadline/testkit";
 import { useTestDatabase } from "./support/database.ts";
+import { newLead } from "./support/new-lead.ts";
 
-const lead = (phoneNumber: string): NewLead => ({
-  phoneNumber,
-  externalId: undefined,
-  metadata: undefined,
-  scheduledFor: undefined,
-  priority: 0,
-});
+const lead = (phoneNumber: string) => newLead(phoneNumber);
 
 describe("leads marked with the request that stored them (Idempotency-Key's crash case)", () => {
   const db = useTestDatabase("request_marker");
