@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewLead } from "@leadline/core";
 import { ObjectId, type CampaignDoc, type LeadDoc } from "@leadline/db";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
+import { newLead } from "./support/new-lead.ts";
 import { TestDialer, testPhones, waitFor } from "@leadline/testkit";
 import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 const SECRET = "test-dialer-secret-0123456789";
 
-const newLead = (phoneNumber: string, extra: Partial<NewLead> = {}): NewLead => ({
-  phoneNumber,
-  externalId: undefined,
-  metadata: undefined,
-  scheduledFor: undefined,
-  priority: 0,
-  ...extra,
-});
 
 async function createCampaign(
   db: TestDatabase,

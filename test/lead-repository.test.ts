@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { NewLead } from "@leadline/core";
 import { ObjectId, seedAccount } from "@leadline/db";
 import type { TestRepositories } from "@leadline/testkit";
 import { useTestDatabase } from "./support/database.ts";
+import { newLead } from "./support/new-lead.ts";
 
 async function seedCampaign(repos: TestRepositories, name = "Test") {
   const seeded = await seedAccount(repos, { account: name });
@@ -11,13 +11,7 @@ async function seedCampaign(repos: TestRepositories, name = "Test") {
   return { ...seeded, campaign };
 }
 
-const lead = (phoneNumber: string): NewLead => ({
-  phoneNumber,
-  externalId: undefined,
-  metadata: undefined,
-  scheduledFor: undefined,
-  priority: 0,
-});
+const lead = (phoneNumber: string) => newLead(phoneNumber);
 
 describe("lead repository on a MongoDB wire server", () => {
   const db = useTestDatabase("lead_repository");

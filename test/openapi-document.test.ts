@@ -46,20 +46,43 @@ describe("GET /api/v1/openapi.json", () => {
       Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(operations.sort()).toEqual([
+      "DELETE /leads/{leadId}",
       "GET /campaigns",
       "GET /campaigns/{campaignId}",
       "GET /campaigns/{campaignId}/leads",
       "GET /campaigns/{campaignId}/stats",
+      "GET /leads",
       "GET /leads/{leadId}",
       "GET /suppressions",
       "GET /suppressions/check",
       "PATCH /campaigns/{campaignId}",
       "POST /campaigns",
+      "POST /leads",
       "POST /leads/bulk",
+      "POST /leads/bulk-delete",
       "POST /outcomes",
       "POST /suppressions",
       "POST /suppressions/remove",
     ]);
+  });
+
+  it("describes Idempotency-Key on every POST, with its 409 and 422 and the replay header", async () => {
+    const document = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const posts = Object.values(document.paths).flatMap((item: any) => (item.post ? [item.post] : []));
+    expect(posts.length).toBe(7);
+    for (const operation of posts) {
+      expect(operation.parameters).toContainEqual(
+        expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false }),
+      );
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["409", "422"]));
+      expect(operation.responses["409"].headers["Retry-After"]).toBeDefined();
+      expect(operation.responses["200"].headers["Idempotent-Replayed"]).toBeDefined();
+    }
+    const createLead = document.paths["/leads"].post;
+    expect(createLead.responses["201"].content).toEqual(createLead.responses["200"].content);
+    expect(document.paths["/leads/{leadId}"].delete.parameters ?? []).not.toContainEqual(
+      expect.objectContaining({ name: "Idempotency-Key" }),
+    );
   });
 });
 

@@ -13,6 +13,18 @@ export interface ApiDeps {
   metrics: LeadMetrics;
   /** The time zones of phone numbers, for recipient-local calling hours. */
   zones: ZoneLookup;
+  idempotency: IdempotencySettings;
+}
+
+/** How Idempotency-Key records are kept. */
+export interface IdempotencySettings {
+  /** How long a key and its answer are kept (24 h). */
+  ttlMs: number;
+  /**
+   * How long a request holding a key may run before a retry presumes it
+   * dead and takes over: longer than any request takes.
+   */
+  leaseMs: number;
 }
 
 /** What happened to a submitted lead; later outcomes (invalid…) join this union. */
@@ -58,6 +70,10 @@ export interface RequestInfo {
   setHeader(name: string, value: string): void;
   /** Request id for log lines. */
   requestId: string;
+  /** Value of the `Idempotency-Key` header, if any. */
+  idempotencyKey?: string;
+  /** Sets the status of a successful REST answer (default 200); tRPC answers 200 regardless. */
+  setStatus?(status: number): void;
 }
 
 export interface Context extends RequestInfo {

@@ -4,12 +4,14 @@ export {
   type ApiCaches,
   type ApiDeps,
   type Context,
+  type IdempotencySettings,
   type LeadMetrics,
   type LeadOutcome,
   type RequestInfo,
 } from "./context.ts";
 export { isServerFault, toAppError, toErrorEnvelope, toTrpcError } from "./failure.ts";
 export type { Logger } from "./logger.ts";
+export { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_TTL_MS, REPLAYED_HEADER } from "./idempotency/idempotent-posts.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export { createLimiters, type LimiterSettings, type Limiters } from "./rate-limit/limiters.ts";
 export { appRouter, createCaller, type AppRouter } from "./router.ts";

@@ -4,6 +4,9 @@ import { getCampaign } from "./procedures/campaigns/get-campaign.ts";
 import { listCampaigns } from "./procedures/campaigns/list-campaigns.ts";
 import { updateCampaign } from "./procedures/campaigns/update-campaign.ts";
 import { bulkCreateLeads } from "./procedures/leads/bulk-create-leads.ts";
+import { bulkDeleteLeads } from "./procedures/leads/bulk-delete-leads.ts";
+import { createLead } from "./procedures/leads/create-lead.ts";
+import { deleteLead } from "./procedures/leads/delete-lead.ts";
 import { getLead } from "./procedures/leads/get-lead.ts";
 import { listLeads } from "./procedures/leads/list-leads.ts";
 import { reportOutcomes } from "./procedures/outcomes/report-outcomes.ts";
@@ -11,13 +14,18 @@ import { addSuppressions } from "./procedures/suppressions/add-suppressions.ts";
 import { checkSuppression } from "./procedures/suppressions/check-suppression.ts";
 import { listSuppressions } from "./procedures/suppressions/list-suppressions.ts";
 import { removeSuppressions } from "./procedures/suppressions/remove-suppressions.ts";
+import { searchLeads } from "./procedures/leads/search-leads.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   leads: router({
     bulkCreate: bulkCreateLeads,
+    create: createLead,
     list: listLeads,
+    search: searchLeads,
     get: getLead,
+    delete: deleteLead,
+    bulkDelete: bulkDeleteLeads,
   }),
   campaigns: router({
     create: createCampaign,

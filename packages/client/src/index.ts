@@ -22,7 +22,10 @@ export function createLeadlineClient(options: LeadlineClientOptions) {
     links: [
       httpLink({
         url: `${options.url.replace(/\/+$/, "")}/trpc`,
-        headers: () => ({ "x-api-key": options.apiKey }),
+        headers: ({ op }) => {
+          const key = (op.context as IdempotencyContext).idempotencyKey;
+          return { "x-api-key": options.apiKey, ...(key === undefined ? {} : { "Idempotency-Key": key }) };
+        },
         fetch: options.fetch,
       }),
     ],
@@ -30,6 +33,21 @@ export function createLeadlineClient(options: LeadlineClientOptions) {
 }
 
 export type LeadlineClient = ReturnType<typeof createLeadlineClient>;
+
+interface IdempotencyContext extends Record<string, unknown> {
+  idempotencyKey?: string;
+}
+
+/**
+ * Call options that send `Idempotency-Key: key` with a mutation, so that
+ * retrying it with the same key and input cannot do the work twice.
+ *
+ * @example
+ * await leadline.leads.create.mutate({ campaignId, phoneNumber }, withIdempotencyKey("crm-42"));
+ */
+export function withIdempotencyKey(key: string): { context: IdempotencyContext } {
+  return { context: { idempotencyKey: key } };
+}
 
 export interface LeadlineErrorDetails {
   /** HTTP status the REST API answers the same mistake with. */

@@ -1,5 +1,5 @@
 import type { Collection, Db } from "mongodb";
-import type { AccountDoc, ApiKeyDoc, CampaignDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
+import type { AccountDoc, ApiKeyDoc, CampaignDoc, IdempotencyRecordDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
 
 /** Collection names in one place; the rate limiters' collection is shared by every API process. */
 export const COLLECTION_NAMES = {
@@ -9,6 +9,7 @@ export const COLLECTION_NAMES = {
   leads: "leads",
   rateLimits: "rate_limits",
   suppressions: "suppressions",
+  idempotencyRecords: "idempotency_keys",
 } as const;
 
 export interface Collections {
@@ -17,6 +18,7 @@ export interface Collections {
   campaigns: Collection<CampaignDoc>;
   leads: Collection<LeadDoc>;
   suppressions: Collection<SuppressionDoc>;
+  idempotencyRecords: Collection<IdempotencyRecordDoc>;
 }
 
 export function getCollections(db: Db): Collections {
@@ -26,5 +28,6 @@ export function getCollections(db: Db): Collections {
     campaigns: db.collection<CampaignDoc>(COLLECTION_NAMES.campaigns),
     leads: db.collection<LeadDoc>(COLLECTION_NAMES.leads),
     suppressions: db.collection<SuppressionDoc>(COLLECTION_NAMES.suppressions),
+    idempotencyRecords: db.collection<IdempotencyRecordDoc>(COLLECTION_NAMES.idempotencyRecords),
   };
 }

@@ -77,6 +77,11 @@ export interface LeadDoc {
   completedAt?: Date;
   suppressedAt?: Date;
   suppressionReason?: string;
+  /**
+   * The Idempotency-Key record of the request that stored the lead, when it
+   * carried one: how a retry after a crash tells its own leads from others.
+   */
+  createdByRequest?: ObjectId;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -100,4 +105,29 @@ export interface SuppressionDoc {
   reason?: string;
   source: SuppressionSource;
   createdAt: Date;
+}
+
+/** The answer a request with an Idempotency-Key gave, kept for its retries. */
+export type StoredAnswer =
+  | { kind: "success"; status: number; json: string }
+  | { kind: "failure"; code: string; message: string; issues?: { path: string; message: string }[] };
+
+export interface IdempotencyRecordDoc {
+  /** Also the marker on leads the request stores ({@link LeadDoc.createdByRequest}). */
+  _id: ObjectId;
+  accountId: ObjectId;
+  operation: string;
+  key: string;
+  /** SHA-256 of the request body, hex. */
+  fingerprint: string;
+  state: "running" | "completed";
+  /** The attempt running the request; a retry that takes over a dead one's record sets its own. */
+  holder: string;
+  /** Until when the holder may run; past it (or at once, once released) a retry takes over. */
+  lockedUntil: Date;
+  answer?: StoredAnswer;
+  createdAt: Date;
+  completedAt?: Date;
+  /** The TTL index deletes the record after this; reads and the sweep check it too. */
+  expiresAt: Date;
 }

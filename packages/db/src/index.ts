@@ -20,7 +20,22 @@ export { COLLECTION_NAMES, getCollections, type Collections } from "./collection
 export { connectMongo, DEFAULT_CONNECT_TIMEOUT_MS, type MongoConnection } from "./connect.ts";
 export type * from "./documents.ts";
 export { CLAIM_INDEXES, ensureIndexes } from "./indexes.ts";
-export { createLeadRepository, LeadWriteError, toLeadDoc, type LeadRepository, type LeadToStore } from "./leads.ts";
+export {
+  createIdempotencyRecords,
+  type Claim,
+  type ClaimRequest as IdempotencyClaimRequest,
+  type IdempotencyRecords,
+  type IdempotencyScope,
+} from "./idempotency-records.ts";
+export {
+  createLeadRepository,
+  LeadWriteError,
+  toLeadDoc,
+  type InsertOptions,
+  type LeadRepository,
+  type LeadToStore,
+} from "./leads.ts";
+export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";
 export { createOutcomeRepository, type OutcomeRepository } from "./outcomes.ts";
 export { createSuppressionRepository, type SuppressionRepository } from "./suppressions.ts";
 export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";

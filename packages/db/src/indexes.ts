@@ -36,7 +36,7 @@ export const CLAIM_INDEXES = {
  * not take requests before it exists.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { apiKeys, campaigns, leads, suppressions } = getCollections(db);
+  const { apiKeys, campaigns, leads, suppressions, idempotencyRecords } = getCollections(db);
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
@@ -44,6 +44,16 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // Serve the dispatcher's claim, one per kind of $or branch (see CLAIM_INDEXES).
     ...Object.entries(CLAIM_INDEXES).map(([name, key]) => leads.createIndex(key, { name })),
     leads.createIndex({ state: 1, leaseExpiresAt: 1 }, { name: "expired_leases" }),
+    // Serve the search across an account's campaigns (GET /leads): by CRM id, by phone, or all.
+    leads.createIndex({ accountId: 1, externalId: 1, _id: 1 }, { name: "account_external_id" }),
+    leads.createIndex({ accountId: 1, phoneNumber: 1, _id: 1 }, { name: "account_phone" }),
+    leads.createIndex({ accountId: 1, _id: 1 }, { name: "account_listing" }),
+    idempotencyRecords.createIndex(
+      { accountId: 1, operation: 1, key: 1 },
+      { unique: true, name: "idempotency_key_unique" },
+    ),
+    // Real MongoDB deletes expired records itself; reads and a sweep check expiry too, for servers that do not.
+    idempotencyRecords.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: "idempotency_expiry_ttl" }),
     apiKeys.createIndex({ keyHash: 1 }, { unique: true, name: "key_hash_unique" }),
     campaigns.createIndex({ accountId: 1, _id: 1 }, { name: "campaigns_by_account" }),
     // One entry per account, campaign (null: all of them) and number; also serves ingest's and the claim's look-ups.

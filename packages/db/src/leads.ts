@@ -67,6 +67,47 @@ function duplicateIndexes(error: unknown, docCount: number): Set<number> {
   throw new LeadWriteError("inserting leads failed", { cause: error });
 }
 
+export interface InsertOptions {
+  /**
+   * The Idempotency-Key record of this request. Stored on each new lead; a
+   * duplicate whose stored lead carries it was stored by an earlier attempt
+   * of this same request (one that died before its answer was kept), and
+   * counts as created, with the stored id, as it would have then.
+   */
+  createdByRequest?: ObjectId;
+  /** Numbers the campaign must not call: not stored, counted as skipped and listed as suppressed. */
+  suppressed?: ReadonlySet<string>;
+}
+
+/**
+ * Of the leads refused as duplicates, those an earlier attempt of the same
+ * request stored: index → stored id, only the first index per phone (later
+ * ones were duplicates within the request in the first attempt too).
+ */
+async function storedByRequest(
+  leads: Collections["leads"],
+  campaignId: ObjectId,
+  docs: readonly LeadDoc[],
+  skipped: ReadonlySet<number>,
+  requestId: ObjectId,
+): Promise<Map<number, ObjectId>> {
+  const own = new Map<number, ObjectId>();
+  if (skipped.size === 0) return own;
+  const phones = [...new Set([...skipped].map((index) => docs[index]!.phoneNumber))];
+  const stored = await leads
+    .find({ campaignId, phoneNumber: { $in: phones }, createdByRequest: requestId }, { projection: { phoneNumber: 1 } })
+    .toArray();
+  const idByPhone = new Map(stored.map((lead) => [lead.phoneNumber, lead._id]));
+  const seen = new Set<string>();
+  docs.forEach((doc, index) => {
+    if (seen.has(doc.phoneNumber)) return;
+    seen.add(doc.phoneNumber);
+    const id = skipped.has(index) ? idByPhone.get(doc.phoneNumber) : undefined;
+    if (id) own.set(index, id);
+  });
+  return own;
+}
+
 export function createLeadRepository({ leads }: Collections) {
   return {
     /**
@@ -81,10 +122,12 @@ export function createLeadRepository({ leads }: Collections) {
     async insertSkippingDuplicates(
       campaign: CampaignDoc,
       newLeads: readonly LeadToStore[],
-      suppressed: ReadonlySet<string> = new Set(),
+      options: InsertOptions = {},
     ): Promise<BulkCreateResult> {
       const now = new Date();
+      const suppressed = options.suppressed ?? new Set<string>();
       const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
+      if (options.createdByRequest) for (const doc of docs) doc.createdByRequest = options.createdByRequest;
       const toInsert = docs.filter((doc) => !suppressed.has(doc.phoneNumber));
       let duplicates = new Set<number>();
       if (toInsert.length > 0) {
@@ -95,16 +138,22 @@ export function createLeadRepository({ leads }: Collections) {
         }
       }
       const duplicateIds = new Set([...duplicates].map((index) => toInsert[index]!._id));
+      const skipped = new Set(docs.flatMap((doc, index) => (duplicateIds.has(doc._id) ? [index] : [])));
+      const ownEarlier = options.createdByRequest
+        ? await storedByRequest(leads, campaign._id, docs, skipped, options.createdByRequest)
+        : new Map<number, ObjectId>();
       const createdIds: string[] = [];
       const skippedPhones: string[] = [];
       const suppressedPhones: string[] = [];
-      for (const doc of docs) {
+      docs.forEach((doc, index) => {
+        const own = ownEarlier.get(index);
         if (suppressed.has(doc.phoneNumber)) {
           skippedPhones.push(doc.phoneNumber);
           suppressedPhones.push(doc.phoneNumber);
-        } else if (duplicateIds.has(doc._id)) skippedPhones.push(doc.phoneNumber);
+        } else if (own) createdIds.push(own.toHexString());
+        else if (skipped.has(index)) skippedPhones.push(doc.phoneNumber);
         else createdIds.push(doc._id.toHexString());
-      }
+      });
       return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones, suppressedPhones };
     },
 

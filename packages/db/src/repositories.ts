@@ -4,6 +4,8 @@ import { createApiKeyRepository } from "./api-keys.ts";
 import { createCampaignRepository } from "./campaigns.ts";
 import { getCollections } from "./collections.ts";
 import { createDispatchQueue } from "./dispatch-queue.ts";
+import { createIdempotencyRecords } from "./idempotency-records.ts";
+import { createLeadDirectory } from "./lead-directory.ts";
 import { createLeadRepository } from "./leads.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
 import { createSuppressionRepository } from "./suppressions.ts";
@@ -16,9 +18,11 @@ export function createRepositories(db: Db) {
     apiKeys: createApiKeyRepository(collections),
     campaigns: createCampaignRepository(collections),
     leads: createLeadRepository(collections),
+    leadDirectory: createLeadDirectory(collections),
     dispatchQueue: createDispatchQueue(collections),
     suppressions: createSuppressionRepository(collections),
     outcomes: createOutcomeRepository(collections),
+    idempotencyRecords: createIdempotencyRecords(collections),
   };
 }
 

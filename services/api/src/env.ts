@@ -19,6 +19,7 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: integer(10_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
   API_KEY_CACHE_TTL_MS: integer(5_000, 0),
+  IDEMPOTENCY_LEASE_MS: integer(60_000, 100),
   // How many proxies of yours stand in front: "true" means one, "false" none.
   TRUST_PROXY: z
     .union([z.enum(["true", "false"]), z.string().regex(/^\d{1,2}$/, 'must be "true", "false" or a number of proxies')])
@@ -45,6 +46,11 @@ export interface ApiConfig {
   shutdownTimeoutMs: number;
   /** How long a found API key is remembered per process; a revoked key works at most this long. */
   apiKeyCacheTtlMs: number;
+  /**
+   * How long a request with an Idempotency-Key may run before a retry with
+   * that key takes over from it (presumed dead): longer than any request takes.
+   */
+  idempotencyLeaseMs: number;
   /**
    * How many proxies of your own stand in front; the client address is read
    * that many entries from the right of X-Forwarded-For (0: the peer address).
@@ -77,6 +83,7 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+    idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_MS,
     trustedProxyHops: env.TRUST_PROXY,
   };
 }

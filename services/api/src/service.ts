@@ -1,4 +1,4 @@
-import { createApiCaches, createLimiters, createZoneLookup, type ApiDeps } from "@leadline/api";
+import { IDEMPOTENCY_TTL_MS, createApiCaches, createLimiters, createZoneLookup, type ApiDeps } from "@leadline/api";
 import { connectMongo, createRepositories, ensureIndexes, rateLimitStore } from "@leadline/db";
 import type { Logger } from "pino";
 import { createApiMetrics } from "./api-metrics.ts";
@@ -6,6 +6,9 @@ import type { ApiConfig } from "./env.ts";
 import type { ReadFile } from "./http/docs-page.ts";
 import { createFetchApp, type FetchApp } from "./http/fetch-app.ts";
 import { timeZoneDataUrl } from "./time-zone-data.ts";
+
+/** How often expired Idempotency-Key records are deleted. */
+const IDEMPOTENCY_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** The API without a server: its request handler, and how to let go of the database. */
 export interface ApiService {
@@ -49,7 +52,14 @@ export async function createApiService(
     caches: createApiCaches({ apiKeyTtlMs: config.apiKeyCacheTtlMs }),
     metrics,
     zones,
+    idempotency: { ttlMs: IDEMPOTENCY_TTL_MS, leaseMs: config.idempotencyLeaseMs },
   };
+  // The TTL index does this on real MongoDB; servers without TTL support need the sweep.
+  const sweep = setInterval(() => {
+    deps.repos.idempotencyRecords
+      .deleteExpired(new Date())
+      .catch((error: unknown) => log.warn({ err: error }, "sweeping expired idempotency keys failed"));
+  }, IDEMPOTENCY_SWEEP_INTERVAL_MS);
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxyHops: config.trustedProxyHops,
@@ -61,5 +71,11 @@ export async function createApiService(
         .then(() => true)
         .catch(() => false),
   });
-  return { fetch, close: () => connection.close() };
+  return {
+    fetch,
+    close: () => {
+      clearInterval(sweep);
+      return connection.close();
+    },
+  };
 }

@@ -33,6 +33,7 @@ function setup() {
     caches: createApiCaches({ apiKeyTtlMs: 60_000 }),
     metrics: { countLeads: () => undefined },
     zones: { zonesOf: () => [] },
+    idempotency: { ttlMs: 60_000, leaseMs: 60_000 },
   } satisfies ApiDeps;
   const request = (apiKey: string | undefined, clientAddress = "203.0.113.7") =>
     authenticate(

@@ -25,16 +25,22 @@ export function clientAddressOf(headers: Headers, peerAddress: string, trustedPr
   return hops[Math.max(0, hops.length - trustedProxyHops)] ?? peerAddress;
 }
 
-/** What the procedures see of one request; headers they set land in `responseHeaders`. */
+/**
+ * What the procedures see of one request; headers they set land in
+ * `responseHeaders`, a success status they set goes to `setStatus`.
+ */
 export function requestInfoFor(
   request: Request,
   connection: { requestId: string; clientAddress: string },
   responseHeaders: Headers,
+  setStatus?: (status: number) => void,
 ): RequestInfo {
   return {
     apiKey: request.headers.get("x-api-key") ?? undefined,
+    idempotencyKey: request.headers.get("idempotency-key") ?? undefined,
     clientAddress: connection.clientAddress,
     requestId: connection.requestId,
     setHeader: (name, value) => responseHeaders.set(name, value),
+    setStatus,
   };
 }

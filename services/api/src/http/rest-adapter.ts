@@ -138,12 +138,15 @@ export function createRestHandler(deps: ApiDeps, maxBodyBytes: number) {
       input = { ...queryInput(url, operation.queryCoercions), ...pathInput };
     }
 
-    const caller = createCaller(createContext(deps, requestInfoFor(request, scope, scope.headers)), {
+    let status = 200;
+    const info = requestInfoFor(request, scope, scope.headers, (code) => (status = code));
+    const caller = createCaller(createContext(deps, info), {
       signal: request.signal,
     }) as unknown as Record<string, unknown>;
     const procedure = operation.procedurePath.reduce<any>((node, key) => node[key], caller) as (
       input: unknown,
     ) => Promise<unknown>;
-    return { status: 200, json: JSON.stringify(await procedure(input)) };
+    const json = JSON.stringify(await procedure(input));
+    return { status, json };
   };
 }

@@ -33,7 +33,10 @@ export const bulkCreateLeads = writeProcedure
       input.leads.map((lead) => lead.phoneNumber),
     );
     const leads = input.leads.map((lead) => ({ ...lead, zones: ctx.deps.zones.zonesOf(lead.phoneNumber) }));
-    const result = await repos.leads.insertSkippingDuplicates(campaign, leads, suppressed);
+    const result = await repos.leads.insertSkippingDuplicates(campaign, leads, {
+      suppressed,
+      createdByRequest: ctx.createdByRequest,
+    });
     log.info(
       {
         requestId: ctx.requestId,

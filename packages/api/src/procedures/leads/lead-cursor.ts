@@ -1,5 +1,6 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
-import { ObjectId } from "@leadline/db";
+import { ObjectId, type LeadDoc } from "@leadline/db";
+import { toLeadView } from "../../views/lead-view.ts";
 
 // Opaque to callers: base64url of a versioned JSON, so the format can change later.
 export function encodeLeadCursor(lastId: ObjectId): string {
@@ -18,4 +19,15 @@ export function decodeLeadCursor(cursor: string): ObjectId {
   throw new AppError(ERROR_CODES.VALIDATION_FAILED, "cursor is not valid: pass the nextCursor of the previous page", {
     issues: [{ path: "cursor", message: "cursor is not valid: pass the nextCursor of the previous page" }],
   });
+}
+
+/**
+ * The page answer from `limit + 1` leads read in `_id` order: the extra one
+ * only tells that another page exists.
+ */
+export function leadPage(read: readonly LeadDoc[], limit: number) {
+  const leads = read.slice(0, limit);
+  const last = leads.at(-1);
+  const nextCursor = read.length > limit && last ? encodeLeadCursor(last._id) : null;
+  return { leads: leads.map(toLeadView), nextCursor };
 }

@@ -1,7 +1,6 @@
-import { toLeadView } from "../../views/lead-view.ts";
 import { readProcedure } from "../procedure-builders.ts";
 import { requireCampaign } from "../require-owned.ts";
-import { decodeLeadCursor, encodeLeadCursor } from "./lead-cursor.ts";
+import { decodeLeadCursor, leadPage } from "./lead-cursor.ts";
 import { listLeadsInput, listLeadsMeta, listLeadsOutput } from "./read-leads.types.ts";
 
 export const listLeads = readProcedure
@@ -18,8 +17,5 @@ export const listLeads = readProcedure
       afterId: input.cursor ? decodeLeadCursor(input.cursor) : undefined,
       limit: input.limit + 1,
     });
-    const leads = page.slice(0, input.limit);
-    const last = leads.at(-1);
-    const nextCursor = page.length > input.limit && last ? encodeLeadCursor(last._id) : null;
-    return { success: true as const, data: { leads: leads.map(toLeadView), nextCursor }, error: null };
+    return { success: true as const, data: leadPage(page, input.limit), error: null };
   });

@@ -62,6 +62,9 @@ function bodyOf(req: IncomingMessage): RequestBody {
   return { stream, discardRest };
 }
 
+/** The methods the API answers on some path. */
+const ALLOWED_METHODS = "GET, HEAD, POST, PATCH, DELETE";
+
 function toWebRequest(req: IncomingMessage, body: RequestBody | undefined, signal: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
@@ -115,9 +118,9 @@ export async function serveNode(app: FetchApp, options: NodeServeOptions): Promi
       try {
         request = toWebRequest(req, body, aborted.signal);
       } catch {
-        // Methods the web Request refuses (TRACE, CONNECT): a client mistake, not a crash of the process.
+        // A method fetch forbids (TRACE) cannot become a Request; thrown here it would end the process.
         body?.discardRest();
-        res.writeHead(405, { "Content-Type": "application/json; charset=utf-8" });
+        res.writeHead(405, { "Content-Type": "application/json; charset=utf-8", Allow: ALLOWED_METHODS });
         res.end(JSON.stringify({ success: false, data: null, error: `Method ${req.method} is not allowed` }));
         return;
       }

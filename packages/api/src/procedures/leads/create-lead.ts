@@ -1,0 +1,44 @@
+import { AppError, ERROR_CODES } from "@leadline/core";
+import { toLeadView } from "../../views/lead-view.ts";
+import { writeProcedure } from "../procedure-builders.ts";
+import { requireCampaignOwnership } from "../require-owned.ts";
+import { createLeadInput, createLeadMeta, createLeadOutput } from "./create-lead.types.ts";
+
+/**
+ * `POST /api/v1/leads` and `leads.create`: one lead through the bulk path's
+ * insert (so its duplicate rule and checks apply), then the stored lead:
+ * 201 when this request stored it, 200 with the one the campaign had.
+ */
+export const createLead = writeProcedure
+  .meta(createLeadMeta)
+  .input(createLeadInput)
+  .output(createLeadOutput)
+  .mutation(async ({ ctx, input }) => {
+    const { repos, metrics } = ctx.deps;
+    const campaign = await requireCampaignOwnership(ctx, input.campaignId);
+    const { phoneNumber } = input.lead;
+    // The bulk path's rule: a suppressed number is never stored. One lead has no skipped list to land in.
+    if ((await repos.suppressions.suppressedAmong(campaign.accountId, campaign._id, [phoneNumber])).has(phoneNumber)) {
+      metrics.countLeads("suppressed", 1);
+      throw new AppError(
+        ERROR_CODES.UNPROCESSABLE,
+        `${phoneNumber} is on the do-not-call list for this campaign; the lead was not stored`,
+      );
+    }
+    const lead = { ...input.lead, zones: ctx.deps.zones.zonesOf(phoneNumber) };
+    // A lead deleted between the insert's refusal and the look-up is gone: one more try stores it anew.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await repos.leads.insertSkippingDuplicates(campaign, [lead], {
+        createdByRequest: ctx.createdByRequest,
+      });
+      const created = result.created === 1;
+      const stored = created
+        ? await repos.leadDirectory.findById(result.createdIds[0]!)
+        : await repos.leadDirectory.findByPhone(campaign._id, phoneNumber);
+      if (!stored) continue;
+      metrics.countLeads(created ? "created" : "duplicate", 1);
+      ctx.setStatus?.(created ? 201 : 200);
+      return { success: true as const, data: { created, lead: toLeadView(stored) }, error: null };
+    }
+    throw new AppError(ERROR_CODES.CONFLICT, "The lead was deleted while it was being created; retry the request");
+  });
