@@ -47,11 +47,16 @@ describe("GET /api/v1/openapi.json", () => {
     expect(operations.sort()).toEqual([
       "GET /campaigns",
       "GET /campaigns/{campaignId}",
+      "GET /campaigns/{campaignId}/imports",
       "GET /campaigns/{campaignId}/leads",
       "GET /campaigns/{campaignId}/stats",
+      "GET /imports/{importId}",
+      "GET /imports/{importId}/errors",
       "GET /leads/{leadId}",
       "PATCH /campaigns/{campaignId}",
       "POST /campaigns",
+      "POST /campaigns/{campaignId}/imports",
+      "POST /imports/{importId}/cancel",
       "POST /leads/bulk",
     ]);
   });

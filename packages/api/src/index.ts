@@ -13,3 +13,5 @@ export type { Logger } from "./logger.ts";
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export { createLimiters, type LimiterSettings, type Limiters } from "./rate-limit/limiters.ts";
 export { appRouter, createCaller, type AppRouter } from "./router.ts";
+export { startImport, type ImportLimits, type ImportUpload } from "./imports/start-import.ts";
+export { importErrorReport } from "./imports/import-error-report.ts";

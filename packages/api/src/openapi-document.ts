@@ -1,5 +1,6 @@
-import { errorEnvelopeSchema } from "@leadline/core";
+import { errorEnvelopeSchema, importViewSchema } from "@leadline/core";
 import { generateOpenApiDocument } from "trpc-to-openapi";
+import { IMPORT_OPERATIONS } from "./imports/import-operations.ts";
 import { BODY_ERROR_STATUSES, ERROR_DESCRIPTIONS } from "./procedures/error-descriptions.ts";
 import { appRouter } from "./router.ts";
 
@@ -29,7 +30,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     description: "Push leads into calling campaigns. Authenticate with an API key in the x-api-key header.",
     baseUrl: options.serverUrl ?? REST_BASE_PATH,
     securitySchemes: { ApiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key" } },
-    defs: { ErrorResponse: errorEnvelopeSchema },
+    defs: { ErrorResponse: errorEnvelopeSchema, ImportJob: importViewSchema },
   });
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem ?? {})) {
@@ -49,5 +50,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       }
     }
   }
+  // Raw-body operations served outside the REST adapter, already complete.
+  const paths = (document.paths ??= {}) as Record<string, Record<string, unknown>>;
+  for (const [path, operations] of Object.entries(IMPORT_OPERATIONS)) paths[path] = { ...paths[path], ...operations };
   return document;
 }

@@ -6,6 +6,9 @@ import { updateCampaign } from "./procedures/campaigns/update-campaign.ts";
 import { bulkCreateLeads } from "./procedures/leads/bulk-create-leads.ts";
 import { getLead } from "./procedures/leads/get-lead.ts";
 import { listLeads } from "./procedures/leads/list-leads.ts";
+import { cancelImport } from "./procedures/imports/cancel-import.ts";
+import { getImport } from "./procedures/imports/get-import.ts";
+import { listCampaignImports } from "./procedures/imports/list-campaign-imports.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -20,6 +23,11 @@ export const appRouter = router({
     get: getCampaign,
     update: updateCampaign,
     stats: getCampaignStats,
+  }),
+  imports: router({
+    get: getImport,
+    listByCampaign: listCampaignImports,
+    cancel: cancelImport,
   }),
 });
 

@@ -1,5 +1,13 @@
 import type { Collection, Db } from "mongodb";
-import type { AccountDoc, ApiKeyDoc, CampaignDoc, LeadDoc } from "./documents.ts";
+import type {
+  AccountDoc,
+  ApiKeyDoc,
+  CampaignDoc,
+  ImportErrorDoc,
+  ImportJobDoc,
+  LeadDoc,
+  OutboxEventDoc,
+} from "./documents.ts";
 
 /** Collection names in one place; the rate limiters' collection is shared by every API process. */
 export const COLLECTION_NAMES = {
@@ -8,6 +16,11 @@ export const COLLECTION_NAMES = {
   campaigns: "campaigns",
   leads: "leads",
   rateLimits: "rate_limits",
+  importJobs: "import_jobs",
+  importErrors: "import_errors",
+  outboxEvents: "outbox_events",
+  /** GridFS bucket of uploaded import files (`imports.files`, `imports.chunks`). */
+  importFilesBucket: "imports",
 } as const;
 
 export interface Collections {
@@ -15,6 +28,9 @@ export interface Collections {
   apiKeys: Collection<ApiKeyDoc>;
   campaigns: Collection<CampaignDoc>;
   leads: Collection<LeadDoc>;
+  importJobs: Collection<ImportJobDoc>;
+  importErrors: Collection<ImportErrorDoc>;
+  outboxEvents: Collection<OutboxEventDoc>;
 }
 
 export function getCollections(db: Db): Collections {
@@ -23,5 +39,8 @@ export function getCollections(db: Db): Collections {
     apiKeys: db.collection<ApiKeyDoc>(COLLECTION_NAMES.apiKeys),
     campaigns: db.collection<CampaignDoc>(COLLECTION_NAMES.campaigns),
     leads: db.collection<LeadDoc>(COLLECTION_NAMES.leads),
+    importJobs: db.collection<ImportJobDoc>(COLLECTION_NAMES.importJobs),
+    importErrors: db.collection<ImportErrorDoc>(COLLECTION_NAMES.importErrors),
+    outboxEvents: db.collection<OutboxEventDoc>(COLLECTION_NAMES.outboxEvents),
   };
 }

@@ -7,7 +7,7 @@ import { COLLECTION_NAMES, getCollections } from "./collections.ts";
  * not take requests before it exists.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { apiKeys, campaigns, leads } = getCollections(db);
+  const { apiKeys, campaigns, leads, importJobs, importErrors } = getCollections(db);
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
@@ -17,6 +17,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
     leads.createIndex({ state: 1, leaseExpiresAt: 1 }, { name: "expired_leases" }),
     apiKeys.createIndex({ keyHash: 1 }, { unique: true, name: "key_hash_unique" }),
     campaigns.createIndex({ accountId: 1, _id: 1 }, { name: "campaigns_by_account" }),
+    // A resumed import finds the leads it stored past its checkpoint.
+    leads.createIndex({ importId: 1, importLine: 1 }, { name: "import_lines", sparse: true }),
+    importJobs.createIndex({ accountId: 1, state: 1, _id: 1 }, { name: "imports_by_account_state" }),
+    importJobs.createIndex({ state: 1, _id: 1 }, { name: "imports_claim_order" }),
+    importJobs.createIndex({ accountId: 1, campaignId: 1, _id: -1 }, { name: "imports_by_campaign" }),
+    importErrors.createIndex({ importId: 1, line: 1 }, { name: "import_errors_by_line" }),
   ]);
   const rateLimits = db.collection(COLLECTION_NAMES.rateLimits);
   // The layout rate-limiter-flexible's Mongo store expects; it is told not to create these itself.

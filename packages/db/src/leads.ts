@@ -52,6 +52,12 @@ function duplicateIndexes(error: unknown, docCount: number): Set<number> {
   throw new LeadWriteError("inserting leads failed", { cause: error });
 }
 
+/** Where an import's leads come from: the job, and each lead's file line (same order as the leads). */
+export interface ImportOrigin {
+  importId: ObjectId;
+  lines: readonly number[];
+}
+
 export function createLeadRepository({ leads }: Collections) {
   return {
     /**
@@ -60,10 +66,18 @@ export function createLeadRepository({ leads }: Collections) {
      * leads and within the batch alike, so concurrent callers never store a
      * phone twice. Counts come from the write errors' indexes, never from
      * the server's `n`, which some servers report wrongly on partial failure.
+     * Import jobs pass their `origin`, stamped on each lead.
      */
-    async insertSkippingDuplicates(campaign: CampaignDoc, newLeads: readonly NewLead[]): Promise<BulkCreateResult> {
+    async insertSkippingDuplicates(
+      campaign: CampaignDoc,
+      newLeads: readonly NewLead[],
+      origin?: ImportOrigin,
+    ): Promise<BulkCreateResult> {
       const now = new Date();
-      const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
+      const docs = newLeads.map((lead, index) => ({
+        ...toLeadDoc(campaign, lead, now),
+        ...(origin && { importId: origin.importId, importLine: origin.lines[index] }),
+      }));
       let skipped = new Set<number>();
       try {
         await leads.insertMany(docs, { ordered: false });
@@ -77,6 +91,17 @@ export function createLeadRepository({ leads }: Collections) {
         else createdIds.push(doc._id.toHexString());
       });
       return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones };
+    },
+
+    /**
+     * The file lines past `afterLine` whose leads an import already stored:
+     * rows a resumed job must count as its own, not as duplicates.
+     */
+    async importedLinesAfter(campaignId: ObjectId, importId: ObjectId, afterLine: number): Promise<Set<number>> {
+      const stored = await leads
+        .find({ campaignId, importId, importLine: { $gt: afterLine } }, { projection: { importLine: 1 } })
+        .toArray();
+      return new Set(stored.map((lead) => lead.importLine ?? 0));
     },
 
     async countByCampaign(campaignId: ObjectId): Promise<number> {

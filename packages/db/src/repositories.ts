@@ -4,7 +4,11 @@ import { createApiKeyRepository } from "./api-keys.ts";
 import { createCampaignRepository } from "./campaigns.ts";
 import { getCollections } from "./collections.ts";
 import { createDispatchQueue } from "./dispatch-queue.ts";
+import { createImportErrors } from "./import-errors.ts";
+import { createImportFiles } from "./import-files.ts";
+import { createImportJobs } from "./import-jobs.ts";
 import { createLeadRepository } from "./leads.ts";
+import { createOutbox } from "./outbox.ts";
 
 /** Every repository over one database; the collections themselves stay inside this package. */
 export function createRepositories(db: Db) {
@@ -15,6 +19,10 @@ export function createRepositories(db: Db) {
     campaigns: createCampaignRepository(collections),
     leads: createLeadRepository(collections),
     dispatchQueue: createDispatchQueue(collections),
+    importJobs: createImportJobs(collections),
+    importErrors: createImportErrors(collections),
+    importFiles: createImportFiles(db),
+    outbox: createOutbox(collections),
   };
 }
 

@@ -48,6 +48,7 @@ export async function createApiService(
   };
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
+    imports: config.imports,
     trustedProxyHops: config.trustedProxyHops,
     metrics,
     readFile: runtime.readFile,
