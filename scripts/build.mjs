@@ -16,6 +16,7 @@ const ENTRIES = [
   { pkg: "packages/embedded-mongo", entry: "src/index.ts", out: "dist/index.js" },
   { pkg: "services/api", entry: "src/main.node.ts", out: "dist/main.node.js" },
   { pkg: "services/dispatcher", entry: "src/main.node.ts", out: "dist/main.node.js" },
+  { pkg: "services/importer", entry: "src/main.node.ts", out: "dist/main.node.js" },
   { pkg: "scripts", entry: "src/import-csv.ts", out: "dist/import-csv.js" },
 ];
 

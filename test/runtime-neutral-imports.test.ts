@@ -13,6 +13,8 @@ const RUNTIME_NEUTRAL_ROOTS = [
   at("services/dispatcher/src/main.deno.ts"),
   ...sourceFiles(at("packages/core/src")),
   ...sourceFiles(at("services/dispatcher/src")).filter((file) => !file.endsWith("main.node.ts")),
+  at("services/importer/src/main.deno.ts"),
+  ...sourceFiles(at("services/importer/src")).filter((file) => !file.endsWith("main.node.ts")),
 ];
 
 /** Each Node built-in that runtime-neutral code loads, with the import chain that brings it. */
@@ -25,7 +27,7 @@ function nodeImports(roots: readonly string[]): string[] {
 }
 
 describe("runtime-neutral code loads no Node built-in", () => {
-  it("issue 9: holds for the Deno worker, core and the dispatcher's shared files", () => {
+  it("issue 9 and 12: holds for the Deno workers, core and the workers' shared files", () => {
     expect(nodeImports(RUNTIME_NEUTRAL_ROOTS)).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 export type WorkerRuntime = "node" | "deno";
 
 const dispatcherDir = fileURLToPath(new URL("../../services/dispatcher/", import.meta.url));
+const importerDir = fileURLToPath(new URL("../../services/importer/", import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -12,11 +13,11 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function commandFor(runtime: WorkerRuntime): [string, string[]] {
+function commandFor(runtime: WorkerRuntime, dir = dispatcherDir): [string, string[]] {
   if (runtime === "node") return [process.execPath, ["--import", "tsx", "src/main.node.ts"]];
   // The binary itself, not the npm shim, so that a signal reaches the worker.
   return [
-    `${dispatcherDir}node_modules/deno/deno`,
+    `${dir}node_modules/deno/deno`,
     ["run", "--config", "deno.json", "--allow-env", "--allow-net", "--allow-read", "--allow-sys", "src/main.deno.ts"],
   ];
 }
@@ -30,6 +31,22 @@ export async function startWorkerProcess(runtime: WorkerRuntime, env: Record<str
     args,
     { cwd: dispatcherDir, env: { ...process.env, ...env } },
     (line) => (line.includes('"dispatcher started"') ? true : undefined),
+  );
+  return { child: service.child, logs: service.logs, stop: service.stop };
+}
+
+/** Starts an import worker as `pnpm worker:imports` / `pnpm worker:imports:deno` would, and waits until it runs. */
+export async function startImporterProcess(
+  runtime: WorkerRuntime,
+  env: Record<string, string>,
+): Promise<WorkerProcess> {
+  const [command, args] = commandFor(runtime, importerDir);
+  const service = await spawnService(
+    `${runtime} import worker`,
+    command,
+    args,
+    { cwd: importerDir, env: { ...process.env, ...env } },
+    (line) => (line.includes('"import worker started"') ? true : undefined),
   );
   return { child: service.child, logs: service.logs, stop: service.stop };
 }

@@ -2,7 +2,7 @@ import type { ApiKeyDoc, CampaignDoc, Repositories } from "@leadline/db";
 import { TtlCache } from "./ttl-cache.ts";
 import type { Logger } from "./logger.ts";
 import type { Limiters } from "./rate-limit/limiters.ts";
-import type { ZoneLookup } from "./zones/phone-zones.ts";
+import type { ZoneLookup } from "@leadline/db";
 
 /** What every request's handlers share: stores, limiters and settings. */
 export interface ApiDeps {

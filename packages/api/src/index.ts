@@ -15,4 +15,6 @@ export { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_TTL_MS, REPLAYED_HEADER } from "./i
 export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export { createLimiters, type LimiterSettings, type Limiters } from "./rate-limit/limiters.ts";
 export { appRouter, createCaller, type AppRouter } from "./router.ts";
-export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./zones/phone-zones.ts";
+export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "@leadline/db";
+export { startImport, type ImportLimits, type ImportUpload } from "./imports/start-import.ts";
+export { importErrorReport } from "./imports/import-error-report.ts";

@@ -1,6 +1,7 @@
-import { errorEnvelopeSchema } from "@leadline/core";
+import { errorEnvelopeSchema, importViewSchema } from "@leadline/core";
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER } from "./idempotency/idempotent-posts.ts";
+import { IMPORT_OPERATIONS } from "./imports/import-operations.ts";
 import { BODY_ERROR_STATUSES, ERROR_DESCRIPTIONS } from "./procedures/error-descriptions.ts";
 import type { SuccessStatusMeta } from "./procedures/success-statuses.ts";
 import { appRouter } from "./router.ts";
@@ -32,7 +33,7 @@ const IDEMPOTENCY_KEY_PARAMETER = {
 };
 
 /** Answers every POST can give because of its Idempotency-Key. */
-const IDEMPOTENCY_RESPONSES = {
+const IDEMPOTENCY_RESPONSES: Record<string, { description: string; headers?: Record<string, unknown> }> = {
   "409": {
     description: "A request with this Idempotency-Key is still being processed; see Retry-After",
     headers: { "Retry-After": RATE_LIMIT_HEADERS["Retry-After"] },
@@ -69,7 +70,17 @@ type Operation = {
 function describeIdempotency(operation: Operation): void {
   const responses = operation.responses ?? {};
   operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER];
-  for (const [status, response] of Object.entries(IDEMPOTENCY_RESPONSES)) responses[status] ??= { ...response };
+  for (const [status, response] of Object.entries(IDEMPOTENCY_RESPONSES)) {
+    const own = responses[status];
+    // An operation with a conflict of its own (an import that already ended) has both meanings.
+    responses[status] = own
+      ? {
+          ...own,
+          description: `${String(own.description)}; or: ${String(response.description)}`,
+          headers: response.headers,
+        }
+      : { ...response };
+  }
   for (const [status, response] of Object.entries(responses)) {
     if (Number(status) < 300) response.headers = { ...(response.headers as object), ...REPLAYED_RESPONSE_HEADER };
   }
@@ -87,7 +98,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     description: "Push leads into calling campaigns. Authenticate with an API key in the x-api-key header.",
     baseUrl: options.serverUrl ?? REST_BASE_PATH,
     securitySchemes: { ApiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key" } },
-    defs: { ErrorResponse: errorEnvelopeSchema },
+    defs: { ErrorResponse: errorEnvelopeSchema, ImportJob: importViewSchema },
   });
   const metas = metaByOperation();
   for (const pathItem of Object.values(document.paths ?? {})) {
@@ -120,5 +131,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       }
     }
   }
+  // Raw-body operations served outside the REST adapter, already complete.
+  const paths = (document.paths ??= {}) as Record<string, Record<string, unknown>>;
+  for (const [path, operations] of Object.entries(IMPORT_OPERATIONS)) paths[path] = { ...paths[path], ...operations };
   return document;
 }

@@ -15,6 +15,9 @@ import { checkSuppression } from "./procedures/suppressions/check-suppression.ts
 import { listSuppressions } from "./procedures/suppressions/list-suppressions.ts";
 import { removeSuppressions } from "./procedures/suppressions/remove-suppressions.ts";
 import { searchLeads } from "./procedures/leads/search-leads.ts";
+import { cancelImport } from "./procedures/imports/cancel-import.ts";
+import { getImport } from "./procedures/imports/get-import.ts";
+import { listCampaignImports } from "./procedures/imports/list-campaign-imports.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -42,6 +45,11 @@ export const appRouter = router({
   }),
   outcomes: router({
     report: reportOutcomes,
+  }),
+  imports: router({
+    get: getImport,
+    listByCampaign: listCampaignImports,
+    cancel: cancelImport,
   }),
 });
 

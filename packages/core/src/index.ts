@@ -2,6 +2,8 @@ export * from "./envelopes.ts";
 export * from "./errors.ts";
 export { describeIssues, formatIssuePath } from "./issue-path.ts";
 export * from "./lead-schemas.ts";
+export * from "./import-rows.ts";
+export * from "./import-schemas.ts";
 export * from "./lead-state.ts";
 export { LIMITS } from "./limits.ts";
 export { findMetadataProblem } from "./metadata.ts";
@@ -15,3 +17,4 @@ export { FALLBACK_ZONE_KEY, openZoneKeys, zoneKeyOf, zonesOfKey } from "./recipi
 export * from "./suppression-schemas.ts";
 export * from "./outcome-schemas.ts";
 export { OUTCOME_ACCEPTING_STATES, outcomeTransition, type OutcomeTransition } from "./outcome-transition.ts";
+export { createWorkerLogger, type LogLevel, type WorkerLogger } from "./worker-logger.ts";

@@ -1,5 +1,15 @@
 import type { Collection, Db } from "mongodb";
-import type { AccountDoc, ApiKeyDoc, CampaignDoc, IdempotencyRecordDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
+import type {
+  AccountDoc,
+  ApiKeyDoc,
+  CampaignDoc,
+  IdempotencyRecordDoc,
+  ImportErrorDoc,
+  ImportJobDoc,
+  LeadDoc,
+  OutboxEventDoc,
+  SuppressionDoc,
+} from "./documents.ts";
 
 /** Collection names in one place; the rate limiters' collection is shared by every API process. */
 export const COLLECTION_NAMES = {
@@ -10,6 +20,11 @@ export const COLLECTION_NAMES = {
   rateLimits: "rate_limits",
   suppressions: "suppressions",
   idempotencyRecords: "idempotency_keys",
+  importJobs: "import_jobs",
+  importErrors: "import_errors",
+  outboxEvents: "outbox_events",
+  /** GridFS bucket of uploaded import files (`imports.files`, `imports.chunks`). */
+  importFilesBucket: "imports",
 } as const;
 
 export interface Collections {
@@ -19,6 +34,9 @@ export interface Collections {
   leads: Collection<LeadDoc>;
   suppressions: Collection<SuppressionDoc>;
   idempotencyRecords: Collection<IdempotencyRecordDoc>;
+  importJobs: Collection<ImportJobDoc>;
+  importErrors: Collection<ImportErrorDoc>;
+  outboxEvents: Collection<OutboxEventDoc>;
 }
 
 export function getCollections(db: Db): Collections {
@@ -29,5 +47,8 @@ export function getCollections(db: Db): Collections {
     leads: db.collection<LeadDoc>(COLLECTION_NAMES.leads),
     suppressions: db.collection<SuppressionDoc>(COLLECTION_NAMES.suppressions),
     idempotencyRecords: db.collection<IdempotencyRecordDoc>(COLLECTION_NAMES.idempotencyRecords),
+    importJobs: db.collection<ImportJobDoc>(COLLECTION_NAMES.importJobs),
+    importErrors: db.collection<ImportErrorDoc>(COLLECTION_NAMES.importErrors),
+    outboxEvents: db.collection<OutboxEventDoc>(COLLECTION_NAMES.outboxEvents),
   };
 }

@@ -2,6 +2,9 @@ import type {
   CallOutcome,
   CallingHours,
   CampaignStatus,
+  ImportFormat,
+  ImportOptions,
+  ImportState,
   LeadState,
   RetryPolicy,
   SuppressionSource,
@@ -82,6 +85,9 @@ export interface LeadDoc {
    * carried one: how a retry after a crash tells its own leads from others.
    */
   createdByRequest?: ObjectId;
+  /** The import job that stored the lead, and the file line it came from: how a resumed job tells its own rows from duplicates. */
+  importId?: ObjectId;
+  importLine?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -130,4 +136,61 @@ export interface IdempotencyRecordDoc {
   completedAt?: Date;
   /** The TTL index deletes the record after this; reads and the sweep check it too. */
   expiresAt: Date;
+}
+
+/** Counters an import job checkpoints after every batch. */
+export interface ImportCounters {
+  rowsProcessed: number;
+  created: number;
+  skipped: number;
+  suppressed: number;
+  invalid: number;
+}
+
+export interface ImportJobDoc extends ImportCounters {
+  _id: ObjectId;
+  accountId: ObjectId;
+  campaignId: ObjectId;
+  /** `uploading` is internal: the body is still arriving, and the job is neither shown nor claimed. */
+  state: ImportState | "uploading";
+  format: ImportFormat;
+  options: ImportOptions;
+  /** The upload in the imports GridFS bucket; unset once deleted after the retention time. */
+  fileId?: ObjectId;
+  bytesTotal: number;
+  /** Checkpoint: bytes of the file consumed, and the file line they end on. */
+  bytesProcessed: number;
+  line: number;
+  /** CSV column names, read from the header once so that a resumed job can parse from the middle. */
+  columns?: string[];
+  leaseOwner?: string;
+  leaseExpiresAt?: Date;
+  /** Times the job was claimed; more than one means it was resumed. */
+  claims: number;
+  error?: string;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+/** One rejected row of an import, for its error report. */
+export interface ImportErrorDoc {
+  _id: ObjectId;
+  importId: ObjectId;
+  line: number;
+  error: string;
+  /** The row as it was in the file: its CSV fields, or the NDJSON line. */
+  fields: string[];
+}
+
+/** A state change waiting to be delivered to the account's webhooks. */
+export interface OutboxEventDoc {
+  /** The event id (`Leadline-Event-Id`): derived from the state change, so writing it twice stores it once. */
+  _id: string;
+  accountId: ObjectId;
+  type: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  /** Set once a delivery has been planned for every endpoint subscribed at that moment. */
+  fannedOutAt?: Date;
 }

@@ -31,6 +31,7 @@ export {
   createLeadRepository,
   LeadWriteError,
   toLeadDoc,
+  type ImportOrigin,
   type InsertOptions,
   type LeadRepository,
   type LeadToStore,
@@ -38,8 +39,14 @@ export {
 export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";
 export { createOutcomeRepository, type OutcomeRepository } from "./outcomes.ts";
 export { createSuppressionRepository, type SuppressionRepository } from "./suppressions.ts";
+export { createImportErrors, type ImportErrors, type ImportRowError } from "./import-errors.ts";
+export { createImportFiles, type ImportFiles, type StoredUpload } from "./import-files.ts";
+export { createImportJobs, type ImportCheckpoint, type ImportJobs } from "./import-jobs.ts";
+export { createOutbox, WEBHOOK_EVENT_TYPES, type Outbox, type WebhookEventType } from "./outbox.ts";
 export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";
 export { BSON, ObjectId } from "mongodb";
 export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database-errors.ts";
 export { seedAccount, type SeededAccount } from "./seed-account.ts";
+export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone-zones.ts";
+export { timeZoneDataUrl } from "./time-zone-data.ts";

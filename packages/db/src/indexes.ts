@@ -36,7 +36,7 @@ export const CLAIM_INDEXES = {
  * not take requests before it exists.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { apiKeys, campaigns, leads, suppressions, idempotencyRecords } = getCollections(db);
+  const { apiKeys, campaigns, leads, suppressions, idempotencyRecords, importJobs, importErrors } = getCollections(db);
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
@@ -62,6 +62,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
       { unique: true, name: "suppression_unique" },
     ),
     suppressions.createIndex({ accountId: 1, campaignId: 1, _id: 1 }, { name: "suppression_listing" }),
+    // A resumed import finds the leads it stored past its checkpoint.
+    leads.createIndex({ importId: 1, importLine: 1 }, { name: "import_lines", sparse: true }),
+    importJobs.createIndex({ accountId: 1, state: 1, _id: 1 }, { name: "imports_by_account_state" }),
+    importJobs.createIndex({ state: 1, _id: 1 }, { name: "imports_claim_order" }),
+    importJobs.createIndex({ accountId: 1, campaignId: 1, _id: -1 }, { name: "imports_by_campaign" }),
+    importErrors.createIndex({ importId: 1, line: 1 }, { name: "import_errors_by_line" }),
   ]);
   const rateLimits = db.collection(COLLECTION_NAMES.rateLimits);
   // The layout rate-limiter-flexible's Mongo store expects; it is told not to create these itself.

@@ -67,6 +67,12 @@ function duplicateIndexes(error: unknown, docCount: number): Set<number> {
   throw new LeadWriteError("inserting leads failed", { cause: error });
 }
 
+/** Where an import's leads come from: the job, and each lead's file line (same order as the leads). */
+export interface ImportOrigin {
+  importId: ObjectId;
+  lines: readonly number[];
+}
+
 export interface InsertOptions {
   /**
    * The Idempotency-Key record of this request. Stored on each new lead; a
@@ -77,6 +83,8 @@ export interface InsertOptions {
   createdByRequest?: ObjectId;
   /** Numbers the campaign must not call: not stored, counted as skipped and listed as suppressed. */
   suppressed?: ReadonlySet<string>;
+  /** An import job's leads: stamped with the job and their file lines. */
+  origin?: ImportOrigin;
 }
 
 /**
@@ -117,7 +125,8 @@ export function createLeadRepository({ leads }: Collections) {
      * phone twice. Counts come from the write errors' indexes, never from
      * the server's `n`, which some servers report wrongly on partial failure.
      * Leads whose number is in `suppressed` are not stored: they count as
-     * skipped and are listed in `suppressedPhones` as well.
+     * skipped and are listed in `suppressedPhones` as well. Import jobs pass
+     * their `origin`, stamped on each lead.
      */
     async insertSkippingDuplicates(
       campaign: CampaignDoc,
@@ -128,6 +137,11 @@ export function createLeadRepository({ leads }: Collections) {
       const suppressed = options.suppressed ?? new Set<string>();
       const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
       if (options.createdByRequest) for (const doc of docs) doc.createdByRequest = options.createdByRequest;
+      const { origin } = options;
+      if (origin)
+        docs.forEach((doc, index) =>
+          Object.assign(doc, { importId: origin.importId, importLine: origin.lines[index] }),
+        );
       const toInsert = docs.filter((doc) => !suppressed.has(doc.phoneNumber));
       let duplicates = new Set<number>();
       if (toInsert.length > 0) {
@@ -155,6 +169,17 @@ export function createLeadRepository({ leads }: Collections) {
         else createdIds.push(doc._id.toHexString());
       });
       return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones, suppressedPhones };
+    },
+
+    /**
+     * The file lines past `afterLine` whose leads an import already stored:
+     * rows a resumed job must count as its own, not as duplicates.
+     */
+    async importedLinesAfter(campaignId: ObjectId, importId: ObjectId, afterLine: number): Promise<Set<number>> {
+      const stored = await leads
+        .find({ campaignId, importId, importLine: { $gt: afterLine } }, { projection: { importLine: 1 } })
+        .toArray();
+      return new Set(stored.map((lead) => lead.importLine ?? 0));
     },
 
     async countByCampaign(campaignId: ObjectId): Promise<number> {
@@ -204,7 +229,10 @@ export function createLeadRepository({ leads }: Collections) {
         .aggregate<{
           _id: CallOutcome | null;
           count: number;
-        }>([{ $match: { campaignId, lastOutcome: { $exists: true } } }, { $group: { _id: "$lastOutcome", count: { $sum: 1 } } }])
+        }>([
+          { $match: { campaignId, lastOutcome: { $exists: true } } },
+          { $group: { _id: "$lastOutcome", count: { $sum: 1 } } },
+        ])
         .toArray();
       for (const group of groups) if (group._id) counts[group._id] = group.count;
       return counts;

@@ -5,8 +5,12 @@ import { createCampaignRepository } from "./campaigns.ts";
 import { getCollections } from "./collections.ts";
 import { createDispatchQueue } from "./dispatch-queue.ts";
 import { createIdempotencyRecords } from "./idempotency-records.ts";
+import { createImportErrors } from "./import-errors.ts";
+import { createImportFiles } from "./import-files.ts";
+import { createImportJobs } from "./import-jobs.ts";
 import { createLeadDirectory } from "./lead-directory.ts";
 import { createLeadRepository } from "./leads.ts";
+import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
 import { createSuppressionRepository } from "./suppressions.ts";
 
@@ -23,6 +27,10 @@ export function createRepositories(db: Db) {
     suppressions: createSuppressionRepository(collections),
     outcomes: createOutcomeRepository(collections),
     idempotencyRecords: createIdempotencyRecords(collections),
+    importJobs: createImportJobs(collections),
+    importErrors: createImportErrors(collections),
+    importFiles: createImportFiles(db),
+    outbox: createOutbox(collections),
   };
 }
 

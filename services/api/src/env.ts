@@ -1,4 +1,4 @@
-import type { LimiterSettings } from "@leadline/api";
+import type { ImportLimits, LimiterSettings } from "@leadline/api";
 import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
 import { z } from "zod";
 
@@ -15,6 +15,8 @@ const envSchema = z.object({
   AUTH_FAILURE_LIMIT: integer(30, 1),
   AUTH_FAILURE_WINDOW_SECONDS: integer(60, 1),
   MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
+  MAX_IMPORT_BYTES: integer(1024 * 1024 * 1024, 1),
+  IMPORT_MAX_ACTIVE_JOBS: integer(3, 1),
   REQUEST_TIMEOUT_MS: integer(30_000, 1000),
   HEADERS_TIMEOUT_MS: integer(10_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -41,6 +43,8 @@ export interface ApiConfig {
   logLevel: Env["LOG_LEVEL"];
   limits: LimiterSettings;
   maxBodyBytes: number;
+  /** MAX_IMPORT_BYTES and IMPORT_MAX_ACTIVE_JOBS: what one upload may weigh, and how many jobs an account may have waiting or running. */
+  imports: ImportLimits;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -79,6 +83,7 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
       authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     },
     maxBodyBytes: env.MAX_BODY_BYTES,
+    imports: { maxBytes: env.MAX_IMPORT_BYTES, maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

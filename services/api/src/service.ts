@@ -5,7 +5,7 @@ import { createApiMetrics } from "./api-metrics.ts";
 import type { ApiConfig } from "./env.ts";
 import type { ReadFile } from "./http/docs-page.ts";
 import { createFetchApp, type FetchApp } from "./http/fetch-app.ts";
-import { timeZoneDataUrl } from "./time-zone-data.ts";
+import { timeZoneDataUrl } from "@leadline/db";
 
 /** How often expired Idempotency-Key records are deleted. */
 const IDEMPOTENCY_SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -62,6 +62,7 @@ export async function createApiService(
   }, IDEMPOTENCY_SWEEP_INTERVAL_MS);
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
+    imports: config.imports,
     trustedProxyHops: config.trustedProxyHops,
     metrics,
     readFile: runtime.readFile,

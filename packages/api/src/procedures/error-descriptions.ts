@@ -22,6 +22,7 @@ export const BODY_ERROR_STATUSES = [413, 415] as const;
 /** The 404 messages, in the OpenAPI document and in responses alike. */
 export const CAMPAIGN_NOT_FOUND = "Campaign not found";
 export const LEAD_NOT_FOUND = "Lead not found";
+export const IMPORT_NOT_FOUND = "Import not found";
 
 /**
  * The errors of an operation that needs an API key with `scope`, plus its

@@ -1,9 +1,17 @@
-import { REST_BASE_PATH, buildOpenApiDocument, isServerFault, toAppError, type ApiDeps } from "@leadline/api";
+import {
+  REST_BASE_PATH,
+  buildOpenApiDocument,
+  isServerFault,
+  toAppError,
+  type ApiDeps,
+  type ImportLimits,
+} from "@leadline/api";
 import { AppError, ERROR_CODES } from "@leadline/core";
 import type { Logger } from "pino";
 import type { ApiMetrics } from "../api-metrics.ts";
 import { DOCS_PATH, DOCS_SCRIPT_PATH, createDocsRoutes, type ReadFile } from "./docs-page.ts";
 import { failureResponse, jsonResponse } from "./failure-response.ts";
+import { createImportRoutes } from "./import-routes.ts";
 import { clientAddressOf, requestIdOf } from "./request-info.ts";
 import { createRestHandler } from "./rest-adapter.ts";
 import type { RequestScope, RouteResult } from "./route-result.ts";
@@ -11,6 +19,8 @@ import { TRPC_BASE_PATH, createTrpcHandler } from "./trpc-adapter.ts";
 
 export interface AppOptions {
   maxBodyBytes: number;
+  /** Limits of raw-body import uploads, which bypass `maxBodyBytes`. */
+  imports: ImportLimits;
   /** How many proxies of your own stand in front (0: use the peer address, ignore X-Forwarded-For). */
   trustedProxyHops: number;
   /** Resolves true when the database answers. */
@@ -43,6 +53,7 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
     maxBodyBytes: options.maxBodyBytes,
     onFailure: (error, scope) => report(toAppError(error), scope),
   });
+  const imports = createImportRoutes(deps, options.imports);
   const docs = createDocsRoutes(options.readFile);
   // Pages for people and scrapers, outside the API and its OpenAPI document.
   const pages = new Map<string, (request: Request) => RouteResult | Promise<RouteResult>>([
@@ -88,6 +99,8 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
       return trpc(request, url, scope);
     }
     if (isUnder(path, REST_BASE_PATH)) {
+      const importRoute = imports(request, url, scope);
+      if (importRoute) return importRoute;
       scope.route = REST_BASE_PATH;
       return rest(request, url, scope);
     }

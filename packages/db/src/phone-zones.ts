@@ -1,5 +1,5 @@
 import { countryCallingCodeOf } from "@leadline/core";
-import { BSON } from "@leadline/db";
+import { BSON } from "mongodb";
 
 /** Zone sets larger than this are treated as country-wide: the campaign's fallback zone decides. */
 export const MAX_ZONES_PER_NUMBER = 4;

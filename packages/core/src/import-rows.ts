@@ -1,0 +1,79 @@
+import { describeIssues } from "./issue-path.ts";
+import { leadInputSchema, type BulkCreateInput, type NewLead } from "./lead-schemas.ts";
+
+/** One lead as a caller sends it, before validation. */
+export type LeadInput = BulkCreateInput["leads"][number];
+
+/** A row of an import file checked by the bulk path's lead schema: the lead to store, or why not. */
+export type CheckedRow = { ok: true; input: LeadInput; lead: NewLead } | { ok: false; problem: string };
+
+// Column names CSV imports understand, case-insensitively; the first three
+// are the docs' Python example's. Every other column goes into metadata.
+const PHONE_COLUMNS = ["phone", "phonenumber", "phone_number"];
+const EXTERNAL_ID_COLUMNS = ["id", "externalid", "external_id"];
+const PRIORITY_COLUMNS = ["priority"];
+const SCHEDULE_COLUMNS = ["scheduledfor", "scheduled_for"];
+
+function pick(record: Record<string, string>, names: readonly string[], used: Set<string>): string | undefined {
+  for (const key of Object.keys(record)) {
+    if (names.includes(key.trim().toLowerCase())) {
+      used.add(key);
+      const value = record[key]?.trim();
+      return value === "" ? undefined : value;
+    }
+  }
+  return undefined;
+}
+
+/** Runs the bulk endpoint's lead schema over one lead; the problem reads as the bulk endpoint's, without `leads[i].`. */
+export function checkLeadInput(input: unknown): CheckedRow {
+  const checked = leadInputSchema.safeParse(input);
+  if (checked.success) return { ok: true, input: input as LeadInput, lead: checked.data };
+  return { ok: false, problem: describeIssues(checked.error.issues)[0]?.message ?? "invalid row" };
+}
+
+/**
+ * Maps a CSV record (header → text) to a lead, checked by the bulk path's
+ * schema. `pnpm import:csv` and import jobs share it, so a file means the
+ * same thing to both.
+ */
+export function leadFromCsvRecord(record: Record<string, string>): CheckedRow {
+  const used = new Set<string>();
+  const phoneNumber = pick(record, PHONE_COLUMNS, used);
+  const externalId = pick(record, EXTERNAL_ID_COLUMNS, used);
+  const priorityText = pick(record, PRIORITY_COLUMNS, used);
+  const scheduledFor = pick(record, SCHEDULE_COLUMNS, used);
+  if (priorityText !== undefined && !/^-?\d+$/.test(priorityText)) {
+    return { ok: false, problem: `priority must be an integer from 0 to 100, got "${priorityText}"` };
+  }
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (!used.has(key) && value.trim() !== "") metadata[key.trim()] = value;
+  }
+  const input: LeadInput = {
+    phoneNumber: phoneNumber as string,
+    ...(externalId !== undefined && { externalId }),
+    ...(Object.keys(metadata).length > 0 && { metadata }),
+    ...(scheduledFor !== undefined && { scheduledFor }),
+    ...(priorityText !== undefined && { priority: Number(priorityText) }),
+  };
+  const checked = checkLeadInput(input);
+  if (!checked.ok && phoneNumber === undefined && checked.problem.startsWith("phoneNumber")) {
+    return { ok: false, problem: "phone column is empty or missing" };
+  }
+  return checked;
+}
+
+/**
+ * Parses one NDJSON line as a bulk lead object. Text that is not JSON gets
+ * the bulk endpoint's wording for a body that is not JSON.
+ */
+export function leadFromNdjsonLine(line: string): CheckedRow {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, problem: `line is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return checkLeadInput(value);
+}

@@ -1,0 +1,214 @@
+import { ACTIVE_IMPORT_STATES, type ImportFormat, type ImportOptions } from "@leadline/core";
+import { ObjectId, type Filter } from "mongodb";
+import { parseObjectId } from "./campaigns.ts";
+import type { Collections } from "./collections.ts";
+import type { ImportCounters, ImportJobDoc } from "./documents.ts";
+
+/**
+ * An upload whose API process died mid-body stays `uploading`; after this
+ * long it no longer holds one of the account's slots.
+ */
+const STALE_UPLOAD_MS = 6 * 60 * 60_000;
+
+/** What a worker records after each batch. */
+export interface ImportCheckpoint extends ImportCounters {
+  bytesProcessed: number;
+  line: number;
+}
+
+const ZERO_COUNTERS: ImportCounters = { rowsProcessed: 0, created: 0, skipped: 0, suppressed: 0, invalid: 0 };
+
+/**
+ * Import jobs. A worker holds a job through a lease (owner and expiry);
+ * every write it makes is conditional on still holding it, so a worker
+ * whose lease was taken over cannot overwrite the new owner's progress.
+ */
+export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">) {
+  const heldBy = (jobId: ObjectId, workerId: string): Filter<ImportJobDoc> => ({ _id: jobId, leaseOwner: workerId });
+
+  return {
+    /**
+     * Records a new upload and takes one of the account's `maxActive` slots,
+     * or answers null (and records nothing) when they are taken. Slots go
+     * to the oldest jobs, so two uploads racing for the last one cannot both
+     * win.
+     */
+    async reserve(input: {
+      accountId: ObjectId;
+      campaignId: ObjectId;
+      format: ImportFormat;
+      options: ImportOptions;
+      maxActive: number;
+    }): Promise<ImportJobDoc | null> {
+      const now = new Date();
+      const job: ImportJobDoc = {
+        _id: new ObjectId(),
+        accountId: input.accountId,
+        campaignId: input.campaignId,
+        state: "uploading",
+        format: input.format,
+        options: input.options,
+        bytesTotal: 0,
+        bytesProcessed: 0,
+        line: 0,
+        claims: 0,
+        ...ZERO_COUNTERS,
+        createdAt: now,
+      };
+      await importJobs.insertOne(job);
+      const ahead = await importJobs.countDocuments({
+        accountId: input.accountId,
+        _id: { $lte: job._id },
+        $or: [
+          { state: { $in: [...ACTIVE_IMPORT_STATES] } },
+          { state: "uploading", createdAt: { $gt: new Date(now.getTime() - STALE_UPLOAD_MS) } },
+        ],
+      });
+      if (ahead <= input.maxActive) return job;
+      await importJobs.deleteOne({ _id: job._id });
+      return null;
+    },
+
+    /** The upload arrived whole: the job is queued for a worker. */
+    async queue(jobId: ObjectId, fileId: ObjectId, bytesTotal: number): Promise<ImportJobDoc | null> {
+      return importJobs.findOneAndUpdate(
+        { _id: jobId, state: "uploading" },
+        { $set: { state: "queued", fileId, bytesTotal } },
+        { returnDocument: "after" },
+      );
+    },
+
+    /** Forgets an upload that did not arrive whole. */
+    async discard(jobId: ObjectId): Promise<void> {
+      await importJobs.deleteOne({ _id: jobId, state: "uploading" });
+    },
+
+    async findOwned(accountId: ObjectId, importId: string): Promise<ImportJobDoc | null> {
+      const id = parseObjectId(importId);
+      return id ? importJobs.findOne({ _id: id, accountId, state: { $ne: "uploading" } }) : null;
+    },
+
+    async listByCampaign(accountId: ObjectId, campaignId: ObjectId, limit: number): Promise<ImportJobDoc[]> {
+      return importJobs
+        .find({ accountId, campaignId, state: { $ne: "uploading" } })
+        .sort({ _id: -1 })
+        .limit(limit)
+        .toArray();
+    },
+
+    /**
+     * Cancels a queued or running job at once. A running job's worker sees
+     * it at its next checkpoint, records the batch it was storing, and stops.
+     */
+    async cancel(accountId: ObjectId, jobId: ObjectId): Promise<ImportJobDoc | null> {
+      const now = new Date();
+      return importJobs.findOneAndUpdate(
+        { _id: jobId, accountId, state: { $in: [...ACTIVE_IMPORT_STATES] } },
+        {
+          $set: {
+            state: "cancelled",
+            finishedAt: now,
+            error: "Cancelled on request; leads stored before the cancel stay in the campaign",
+          },
+        },
+        { returnDocument: "after" },
+      );
+    },
+
+    /** Leases the oldest queued job, or a running one whose worker's lease ran out. */
+    async claim(workerId: string, leaseMs: number, now = new Date()): Promise<ImportJobDoc | null> {
+      const lease = {
+        state: "running" as const,
+        leaseOwner: workerId,
+        leaseExpiresAt: new Date(now.getTime() + leaseMs),
+      };
+      const fresh = await importJobs.findOneAndUpdate(
+        { state: "queued" },
+        { $set: { ...lease, startedAt: now }, $inc: { claims: 1 } },
+        { sort: { _id: 1 }, returnDocument: "after" },
+      );
+      if (fresh) return fresh;
+      return importJobs.findOneAndUpdate(
+        { state: "running", leaseExpiresAt: { $lte: now } },
+        { $set: lease, $inc: { claims: 1 } },
+        { sort: { _id: 1 }, returnDocument: "after" },
+      );
+    },
+
+    /** Extends the lease; false when the job is no longer this worker's (taken over, cancelled). */
+    async renew(jobId: ObjectId, workerId: string, leaseMs: number): Promise<boolean> {
+      const result = await importJobs.updateOne(
+        { ...heldBy(jobId, workerId), state: "running" },
+        { $set: { leaseExpiresAt: new Date(Date.now() + leaseMs) } },
+      );
+      return result.matchedCount === 1;
+    },
+
+    /** Remembers the CSV header, so a resumed job can parse from the middle of the file. */
+    async setColumns(jobId: ObjectId, workerId: string, columns: string[]): Promise<void> {
+      await importJobs.updateOne(heldBy(jobId, workerId), { $set: { columns } });
+    },
+
+    /**
+     * Records a batch's progress and extends the lease. Answers the job as
+     * it now stands (its state says whether it was cancelled meanwhile), or
+     * null when another worker holds it.
+     */
+    async checkpoint(
+      jobId: ObjectId,
+      workerId: string,
+      checkpoint: ImportCheckpoint,
+      leaseMs: number,
+    ): Promise<ImportJobDoc | null> {
+      return importJobs.findOneAndUpdate(
+        { ...heldBy(jobId, workerId), state: { $in: ["running", "cancelled"] } },
+        { $set: { ...checkpoint, leaseExpiresAt: new Date(Date.now() + leaseMs) } },
+        { returnDocument: "after" },
+      );
+    },
+
+    /** Ends a running job, completed or failed, and lets go of it; null when the job is no longer this worker's to end. */
+    async finish(
+      jobId: ObjectId,
+      workerId: string,
+      outcome: { state: "completed" | "failed"; error?: string | undefined },
+    ): Promise<ImportJobDoc | null> {
+      return importJobs.findOneAndUpdate(
+        { ...heldBy(jobId, workerId), state: "running" },
+        {
+          $set: { state: outcome.state, finishedAt: new Date(), ...(outcome.error && { error: outcome.error }) },
+          $unset: { leaseOwner: "", leaseExpiresAt: "" },
+        },
+        { returnDocument: "after" },
+      );
+    },
+
+    /** Lets go of a job without changing its state (it was cancelled meanwhile). */
+    async release(jobId: ObjectId, workerId: string): Promise<void> {
+      await importJobs.updateOne(heldBy(jobId, workerId), { $unset: { leaseOwner: "", leaseExpiresAt: "" } });
+    },
+
+    /** The job as last checkpointed, if `workerId` still holds it. */
+    async heldState(jobId: ObjectId, workerId: string): Promise<ImportJobDoc | null> {
+      return importJobs.findOne(heldBy(jobId, workerId));
+    },
+
+    /** Jobs that ended at least `retentionMs` ago and still have their file. */
+    async filesDueForDeletion(retentionMs: number, now = new Date(), limit = 100): Promise<ImportJobDoc[]> {
+      return importJobs
+        .find({
+          state: { $in: ["completed", "failed", "cancelled"] },
+          finishedAt: { $lte: new Date(now.getTime() - retentionMs) },
+          fileId: { $exists: true },
+        })
+        .limit(limit)
+        .toArray();
+    },
+
+    async forgetFile(jobId: ObjectId): Promise<void> {
+      await importJobs.updateOne({ _id: jobId }, { $unset: { fileId: "" } });
+    },
+  };
+}
+
+export type ImportJobs = ReturnType<typeof createImportJobs>;

@@ -1,0 +1,182 @@
+import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
+import { translateDatabaseError, type ImportJobDoc } from "@leadline/db/imports";
+import type { ImporterConfig } from "./config.ts";
+import { ImportFailure, processImport, type ImportStores, type ProcessOutcome } from "./process-import.ts";
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+/** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */
+function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: string | undefined) {
+  return {
+    import: {
+      id: job._id.toHexString(),
+      campaignId: job.campaignId.toHexString(),
+      state,
+      error: error ?? null,
+    },
+  };
+}
+
+/**
+ * Claims import jobs one at a time and works each to its end. Any number of
+ * these can run: a job is held through a lease that the worker renews while
+ * it works and that another worker takes over once it expires.
+ *
+ * A database outage does not fail a job: the worker waits with backoff and
+ * resumes from the last checkpoint, as a new worker would. Ended jobs'
+ * files are deleted once IMPORT_RETENTION_HOURS have passed.
+ */
+export class ImportWorker {
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+  /** Jobs this worker finished (any outcome); tests and metrics read it. */
+  finished = 0;
+
+  constructor(
+    private readonly config: ImporterConfig,
+    private readonly stores: ImportStores,
+    private readonly log: WorkerLogger,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    let outageAttempts = 0;
+    while (!signal.aborted) {
+      try {
+        await this.deleteExpiredFiles();
+        const job = await this.stores.jobs.claim(this.config.workerId, this.config.leaseMs);
+        outageAttempts = 0;
+        if (!job) {
+          await sleep(this.config.pollMs, signal);
+          continue;
+        }
+        await this.work(job);
+      } catch (error) {
+        outageAttempts += 1;
+        const delay = backoffDelayMs(outageAttempts, {
+          baseMs: this.config.retryBaseMs,
+          maxMs: this.config.retryMaxMs,
+        });
+        this.log.warn({ err: error, retryInMs: delay }, "import worker: database unavailable, waiting");
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  /** Works one claimed job; an outage mid-job is waited out and the job resumed from its checkpoint. */
+  private async work(claimed: ImportJobDoc): Promise<void> {
+    const { workerId, leaseMs } = this.config;
+    const id = claimed._id.toHexString();
+    this.log.info({ importId: id, claims: claimed.claims, fromLine: claimed.line }, "import claimed");
+    const renewal = setInterval(
+      () => {
+        this.stores.jobs.renew(claimed._id, workerId, leaseMs).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    try {
+      let job: ImportJobDoc | null = claimed;
+      for (let attempts = 1; job; attempts++) {
+        try {
+          const outcome = await processImport(
+            job,
+            this.stores,
+            { workerId, leaseMs, batchSize: this.config.batchSize },
+            this.log,
+          );
+          await this.end(job, outcome);
+          return;
+        } catch (error) {
+          if (error instanceof ImportFailure || !translateDatabaseError(error)) {
+            const message = error instanceof Error ? error.message : String(error);
+            this.log.warn({ importId: id, err: error }, "import failed");
+            await this.end(job, "failed", message);
+            return;
+          }
+          const delay = backoffDelayMs(attempts, { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs });
+          this.log.warn({ importId: id, err: error, retryInMs: delay }, "import paused: database unavailable");
+          await sleep(delay, this.stopping.signal);
+          if (this.stopping.signal.aborted) return;
+          job = await this.reload(claimed);
+        }
+      }
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** The job as stored, if this worker still holds it; retried through the outage. */
+  private async reload(claimed: ImportJobDoc): Promise<ImportJobDoc | null> {
+    for (let attempts = 1; !this.stopping.signal.aborted; attempts++) {
+      try {
+        const held = await this.stores.jobs.heldState(claimed._id, this.config.workerId);
+        return held?.state === "running" ? held : null;
+      } catch (error) {
+        if (!translateDatabaseError(error)) throw error;
+        await sleep(
+          backoffDelayMs(attempts, { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs }),
+          this.stopping.signal,
+        );
+      }
+    }
+    return null;
+  }
+
+  private async end(job: ImportJobDoc, outcome: ProcessOutcome, error?: string): Promise<void> {
+    const id = job._id.toHexString();
+    if (outcome === "completed" || outcome === "failed") {
+      // The event first, under an id derived from the job: a crash before the state change repeats both, and the event is stored once.
+      await this.stores.outbox.enqueueEvent(
+        job.accountId,
+        `import.${outcome}`,
+        endEvent(job, outcome, error),
+        `import.${outcome}:${id}`,
+      );
+    }
+    let ended: ImportJobDoc | null = null;
+    if (outcome === "completed" || outcome === "failed") {
+      ended = await this.stores.jobs.finish(job._id, this.config.workerId, { state: outcome, error });
+    } else if (outcome === "cancelled") {
+      await this.stores.jobs.release(job._id, this.config.workerId);
+    }
+    this.finished += 1;
+    this.log.info(
+      {
+        importId: id,
+        outcome,
+        state: ended?.state,
+        created: ended?.created,
+        skipped: ended?.skipped,
+        invalid: ended?.invalid,
+      },
+      "import ended",
+    );
+  }
+
+  private async deleteExpiredFiles(): Promise<void> {
+    for (const job of await this.stores.jobs.filesDueForDeletion(this.config.retentionMs)) {
+      if (!job.fileId) continue;
+      await this.stores.files.remove(job.fileId);
+      await this.stores.jobs.forgetFile(job._id);
+      this.log.info({ importId: job._id.toHexString() }, "import file deleted after the retention time");
+    }
+  }
+}

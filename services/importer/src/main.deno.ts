@@ -1,0 +1,27 @@
+// Deno entry: the only file of this service that touches the Deno namespace.
+import { EMBEDDED_DATABASE_RECORD, parseEmbeddedDatabaseRecord } from "@leadline/embedded-mongo/database-record";
+import { parseImporterConfig } from "./config.ts";
+import { runImporter } from "./run-worker.ts";
+
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  readTextFile(path: string | URL): Promise<string>;
+  readFile(path: string | URL): Promise<Uint8Array>;
+  addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
+  exit(code: number): never;
+};
+
+/** The embedded database of a running `pnpm start`, as it records it. */
+async function embeddedDatabaseUri(): Promise<string | undefined> {
+  const text = await Deno.readTextFile(EMBEDDED_DATABASE_RECORD).catch(() => "");
+  return parseEmbeddedDatabaseRecord(text)?.uri;
+}
+
+const env = Deno.env.toObject();
+const config = parseImporterConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
+const importer = await runImporter(config, { readFile: (url) => Deno.readFile(url) });
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(signal, () => {
+    void importer.stop().then(() => Deno.exit(0));
+  });
+}

@@ -1,0 +1,150 @@
+import type { NewLead, WorkerLogger } from "@leadline/core";
+import type {
+  CampaignRepository,
+  ImportCheckpoint,
+  ImportErrors,
+  ImportFiles,
+  ImportJobDoc,
+  ImportJobs,
+  ImportRowError,
+  LeadRepository,
+  Outbox,
+  SuppressionRepository,
+  ZoneLookup,
+} from "@leadline/db/imports";
+import { csvRows, ndjsonRows, type SourceRow } from "./row-sources.ts";
+
+/** The stores one job touches. */
+export interface ImportStores {
+  jobs: ImportJobs;
+  errors: ImportErrors;
+  files: ImportFiles;
+  leads: LeadRepository;
+  campaigns: CampaignRepository;
+  outbox: Outbox;
+  suppressions: Pick<SuppressionRepository, "suppressedAmong">;
+  zones: ZoneLookup;
+}
+
+export interface ProcessOptions {
+  workerId: string;
+  leaseMs: number;
+  batchSize: number;
+}
+
+/** How a run of {@link processImport} ended for this worker. */
+export type ProcessOutcome = "completed" | "failed" | "cancelled" | "lost";
+
+/** A failure that ends the job (bad file, `onInvalid: reject`), as opposed to an outage that is retried. */
+export class ImportFailure extends Error {}
+
+/**
+ * Processes a leased job from its checkpoint to its end: reads the file
+ * from the checkpoint's byte, stores rows in batches through the bulk
+ * path's own insert, and checkpoints after every batch.
+ *
+ * Exact counters after a crash: the batch in flight when the previous
+ * worker died may be partly stored. Its leads carry this job's id and
+ * their file line, so the rows past the checkpoint that this job already
+ * stored are counted as created, not as duplicates; the other rows of that
+ * batch are processed as if for the first time. Error rows past the
+ * checkpoint are dropped first and reported again.
+ */
+export async function processImport(
+  job: ImportJobDoc,
+  stores: ImportStores,
+  options: ProcessOptions,
+  log: WorkerLogger,
+): Promise<ProcessOutcome> {
+  const { workerId, leaseMs } = options;
+  const campaign = await stores.campaigns.findOwned(job.accountId, job.campaignId.toHexString());
+  if (!campaign) throw new ImportFailure("The campaign no longer exists");
+  if (!job.fileId) throw new ImportFailure("The uploaded file is gone");
+  await stores.errors.removeAfterLine(job._id, job.line);
+  const alreadyStored = await stores.leads.importedLinesAfter(campaign._id, job._id, job.line);
+
+  const progress: ImportCheckpoint = {
+    bytesProcessed: job.bytesProcessed,
+    line: job.line,
+    rowsProcessed: job.rowsProcessed,
+    created: job.created,
+    skipped: job.skipped,
+    suppressed: job.suppressed,
+    invalid: job.invalid,
+  };
+  const bytes = stores.files.read(job.fileId, job.bytesProcessed, job.bytesTotal);
+  const start = { offset: job.bytesProcessed, line: job.line, columns: job.columns };
+  const rows =
+    job.format === "csv"
+      ? csvRows(bytes, start, {
+          hasHeader: job.options.hasHeader,
+          onColumns: (columns) => stores.jobs.setColumns(job._id, workerId, columns),
+        })
+      : ndjsonRows(bytes, start);
+
+  let rejected: string | undefined;
+  async function flush(batch: SourceRow[]): Promise<ProcessOutcome | undefined> {
+    const leads: NewLead[] = [];
+    const lines: number[] = [];
+    const errors: ImportRowError[] = [];
+    for (const row of batch) {
+      if (!row.checked.ok) {
+        errors.push({ line: row.line, error: row.checked.problem, fields: row.fields });
+        continue;
+      }
+      if (alreadyStored.has(row.line)) progress.created += 1;
+      else {
+        leads.push(row.checked.lead);
+        lines.push(row.line);
+      }
+    }
+    if (leads.length > 0) {
+      // The bulk path's rules: one suppression query per batch, zones from each number.
+      const suppressedNumbers = await stores.suppressions.suppressedAmong(
+        campaign!.accountId,
+        campaign!._id,
+        leads.map((lead) => lead.phoneNumber),
+      );
+      const withZones = leads.map((lead) => ({ ...lead, zones: stores.zones.zonesOf(lead.phoneNumber) }));
+      const result = await stores.leads.insertSkippingDuplicates(campaign!, withZones, {
+        suppressed: suppressedNumbers,
+        origin: { importId: job._id, lines },
+      });
+      const suppressed = result.suppressedPhones.length;
+      progress.created += result.created;
+      progress.skipped += result.skipped - suppressed;
+      progress.suppressed += suppressed;
+    }
+    await stores.errors.add(job._id, errors);
+    const last = batch[batch.length - 1]!;
+    progress.rowsProcessed += batch.length;
+    progress.invalid += errors.length;
+    progress.bytesProcessed = last.endOffset;
+    progress.line = last.line;
+    const saved = await stores.jobs.checkpoint(job._id, workerId, progress, leaseMs);
+    log.info({ importId: job._id.toHexString(), ...progress }, "import checkpoint");
+    if (!saved) return "lost";
+    if (saved.state === "cancelled") return "cancelled";
+    return undefined;
+  }
+
+  let batch: SourceRow[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (!row.checked.ok && job.options.onInvalid === "reject") {
+      rejected = `line ${row.line}: ${row.checked.problem} (onInvalid=reject)`;
+      break;
+    }
+    if (batch.length >= options.batchSize) {
+      const stop = await flush(batch);
+      batch = [];
+      if (stop) return stop;
+    }
+  }
+  if (batch.length > 0) {
+    const stop = await flush(batch);
+    if (stop) return stop;
+  }
+  if (rejected) throw new ImportFailure(rejected);
+  return "completed";
+}

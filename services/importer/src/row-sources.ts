@@ -1,0 +1,155 @@
+import { leadFromCsvRecord, leadFromNdjsonLine, type CheckedRow } from "@leadline/core";
+import { parse } from "csv-parse/stream";
+
+/** One row of an import file, where it ends in the file, and what the bulk rules make of it. */
+export interface SourceRow {
+  /** The file line the row ends on (1-based; a CSV header is line 1). */
+  line: number;
+  /** The byte just after the row: where a resumed job starts reading. */
+  endOffset: number;
+  /** The row as it was: CSV fields in column order, or the NDJSON line. */
+  fields: string[];
+  checked: CheckedRow;
+}
+
+const NEWLINE = 0x0a;
+
+/** Where reading starts: the file's beginning or a checkpoint. */
+export interface ReadStart {
+  offset: number;
+  line: number;
+  /** CSV column names; read from the header when starting at the beginning. */
+  columns: string[] | undefined;
+}
+
+/**
+ * Counts file lines by bytes: csv-parse's own line count runs ahead on a
+ * CRLF inside a quoted field, and an error report must name the real line.
+ * Keeps the chunks fed to the parser until the parser's records pass them.
+ */
+class LineCounter {
+  private readonly chunks: Uint8Array[] = [];
+  private offset: number;
+  private newlines = 0;
+  private lastByte = NEWLINE;
+
+  constructor(
+    start: number,
+    private readonly startLine: number,
+  ) {
+    this.offset = start;
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+  }
+
+  /** The line a row ending just before `endOffset` ends on. */
+  lineEndingAt(endOffset: number): number {
+    while (this.offset < endOffset) {
+      const chunk = this.chunks[0]!;
+      const take = Math.min(chunk.length, endOffset - this.offset);
+      for (let i = 0; i < take; i++) if (chunk[i] === NEWLINE) this.newlines += 1;
+      this.lastByte = chunk[take - 1]!;
+      this.offset += take;
+      if (take === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(take);
+    }
+    return this.startLine + this.newlines + (this.lastByte === NEWLINE ? 0 : 1);
+  }
+}
+
+/** Column names of a CSV without a header row. */
+export const HEADERLESS_COLUMNS = ["phone", "externalId", "priority", "scheduledFor"];
+
+/**
+ * CSV rows from `bytes` with csv-parse's web-stream parser: quotes, a BOM
+ * and CRLF are handled. From a checkpoint the header is not there to read,
+ * so the stored column names are used; `onColumns` hears the header once.
+ */
+export async function* csvRows(
+  bytes: AsyncIterable<Uint8Array>,
+  start: ReadStart,
+  options: { hasHeader: boolean; onColumns(columns: string[]): Promise<void> },
+): AsyncGenerator<SourceRow> {
+  const fromStart = start.offset === 0;
+  let header: string[] | undefined;
+  const columns = fromStart
+    ? options.hasHeader
+      ? (names: string[]) => (header = names.map((name) => name.trim()))
+      : HEADERLESS_COLUMNS
+    : (start.columns ?? HEADERLESS_COLUMNS);
+  const parser = parse({
+    bom: fromStart,
+    columns,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+  });
+  const writer = parser.writable.getWriter();
+  const lines = new LineCounter(start.offset, start.line);
+  const feeding = (async () => {
+    for await (const chunk of bytes) {
+      lines.feed(chunk);
+      await writer.write(chunk);
+    }
+    await writer.close();
+  })();
+  feeding.catch((error: unknown) => parser.writable.abort(error).catch(() => undefined));
+  let announced = false;
+  for await (const { record, info } of parser.readable as unknown as AsyncIterable<{
+    record: Record<string, string>;
+    info: { bytes: number };
+  }>) {
+    if (header && !announced) {
+      announced = true;
+      await options.onColumns(header);
+    }
+    const endOffset = start.offset + info.bytes;
+    yield {
+      line: lines.lineEndingAt(endOffset),
+      endOffset,
+      fields: Object.values(record),
+      checked: leadFromCsvRecord(record),
+    };
+  }
+  if (header && !announced) await options.onColumns(header);
+  await feeding;
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** NDJSON rows from `bytes`, one per non-blank line, split on bytes so offsets stay exact. */
+export async function* ndjsonRows(bytes: AsyncIterable<Uint8Array>, start: ReadStart): AsyncGenerator<SourceRow> {
+  const decoder = new TextDecoder();
+  let pending = new Uint8Array(0);
+  let pendingOffset = start.offset;
+  let line = start.line;
+
+  function* lines(final: boolean): Generator<SourceRow> {
+    let from = 0;
+    for (;;) {
+      const newline = pending.indexOf(NEWLINE, from);
+      if (newline === -1 && !(final && from < pending.length)) break;
+      const end = newline === -1 ? pending.length : newline + 1;
+      let text = decoder.decode(pending.subarray(from, end));
+      if (pendingOffset + from === 0 && BOM.every((byte, index) => pending[index] === byte)) text = text.slice(1);
+      line += 1;
+      const trimmed = text.replace(/\r?\n$/, "");
+      const row = { line, endOffset: pendingOffset + end, fields: [trimmed] };
+      from = end;
+      if (trimmed.trim() !== "") yield { ...row, checked: leadFromNdjsonLine(trimmed) };
+    }
+    pending = pending.subarray(from);
+    pendingOffset += from;
+  }
+
+  for await (const chunk of bytes) {
+    const joined = new Uint8Array(pending.length + chunk.length);
+    joined.set(pending);
+    joined.set(chunk, pending.length);
+    pending = joined;
+    yield* lines(false);
+  }
+  yield* lines(true);
+}
