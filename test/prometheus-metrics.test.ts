@@ -76,12 +76,12 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s
   });
 
   it(
-    "counts hand-offs by result (delivered equals leads delivered) and samples the due leads",
+    "counts hand-offs by result (delivered equals leads delivered, suppressed numbers apart) and samples the due leads",
     { timeout: 60_000 },
     async () => {
       const account = await db.repos.accounts.create({ name: "metrics" });
       const campaign = await db.repos.campaigns.create({ accountId: account._id, name: "metrics", maxAttempts: 3 });
-      const [first, rejected, retried, plain] = testPhones(4, 0, 212);
+      const [first, rejected, retried, plain, optedOut] = testPhones(5, 0, 212);
       await db.repos.leads.insertSkippingDuplicates(campaign, [
         newLead(first!, 10),
         newLead(rejected!),
@@ -114,6 +114,14 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s
       await waitFor("the first hand-off", () => dialer.calls.length === 1);
       const holding = await scrape(`${metricsUrl}/metrics`);
       expect(holding.value("leadline_dispatcher_due_leads")).toBe(3);
+      // Added after the sample, so the due count above stays exact.
+      await db.repos.suppressions.add({
+        accountId: account._id,
+        campaignId: null,
+        phoneNumbers: [optedOut!],
+        source: "api",
+      });
+      await db.repos.leads.insertSkippingDuplicates(campaign, [newLead(optedOut!)]);
 
       dialer.answer = (call) => {
         if (call.body.phoneNumber === rejected) return { status: 400 };
@@ -123,8 +131,11 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s
       const stateCount = (state: string) =>
         db.repos.collections.leads.countDocuments({ campaignId: campaign._id, state: state as never });
       await waitFor(
-        "three leads delivered and one failed",
-        async () => (await stateCount("dispatched")) === 3 && (await stateCount("failed")) === 1,
+        "three leads delivered, one failed and one suppressed",
+        async () =>
+          (await stateCount("dispatched")) === 3 &&
+          (await stateCount("failed")) === 1 &&
+          (await stateCount("suppressed")) === 1,
       );
 
       const done = await scrape(`${metricsUrl}/metrics`);
@@ -132,6 +143,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s
       expect(handOffs("delivered")).toBe(await stateCount("dispatched"));
       expect(handOffs("failed")).toBe(1);
       expect(handOffs("retried")).toBe(1);
+      expect(handOffs("suppressed")).toBe(1);
       expect(handOffs("delivered") + handOffs("failed") + handOffs("retried")).toBe(dialer.calls.length);
       expect(done.value("leadline_dispatcher_hand_off_duration_seconds", { result: "delivered" })).toBe(3);
       expect(done.value("leadline_dispatcher_leases_released_total")).toBe(0);

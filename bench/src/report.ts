@@ -6,6 +6,7 @@ import type { DispatchResult } from "./suites/dispatch.ts";
 import type { DuplicatesResult } from "./suites/duplicates.ts";
 import type { IngestResult } from "./suites/ingest.ts";
 import type { RecoveryResult } from "./suites/recovery.ts";
+import type { SuppressionCheckResult } from "./suites/suppression-check.ts";
 import type { ThroughputResult } from "./suites/throughput.ts";
 
 export interface BenchResults {
@@ -15,6 +16,7 @@ export interface BenchResults {
   driverVersion: string;
   seconds: number;
   ingest: IngestResult;
+  suppressionCheck: SuppressionCheckResult;
   apiCpu: ApiCpuResult;
   duplicates: DuplicatesResult;
   throughput: ThroughputResult;
@@ -35,6 +37,8 @@ export function headline(results: BenchResults) {
   const figures = {
     ingestOverheadRatio: round(results.ingest.ingestOverheadRatio),
     apiCpuMicrosPerLead: round(results.apiCpu.apiCpuMicrosPerLead, 1),
+    suppressionCheckMsPerRequest: round(results.suppressionCheck.noneMatchingExtraMs),
+    suppressionCheckMicrosPerLead: round(results.suppressionCheck.noneMatchingExtraMicrosPerLead),
     duplicateHeavyRatio: round(results.duplicates.duplicateHeavyRatio),
     csvImportPeakRssMb: round(results.csvImport.scriptPeakRssMb, 1),
     dispatchRatio: round(results.dispatch.dispatchRatio),
@@ -56,7 +60,7 @@ export function headline(results: BenchResults) {
 /** bench/RESULTS.md: the machine, the versions, and every figure with its spread. */
 export function renderMarkdown(results: BenchResults): string {
   const h = headline(results);
-  const { ingest, apiCpu, duplicates, throughput, csvImport, dispatch, recovery } = results;
+  const { ingest, suppressionCheck, apiCpu, duplicates, throughput, csvImport, dispatch, recovery } = results;
   const b = apiCpu.breakdownMicrosPerLead;
   const cpu = os.cpus();
   return `# Benchmark results
@@ -81,6 +85,7 @@ taken in the same run, interleaved where they can be, so the machine's noise hit
 | apiCpuMicrosPerLead (API process CPU per lead) | ${h.apiCpuMicrosPerLead} µs | ≤ 20 (stretch 10) | ${h.targetsMet.apiCpuMicrosPerLead ? "yes" : "no"} |
 | duplicateHeavyRatio (90% stored / all new) | ${h.duplicateHeavyRatio} | ≤ 1.5 | ${h.targetsMet.duplicateHeavyRatio ? "yes" : "no"} |
 | csvImportPeakRssMb (import script peak RSS) | ${h.csvImportPeakRssMb} MiB | < 200 | ${h.targetsMet.csvImportPeakRssMb ? "yes" : "no"} |
+| suppressionCheckMicrosPerLead (${results.suppressionCheck.entries} entries none matching, against none) | ${h.suppressionCheckMicrosPerLead} µs (${h.suppressionCheckMsPerRequest} ms per request) | one extra query | — |
 | dispatchRatio (worker / bare claim loop) | ${h.dispatchRatio} | ≥ 0.7 | ${h.targetsMet.dispatchRatio ? "yes" : "no"} |
 
 ## ingest: 1000-lead requests (${ingest.requests} of each, after 3 warm-ups)
@@ -88,6 +93,17 @@ taken in the same run, interleaved where they can be, so the machine's noise hit
 - REST: ${describe(ingest.restMs, "ms")}
 - tRPC: ${describe(ingest.trpcMs, "ms")}
 - raw \`insertMany({ordered:false})\` of the same documents: ${describe(ingest.rawInsertMs, "ms")}
+
+## suppression-check: the ingest suppression check, ${suppressionCheck.requests} requests of 1000 per account
+
+One query per request (\`accountId\`, \`phoneNumber $in\`, served by the \`suppression_unique\` index on
+MongoDB; the Java wire server ignores secondary indexes, so there it scans the account's entries).
+The same requests, round-robin over three accounts:
+
+- no suppression entries: ${describe(suppressionCheck.noEntriesMs, "ms")}
+- ${suppressionCheck.entries} entries, none matching: ${describe(suppressionCheck.entriesNoneMatchingMs, "ms")}; ${round(suppressionCheck.noneMatchingExtraMs)} ms per request, ${round(suppressionCheck.noneMatchingExtraMicrosPerLead)} µs per lead more than without entries
+- ${suppressionCheck.entries} entries, ${suppressionCheck.matchingPerRequest} of each request's numbers among them (skipped as suppressed): ${describe(suppressionCheck.entriesSomeMatchingMs, "ms")}; ${round(suppressionCheck.someMatchingExtraMs)} ms per request, ${round(suppressionCheck.someMatchingExtraMicrosPerLead)} µs per lead more
+- the check's query alone (from the bench process, ${suppressionCheck.entries} entries, none matching): ${describe(suppressionCheck.queryAloneMs, "ms")}
 
 ## api-cpu: API process CPU per lead (${apiCpu.requests} REST requests of 1000)
 

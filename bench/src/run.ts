@@ -9,6 +9,7 @@ import { runDispatch } from "./suites/dispatch.ts";
 import { runDuplicates } from "./suites/duplicates.ts";
 import { runIngest } from "./suites/ingest.ts";
 import { runRecovery } from "./suites/recovery.ts";
+import { runSuppressionCheck } from "./suites/suppression-check.ts";
 import { runThroughput } from "./suites/throughput.ts";
 
 const HELP = `Usage: pnpm bench [--quick] [--json]
@@ -19,8 +20,8 @@ and prints the headline figures as one JSON object on its last line.
 
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
-  --only S  run only the suites named, comma-separated (ingest, api-cpu, duplicates,
-            throughput, csv-import, dispatch, recovery); prints their figures, writes no report
+  --only S  run only the suites named, comma-separated (ingest, suppression-check, api-cpu,
+            duplicates, throughput, csv-import, dispatch, recovery); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -39,6 +40,8 @@ if (values.help) {
 const sizes = values.quick
   ? {
       ingest: 3,
+      suppressionCheckRequests: 3,
+      suppressionEntries: 1_000,
       apiCpu: 3,
       duplicates: 3,
       throughputClients: 4,
@@ -49,6 +52,8 @@ const sizes = values.quick
     }
   : {
       ingest: 30,
+      suppressionCheckRequests: 30,
+      suppressionEntries: 10_000,
       apiCpu: 30,
       duplicates: 30,
       throughputClients: 8,
@@ -77,6 +82,7 @@ try {
   const only = values.only?.split(",").map((name) => name.trim());
   const suites = {
     ingest: () => runIngest(ctx, sizes.ingest),
+    "suppression-check": () => runSuppressionCheck(ctx, sizes.suppressionCheckRequests, sizes.suppressionEntries),
     "api-cpu": () => runApiCpu(ctx, sizes.apiCpu),
     duplicates: () => runDuplicates(ctx, sizes.duplicates),
     throughput: () => runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
@@ -106,6 +112,7 @@ try {
       driverVersion,
       seconds: (performance.now() - started) / 1000,
       ingest: all.ingest,
+      suppressionCheck: all["suppression-check"],
       apiCpu: all["api-cpu"],
       duplicates: all.duplicates,
       throughput: all.throughput,

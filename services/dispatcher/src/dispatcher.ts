@@ -147,7 +147,10 @@ export class Dispatcher {
     if (suppression) {
       const reason =
         suppression.reason ?? `on the ${suppression.campaignId ? "campaign's" : "account's"} suppression list`;
-      if (await this.queue.markSuppressed(lead, workerId, reason)) this.stats.suppressed++;
+      if (await this.queue.markSuppressed(lead, workerId, reason)) {
+        this.stats.suppressed++;
+        this.metrics.leadSuppressed();
+      }
       this.log.info({ leadId, source: suppression.source }, "lead not handed off: its number is suppressed");
       return;
     }

@@ -6,7 +6,8 @@ export interface DispatcherMetrics extends DispatchMetrics {
   scrape(): Promise<{ contentType: string; text: string }>;
 }
 
-const HAND_OFF_RESULTS: readonly HandOffResult[] = ["delivered", "retried", "failed"];
+// "suppressed" counts leads not handed off at all, so it has no duration.
+const HAND_OFF_RESULTS: readonly (HandOffResult | "suppressed")[] = ["delivered", "retried", "failed", "suppressed"];
 
 /**
  * Hand-offs by result, their latency, leases given back, and the number of
@@ -23,7 +24,7 @@ export function createDispatcherMetrics(options: {
   const registers = [registry];
   const handOffs = new Counter({
     name: "leadline_dispatcher_hand_offs_total",
-    help: "Hand-offs to the dialer by result: delivered, retried later, or failed for good",
+    help: "Hand-offs to the dialer by result: delivered, retried later, failed for good, or suppressed (the number was on a suppression list when claimed; nothing sent)",
     labelNames: ["result"] as const,
     registers,
   });
@@ -66,6 +67,9 @@ export function createDispatcherMetrics(options: {
     handOffFinished(result, seconds) {
       handOffs.inc({ result });
       duration.observe({ result }, seconds);
+    },
+    leadSuppressed() {
+      handOffs.inc({ result: "suppressed" });
     },
     leaseReleased() {
       released.inc();
