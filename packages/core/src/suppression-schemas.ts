@@ -27,14 +27,10 @@ export const addSuppressionsInputSchema = z.strictObject(
   {
     phoneNumbers: phoneNumbersArray,
     campaignId: scopeCampaignId,
-    reason: z
-      .string({ error: "must be a string" })
-      .max(500, "must be at most 500 characters")
-      .optional()
-      .meta({
-        description: "Why the numbers must not be called, kept with the entries",
-        example: "asked not to be called",
-      }),
+    reason: z.string({ error: "must be a string" }).max(500, "must be at most 500 characters").optional().meta({
+      description: "Why the numbers must not be called, kept with the entries",
+      example: "asked not to be called",
+    }),
     // How the entries arrived: the CSV importer says "import"; anything else is "api".
     source: z
       .enum(["api", "import"], { error: 'must be "api" or "import"' })

@@ -33,6 +33,8 @@ export {
   toLeadDoc,
   type InsertOptions,
   type LeadRepository,
+  type BulkInsertResult,
+  type LeadOutcome,
   type LeadToStore,
 } from "./leads.ts";
 export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";
