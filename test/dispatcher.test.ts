@@ -7,7 +7,6 @@ import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./su
 
 const SECRET = "test-dialer-secret-0123456789";
 
-
 async function createCampaign(
   db: TestDatabase,
   options: Partial<Pick<CampaignDoc, "status" | "callingHours" | "maxAttempts">> = {},
