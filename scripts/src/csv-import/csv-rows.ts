@@ -1,4 +1,4 @@
-import { describeIssues, leadInputSchema, type BulkCreateInput } from "@leadline/core";
+import { describeIssues, leadInputSchemaFor, type BulkCreateInput, type PhoneCountry } from "@leadline/core";
 import { parse } from "csv-parse";
 import { createReadStream } from "node:fs";
 
@@ -27,16 +27,28 @@ function pick(record: Record<string, string>, names: readonly string[], used: Se
   return undefined;
 }
 
-/** Maps a CSV record to the lead the API takes, or a problem that names the column. */
+/** How rows are judged: `sendInvalid` leaves bad rows to the server (`--on-invalid skip`). */
+export interface RowRules {
+  sendInvalid?: boolean;
+  defaultCountry?: PhoneCountry;
+}
+
+/**
+ * Maps a CSV record to the lead the API takes, or a problem that names the
+ * column. With `sendInvalid`, a bad row is still a lead to send, as written,
+ * and its phone is reported as written.
+ */
 export function leadFromRecord(
   record: Record<string, string>,
+  rules: RowRules = {},
 ): { lead: LeadInput; phoneNumber: string } | { problem: string } {
   const used = new Set<string>();
   const phoneNumber = pick(record, PHONE_COLUMNS, used);
   const externalId = pick(record, EXTERNAL_ID_COLUMNS, used);
   const priorityText = pick(record, PRIORITY_COLUMNS, used);
   const scheduledFor = pick(record, SCHEDULE_COLUMNS, used);
-  if (priorityText !== undefined && !/^-?\d+$/.test(priorityText)) {
+  const priorityIsInteger = priorityText === undefined || /^-?\d+$/.test(priorityText);
+  if (!priorityIsInteger && !rules.sendInvalid) {
     return { problem: `priority must be an integer from 0 to 100, got "${priorityText}"` };
   }
   const metadata: Record<string, string> = {};
@@ -48,10 +60,11 @@ export function leadFromRecord(
     ...(externalId !== undefined && { externalId }),
     ...(Object.keys(metadata).length > 0 && { metadata }),
     ...(scheduledFor !== undefined && { scheduledFor }),
-    ...(priorityText !== undefined && { priority: Number(priorityText) }),
-  };
+    ...(priorityText !== undefined && { priority: priorityIsInteger ? Number(priorityText) : priorityText }),
+  } as LeadInput;
   // The API's own schema, so a row that passes here will pass there.
-  const checked = leadInputSchema.safeParse(lead);
+  const checked = leadInputSchemaFor(rules.defaultCountry).safeParse(lead);
+  if (!checked.success && rules.sendInvalid) return { lead, phoneNumber: phoneNumber ?? "" };
   if (!checked.success) {
     const first = describeIssues(checked.error.issues)[0];
     const problem = first?.message ?? "invalid row";
@@ -67,7 +80,7 @@ export function leadFromRecord(
  * Streams the file's rows: quoted fields, a byte-order mark and CRLF line
  * ends are fine; memory stays flat however long the file is.
  */
-export async function* readCsvRows(file: string): AsyncGenerator<CsvRow> {
+export async function* readCsvRows(file: string, rules: RowRules = {}): AsyncGenerator<CsvRow> {
   const parser = createReadStream(file).pipe(
     parse({ bom: true, columns: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
   );
@@ -75,7 +88,7 @@ export async function* readCsvRows(file: string): AsyncGenerator<CsvRow> {
     record: Record<string, string>;
     info: { lines: number };
   }>) {
-    const result = leadFromRecord(record);
+    const result = leadFromRecord(record, rules);
     yield "problem" in result
       ? { line: info.lines, ok: false, problem: result.problem }
       : { line: info.lines, ok: true, ...result };
