@@ -134,7 +134,7 @@ describe("pnpm import:csv against the real API", () => {
   });
 
   it(
-    "counts a batch whose answer was lost as skipped when the retry finds it stored",
+    "counts a batch whose answer was lost as created: the retry's Idempotency-Key gets the answer back",
     { timeout: 60_000 },
     async () => {
       const { apiKey, campaignId } = await seedAccount(db.repos);
@@ -164,7 +164,8 @@ describe("pnpm import:csv against the real API", () => {
       });
       expect(run.code).toBe(0);
       expect(forwarded).toBe(2);
-      expect(run.summary).toMatchObject({ rows: 2, created: 0, skipped: 2, failed: 0 });
+      // The retry carries the batch's Idempotency-Key: it gets the lost answer back, not two skips.
+      expect(run.summary).toMatchObject({ rows: 2, created: 2, skipped: 0, failed: 0 });
       const stored = await db.repos.collections.leads
         .find({ campaignId: new ObjectId(campaignId) })
         .sort({ _id: 1 })

@@ -48,6 +48,13 @@ describe("leads marked with the request that stored them (Idempotency-Key's cras
     const [phone] = testPhones(1, 9000, 415);
     await db.repos.leads.insertSkippingDuplicates(target, [lead(phone!)], { createdByRequest: new ObjectId() });
     const again = await db.repos.leads.insertSkippingDuplicates(target, [lead(phone!)]);
-    expect(again).toEqual({ created: 0, skipped: 1, createdIds: [], skippedPhones: [phone], suppressedPhones: [] });
+    expect(again).toEqual({
+      created: 0,
+      skipped: 1,
+      createdIds: [],
+      skippedPhones: [phone],
+      suppressedPhones: [],
+      outcomes: [{ status: "duplicate" }],
+    });
   });
 });

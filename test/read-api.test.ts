@@ -60,7 +60,7 @@ describe("campaigns over REST", () => {
       "PATCH",
       "/campaigns/ID",
       {},
-      "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy",
+      "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy, defaultCountry",
     ],
     ["PATCH", "/campaigns/ID", { status: "stopped" }, 'status must be "active" or "paused"'],
   ])("answers %s %s %j with 400 and a message naming the field", async (method, path, body, message) => {

@@ -10,7 +10,7 @@ import {
   type MongoConnection,
   type SeededAccount,
 } from "@leadline/db";
-import { bulkCreateInputSchema } from "@leadline/core";
+import { leadInputSchema } from "@leadline/core";
 import { startTestDatabase } from "@leadline/embedded-mongo";
 import {
   createTestRepositories,
@@ -115,7 +115,5 @@ export async function postBulk(url: string, apiKey: string, campaignId: string, 
 /** The documents the API would store for `leads`: what the raw-insert baselines insert. */
 export function rawLeadDocs(campaign: CampaignDoc, leads: ReturnType<typeof benchLead>[]) {
   const now = new Date();
-  return bulkCreateInputSchema
-    .parse({ campaignId: campaign._id.toHexString(), leads })
-    .leads.map((lead) => toLeadDoc(campaign, lead, now));
+  return leads.map((lead) => toLeadDoc(campaign, leadInputSchema.parse(lead), now));
 }

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { isPhoneCountry } from "@leadline/core";
 import { readCsvRows } from "./csv-import/csv-rows.ts";
 import { importRows, type ImportSummary } from "./csv-import/importer.ts";
 import { suppressionTarget } from "./csv-import/send-batch.ts";
@@ -15,9 +17,13 @@ POST /api/v1/suppressions (every campaign of the account, or only --campaign):
 Columns: phone (or phoneNumber), id (or externalId), priority, scheduledFor;
 every other column (name, company, ...) goes into the lead's metadata.
 Rows are checked locally first; bad rows are reported by line number and not
-sent. Rate limits are respected (Retry-After and the RateLimit headers);
+sent (with --on-invalid skip they are sent, and the server's verdict is
+reported instead). Rate limits are respected (Retry-After and the RateLimit headers);
 server errors and network errors are retried with exponential backoff and
-jitter. Running the same file again is safe: stored phones are skipped.
+jitter. Running the same file again is safe: stored phones are skipped. Each
+batch carries an Idempotency-Key derived from the file (path, size, mtime) and
+the batch, so rerunning after a crash within 24 hours reports what each batch
+really created rather than counting those leads as skipped.
 
   --file PATH          CSV file with a header row (required)
   --campaign ID        campaign to import into (required for leads)
@@ -25,6 +31,11 @@ jitter. Running the same file again is safe: stored phones are skipped.
   --reason TEXT        with --suppressions: why, kept with each entry
   --api-key KEY        API key with write scope (default: $LEADLINE_API_KEY)
   --url URL            API base URL (default: $LEADLINE_URL or http://127.0.0.1:3000)
+  --on-invalid MODE    reject (default): bad rows are caught here and not sent;
+                       skip: every row is sent with onInvalid "skip", and the
+                       rows the server refuses go to the invalid file
+  --default-country CC read numbers without + as national numbers of CC
+                       (ISO 3166-1 alpha-2, e.g. US); default: the campaign's
   --batch-size N       leads per request, 1 to 1000 (default 500)
   --max-attempts N     attempts per batch on 5xx/network errors (default 8)
   --skipped-file PATH  where skipped phones go (default: <file>.skipped.csv)
@@ -51,6 +62,8 @@ const { values } = (() => {
         "api-key": { type: "string" },
         url: { type: "string" },
         "batch-size": { type: "string", default: "500" },
+        "on-invalid": { type: "string", default: "reject" },
+        "default-country": { type: "string" },
         "max-attempts": { type: "string", default: "8" },
         "skipped-file": { type: "string" },
         "invalid-file": { type: "string" },
@@ -77,6 +90,13 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
   fail("--batch-size must be an integer from 1 to 1000");
 const maxAttempts = Number(values["max-attempts"]);
 if (!Number.isInteger(maxAttempts) || maxAttempts < 1) fail("--max-attempts must be a positive integer");
+const onInvalid = values["on-invalid"];
+if (onInvalid !== "reject" && onInvalid !== "skip") fail("--on-invalid must be reject or skip");
+const defaultCountry = values["default-country"];
+if (defaultCountry !== undefined && !isPhoneCountry(defaultCountry))
+  fail("--default-country must be an ISO 3166-1 alpha-2 country code in capitals, such as US");
+const stat = statSync(file);
+const fileFingerprint = `${path.resolve(file)}\n${stat.size}\n${stat.mtimeMs}`;
 const url = (values.url ?? process.env.LEADLINE_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
 
 const interactive = process.stderr.isTTY;
@@ -84,11 +104,17 @@ let lastProgress = 0;
 const progressLine = (s: ImportSummary) =>
   `rows ${s.rows} · created ${s.created} · skipped ${s.skipped} · invalid ${s.invalid} · failed ${s.failed} · ${s.leadsPerSecond} leads/s`;
 
-const summary = await importRows(readCsvRows(file), {
+const rules = { sendInvalid: onInvalid === "skip", ...(defaultCountry ? { defaultCountry } : {}) };
+const summary = await importRows(readCsvRows(file, values.suppressions ? {} : rules), {
   url,
   apiKey,
   campaignId,
   target: values.suppressions ? suppressionTarget(values.campaign, values.reason) : undefined,
+  bulkOptions: {
+    ...(onInvalid === "skip" ? { onInvalid } : {}),
+    ...(defaultCountry ? { defaultCountry } : {}),
+  },
+  fileFingerprint,
   batchSize,
   maxAttempts,
   requestTimeoutMs: 60_000,

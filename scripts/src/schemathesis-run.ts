@@ -93,7 +93,11 @@ const args = [
 /** Runs schemathesis, echoing its output; tells failures found in the API from the tool's own errors. */
 function runSchemathesis(): Promise<{ code: number; onlyToolErrors: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(schemathesis, args, { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(schemathesis, args, {
+      stdio: ["ignore", "pipe", "inherit"],
+      // Serializers for the import upload's NDJSON body, which schemathesis has none for.
+      env: { ...process.env, SCHEMATHESIS_HOOKS: fileURLToPath(new URL("../schemathesis-hooks.py", import.meta.url)) },
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();

@@ -1,5 +1,5 @@
 import { BSON } from "mongodb";
-import { bulkCreateInputSchema, normalizePhoneNumber } from "@leadline/core";
+import { bulkCreateInputSchema, leadInputSchema, normalizePhoneNumber } from "@leadline/core";
 import { toLeadDoc } from "@leadline/db";
 import { processStats } from "@leadline/testkit";
 import { benchLead, postBulk, rawLeadDocs, type BenchContext } from "../bench-context.ts";
@@ -54,8 +54,8 @@ export async function runApiCpu(ctx: BenchContext, requests: number): Promise<Ap
   const phones = parsed.leads.map((lead) => lead.phoneNumber);
   const jsonParse = microsPerLead(() => JSON.parse(body), 1000);
   const validation = microsPerLead(() => bulkCreateInputSchema.parse(parsed), 1000);
-  const phoneNormalisation = microsPerLead(() => phones.forEach(normalizePhoneNumber), 1000);
-  const docs = bulkCreateInputSchema.parse(parsed).leads.map((lead) => toLeadDoc(campaign, lead, new Date()));
+  const phoneNormalisation = microsPerLead(() => phones.forEach((phone) => normalizePhoneNumber(phone)), 1000);
+  const docs = parsed.leads.map((lead) => toLeadDoc(campaign, leadInputSchema.parse(lead), new Date()));
   const bsonEncoding = microsPerLead(() => docs.forEach((doc) => BSON.serialize(doc)), 1000);
   const insertStarted = performance.now();
   await db.repos.collections.leads.insertMany(docs, { ordered: false });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countryCodeSchema } from "./country-code.ts";
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -130,6 +131,11 @@ export const campaignSettingsSchema = {
   callingHours: callingHoursSchema.nullable(),
   maxAttempts: maxAttemptsSchema,
   retryPolicy: retryPolicySchema,
+  defaultCountry: countryCodeSchema.nullable().meta({
+    description:
+      "ISO 3166-1 alpha-2 country: bulk requests read phone numbers without + as its national numbers, unless the request names its own defaultCountry; null: numbers must start with +",
+    example: "US",
+  }),
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -33,30 +33,47 @@ export function checkLeadInput(input: unknown): CheckedRow {
 }
 
 /**
- * Maps a CSV record (header → text) to a lead, checked by the bulk path's
- * schema. `pnpm import:csv` and import jobs share it, so a file means the
- * same thing to both.
+ * Maps a CSV record (header → text) to the lead a caller would send: the
+ * known columns to their fields, every other column into metadata. A
+ * priority that is not an integer is kept as written, and named in
+ * `badPriority`, for the caller to refuse or to send as it is.
  */
-export function leadFromCsvRecord(record: Record<string, string>): CheckedRow {
+export function csvRecordToLeadInput(record: Record<string, string>): {
+  input: LeadInput;
+  phoneNumber: string | undefined;
+  badPriority?: string;
+} {
   const used = new Set<string>();
   const phoneNumber = pick(record, PHONE_COLUMNS, used);
   const externalId = pick(record, EXTERNAL_ID_COLUMNS, used);
   const priorityText = pick(record, PRIORITY_COLUMNS, used);
   const scheduledFor = pick(record, SCHEDULE_COLUMNS, used);
-  if (priorityText !== undefined && !/^-?\d+$/.test(priorityText)) {
-    return { ok: false, problem: `priority must be an integer from 0 to 100, got "${priorityText}"` };
-  }
+  const priorityIsInteger = priorityText === undefined || /^-?\d+$/.test(priorityText);
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) {
     if (!used.has(key) && value.trim() !== "") metadata[key.trim()] = value;
   }
-  const input: LeadInput = {
+  const input = {
     phoneNumber: phoneNumber as string,
     ...(externalId !== undefined && { externalId }),
     ...(Object.keys(metadata).length > 0 && { metadata }),
     ...(scheduledFor !== undefined && { scheduledFor }),
-    ...(priorityText !== undefined && { priority: Number(priorityText) }),
-  };
+    ...(priorityText !== undefined && { priority: priorityIsInteger ? Number(priorityText) : priorityText }),
+  } as LeadInput;
+  return priorityIsInteger ? { input, phoneNumber } : { input, phoneNumber, badPriority: priorityText };
+}
+
+/** The problem of a priority column that is not an integer, as the CSV script and import jobs word it. */
+export const badPriorityProblem = (text: string): string => `priority must be an integer from 0 to 100, got "${text}"`;
+
+/**
+ * Maps a CSV record to a lead checked by the bulk path's schema.
+ * `pnpm import:csv` and import jobs share the mapping, so a file means the
+ * same thing to both.
+ */
+export function leadFromCsvRecord(record: Record<string, string>): CheckedRow {
+  const { input, phoneNumber, badPriority } = csvRecordToLeadInput(record);
+  if (badPriority !== undefined) return { ok: false, problem: badPriorityProblem(badPriority) };
   const checked = checkLeadInput(input);
   if (!checked.ok && phoneNumber === undefined && checked.problem.startsWith("phoneNumber")) {
     return { ok: false, problem: "phone column is empty or missing" };

@@ -7,7 +7,16 @@ export * from "./import-schemas.ts";
 export * from "./lead-state.ts";
 export { LIMITS } from "./limits.ts";
 export { findMetadataProblem } from "./metadata.ts";
-export { countryCallingCodeOf, normalizePhoneNumber, type PhoneCheck } from "./phone.ts";
+export {
+  countryCallingCodeOf,
+  INTERNATIONAL_FORMAT_PROBLEM,
+  isPhoneCountry,
+  normalizePhoneNumber,
+  type PhoneCheck,
+  type PhoneCountry,
+} from "./phone.ts";
+export { countryCodeSchema } from "./country-code.ts";
+export { bulkLeadIssues, describeLeadIssues, needsDefaultCountry } from "./bulk-lead-issues.ts";
 export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";
 export { SIGNATURE_HEADER, signBody, verifySignature } from "./hand-off-signature.ts";

@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
+import { bulkLeadIssues } from "./bulk-lead-issues.ts";
 import { describeIssues } from "./issue-path.ts";
-import { bulkCreateRequestShapeSchema, bulkCreateInputSchema } from "./lead-schemas.ts";
+import { bulkCreateRequestShapeSchema, bulkCreateInputSchema, isInvalidLead } from "./lead-schemas.ts";
 
+/**
+ * What reject mode answers: the request's own problems, else every invalid
+ * lead's, in request order (the schema keeps those on the lead so that
+ * `onInvalid: "skip"` can store the others).
+ */
 function problems(schema: typeof bulkCreateInputSchema | typeof bulkCreateRequestShapeSchema, input: unknown) {
   const result = schema.safeParse(input);
-  return result.success ? [] : describeIssues(result.error.issues).map((issue) => issue.message);
+  if (!result.success) return describeIssues(result.error.issues).map((issue) => issue.message);
+  if (schema === bulkCreateRequestShapeSchema) return [];
+  const leads = bulkCreateInputSchema.parse(input).leads;
+  const issues = leads.flatMap((lead, index) => (isInvalidLead(lead) ? bulkLeadIssues(index, lead.issues) : []));
+  return describeIssues(issues).map((issue) => issue.message);
 }
 
 const campaignId = "6650c0ffee00000000000001";

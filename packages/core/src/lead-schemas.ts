@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { ianaTimeZoneSchema } from "./campaign-schemas.ts";
+import { countryCodeSchema } from "./country-code.ts";
 import { LIMITS } from "./limits.ts";
 import { findMetadataProblem } from "./metadata.ts";
 import { normalizePhoneNumber } from "./phone.ts";
+import type { CountryCode } from "libphonenumber-js/max";
 
 // Messages below follow describeIssues' convention: lower-case text is a
 // problem with the field and gets its path in front; capitalised text is a
@@ -17,17 +19,23 @@ const requiredOr =
 const PRIORITY_PROBLEM = `must be an integer from ${LIMITS.priorityMin} to ${LIMITS.priorityMax}`;
 const SCHEDULE_PROBLEM = "must be an ISO 8601 timestamp with a time zone, e.g. 2024-12-25T09:00:00Z";
 
+const phoneNumberSchemaFor = (defaultCountry: CountryCode | undefined) =>
+  z
+    .string({ error: requiredOr("must be a string") })
+    .max(LIMITS.phoneNumberMaxLength, `must be at most ${LIMITS.phoneNumberMaxLength} characters`)
+    .transform((raw, ctx) => {
+      const result = normalizePhoneNumber(raw, defaultCountry);
+      if (result.ok) return result.e164;
+      ctx.addIssue({ code: "custom", message: result.problem });
+      return z.NEVER;
+    })
+    .meta({
+      description: "Phone number in E.164 format, e.g. +15555551234 (a national number when defaultCountry is set)",
+      example: "+15555551234",
+    });
+
 /** A phone number as callers send it; parses to E.164 with the messages every endpoint shares. */
-export const phoneNumberSchema = z
-  .string({ error: requiredOr("must be a string") })
-  .max(LIMITS.phoneNumberMaxLength, `must be at most ${LIMITS.phoneNumberMaxLength} characters`)
-  .transform((raw, ctx) => {
-    const result = normalizePhoneNumber(raw);
-    if (result.ok) return result.e164;
-    ctx.addIssue({ code: "custom", message: result.problem });
-    return z.NEVER;
-  })
-  .meta({ description: "Phone number in E.164 format, e.g. +15555551234", example: "+15555551234" });
+export const phoneNumberSchema = phoneNumberSchemaFor(undefined);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -65,37 +73,56 @@ const externalIdSchema = z
 const unknownFields = (keys: readonly string[], hint: string): string =>
   `has unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}${hint}`;
 
+const buildLeadInputSchema = (defaultCountry: CountryCode | undefined) =>
+  z
+    .strictObject(
+      {
+        phoneNumber: phoneNumberSchemaFor(defaultCountry),
+        externalId: externalIdSchema.nullish(),
+        metadata: metadataSchema.nullish(),
+        scheduledFor: scheduledForSchema.nullish(),
+        priority: prioritySchema.nullish(),
+        timeZone: ianaTimeZoneSchema.nullish().meta({
+          description:
+            "The recipient's IANA time zone, when you know it better than the number does; read by recipient-local calling hours",
+          example: "America/Chicago",
+        }),
+      },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? unknownFields(issue.keys, "; put custom data in metadata")
+            : "must be an object",
+      },
+    )
+    .transform((lead) => ({
+      phoneNumber: lead.phoneNumber,
+      externalId: lead.externalId ?? undefined,
+      metadata: (lead.metadata ?? undefined) as Record<string, unknown> | undefined,
+      scheduledFor: lead.scheduledFor ?? undefined,
+      priority: lead.priority ?? 0,
+      // Optional in the type, so code that builds leads by hand need not mention it.
+      ...(lead.timeZone ? { timeZone: lead.timeZone } : {}),
+    }));
+
 /** One lead as callers send it; parses to a normalised {@link NewLead}. */
-export const leadInputSchema = z
-  .strictObject(
-    {
-      phoneNumber: phoneNumberSchema,
-      externalId: externalIdSchema.nullish(),
-      metadata: metadataSchema.nullish(),
-      scheduledFor: scheduledForSchema.nullish(),
-      priority: prioritySchema.nullish(),
-      timeZone: ianaTimeZoneSchema.nullish().meta({
-        description:
-          "The recipient's IANA time zone, when you know it better than the number does; read by recipient-local calling hours",
-        example: "America/Chicago",
-      }),
-    },
-    {
-      error: (issue) =>
-        issue.code === "unrecognized_keys"
-          ? unknownFields(issue.keys, "; put custom data in metadata")
-          : "must be an object",
-    },
-  )
-  .transform((lead) => ({
-    phoneNumber: lead.phoneNumber,
-    externalId: lead.externalId ?? undefined,
-    metadata: (lead.metadata ?? undefined) as Record<string, unknown> | undefined,
-    scheduledFor: lead.scheduledFor ?? undefined,
-    priority: lead.priority ?? 0,
-    // Optional in the type, so code that builds leads by hand need not mention it.
-    ...(lead.timeZone ? { timeZone: lead.timeZone } : {}),
-  }));
+export const leadInputSchema = buildLeadInputSchema(undefined);
+
+const leadSchemasByCountry = new Map<CountryCode, typeof leadInputSchema>();
+
+/**
+ * {@link leadInputSchema} reading numbers without `+` as national numbers of
+ * `defaultCountry`; built once per country.
+ */
+export function leadInputSchemaFor(defaultCountry: CountryCode | undefined): typeof leadInputSchema {
+  if (!defaultCountry) return leadInputSchema;
+  let schema = leadSchemasByCountry.get(defaultCountry);
+  if (!schema) {
+    schema = buildLeadInputSchema(defaultCountry);
+    leadSchemasByCountry.set(defaultCountry, schema);
+  }
+  return schema;
+}
 
 /** A validated lead, phone number in E.164, ready to store. */
 export type NewLead = z.output<typeof leadInputSchema>;
@@ -127,11 +154,54 @@ export const bulkCreateRequestShapeSchema = z.object(
   { error: requestObjectError },
 );
 
+/** A lead of a bulk request that did not validate, kept so that `onInvalid: "skip"` can report it. */
+export interface InvalidLeadInput {
+  readonly invalid: true;
+  /** The lead as sent, for a second reading with a default country. */
+  readonly input: unknown;
+  /** Issues with paths relative to the lead (`["phoneNumber"]`), messages as reject mode words them. */
+  readonly issues: readonly z.core.$ZodIssue[];
+}
+
+/**
+ * A bulk request's lead: validated here, once, but a failure is kept as an
+ * {@link InvalidLeadInput} instead of failing the request, so that the
+ * procedure can reject the request (the default) or skip the lead.
+ */
+const bulkLeadSchema = leadInputSchema.catch(
+  (ctx) => ({ invalid: true, input: ctx.input, issues: ctx.error.issues }) as unknown as NewLead,
+) as unknown as z.ZodType<NewLead | InvalidLeadInput, z.input<typeof leadInputSchema>>;
+
+/** True for a bulk lead that did not validate. */
+export const isInvalidLead = (lead: NewLead | InvalidLeadInput): lead is InvalidLeadInput => "invalid" in lead;
+
+/** What `onInvalid` may say: refuse the request over any invalid lead, or store the valid ones. */
+export const ON_INVALID = ["reject", "skip"] as const;
+
+const booleanOption = (description: string) =>
+  z.boolean({ error: "must be true or false" }).optional().meta({ description, example: true });
+
 export const bulkCreateInputSchema = z.strictObject(
   {
     campaignId: campaignIdSchema,
-    leads: leadsArray(leadInputSchema).meta({
+    leads: leadsArray(bulkLeadSchema).meta({
       description: `Array of lead objects (1 to ${LIMITS.maxLeadsPerRequest})`,
+    }),
+    onInvalid: z.enum(ON_INVALID, { error: 'must be "reject" or "skip"' }).optional().meta({
+      description:
+        'What to do with invalid leads. "reject" (default): refuse the whole request with 400. "skip": store the valid leads and list the invalid ones in invalidLeads',
+      example: "skip",
+    }),
+    returnResults: booleanOption(
+      "When true, the answer adds results: one entry per lead, in request order, saying what became of it",
+    ),
+    dryRun: booleanOption(
+      "When true, nothing is stored: the answer says what the request would do (createdIds stays empty). It counts against the bulk rate limit like any request",
+    ),
+    defaultCountry: countryCodeSchema.optional().meta({
+      description:
+        "ISO 3166-1 alpha-2 country whose national numbers phone numbers without + are, e.g. (212) 555-0100 with US. Overrides the campaign's defaultCountry; without either, numbers must start with +",
+      example: "US",
     }),
   },
   { error: requestObjectError },

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 
 /** Separators people type inside phone numbers; stripped before parsing. */
 const SEPARATORS = /[\s\-.()[\]]/g;
@@ -11,25 +11,39 @@ const INTERNATIONAL_DIGITS = /^\+[0-9]{2,17}$/;
  * agrees with libphonenumber.
  */
 const NANP_E164 = /^\+1[2-9][0-9]{9}$/;
+const NATIONAL_DIGITS = /^[0-9]{2,17}$/;
+
+/** The docs' rule for a number without `+` when no default country is given. */
+export const INTERNATIONAL_FORMAT_PROBLEM =
+  "must be in international format starting with + and a country code, e.g. +15555551234";
+
+/** True for an ISO 3166-1 alpha-2 code whose numbering plan libphonenumber knows, e.g. "US". */
+export const isPhoneCountry = (code: string): code is CountryCode =>
+  /^[A-Z]{2}$/.test(code) && isSupportedCountry(code);
+
+/** An ISO 3166-1 alpha-2 code libphonenumber has a numbering plan for. */
+export type PhoneCountry = CountryCode;
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; problem: string };
 
 /**
- * Normalises an international phone number to E.164.
+ * Normalises a phone number to E.164.
  *
  * Accepts numbers that are *possible* for their country (right length),
- * without asking whether they are assigned: `+15555551234` passes.
+ * without asking whether they are assigned: `+15555551234` passes. A number
+ * without `+` is read as a national number of `defaultCountry` (trunk prefix
+ * such as the 0 in `030 1234567` allowed); without one it is refused.
  *
  * @example
  * normalizePhoneNumber("+1 (555) 555-1234") // { ok: true, e164: "+15555551234" }
+ * normalizePhoneNumber("(212) 555-0100", "US") // { ok: true, e164: "+12125550100" }
  */
-export function normalizePhoneNumber(input: string): PhoneCheck {
+export function normalizePhoneNumber(input: string, defaultCountry?: CountryCode): PhoneCheck {
   const compact = input.replace(SEPARATORS, "");
   if (!compact.startsWith("+")) {
-    return {
-      ok: false,
-      problem: "must be in international format starting with + and a country code, e.g. +15555551234",
-    };
+    return defaultCountry
+      ? normalizeNationalNumber(compact, defaultCountry)
+      : { ok: false, problem: INTERNATIONAL_FORMAT_PROBLEM };
   }
   if (NANP_E164.test(compact)) return { ok: true, e164: compact };
   if (!INTERNATIONAL_DIGITS.test(compact)) {
@@ -48,4 +62,15 @@ export function normalizePhoneNumber(input: string): PhoneCheck {
  */
 export function countryCallingCodeOf(e164: string): string | undefined {
   return parsePhoneNumberFromString(e164)?.countryCallingCode;
+}
+
+function normalizeNationalNumber(compact: string, country: CountryCode): PhoneCheck {
+  const parsed = NATIONAL_DIGITS.test(compact) ? parsePhoneNumberFromString(compact, country) : undefined;
+  if (!parsed?.isPossible()) {
+    return {
+      ok: false,
+      problem: `must be a valid phone number of ${country} (defaultCountry), or start with + and a country code`,
+    };
+  }
+  return { ok: true, e164: parsed.number };
 }

@@ -17,6 +17,10 @@ export const campaignViewSchema = z
     retryPolicy: z
       .object({ no_answer: z.int(), busy: z.int(), voicemail: z.int(), failed: z.int() })
       .meta({ description: "Minutes before a lead is called again after each outcome" }),
+    defaultCountry: z.string().nullable().meta({
+      description: "Country of national numbers in bulk requests; null: numbers must start with +",
+      example: "US",
+    }),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   })

@@ -21,6 +21,8 @@ export interface CampaignChanges {
   maxAttempts?: number;
   /** Merged into the stored policy: outcomes left out keep their delay. */
   retryPolicy?: Partial<RetryPolicy>;
+  /** ISO 3166-1 alpha-2 for national numbers in bulk requests; null clears it. */
+  defaultCountry?: string | null;
 }
 
 export function createCampaignRepository({ campaigns }: Collections) {
@@ -35,6 +37,7 @@ export function createCampaignRepository({ campaigns }: Collections) {
         callingHours: input.callingHours ?? null,
         maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryPolicy: { ...DEFAULT_RETRY_POLICY, ...input.retryPolicy },
+        defaultCountry: input.defaultCountry ?? null,
         createdAt: now,
         updatedAt: now,
       };
@@ -60,6 +63,7 @@ export function createCampaignRepository({ campaigns }: Collections) {
       if (changes.status !== undefined) set.status = changes.status;
       if (changes.callingHours !== undefined) set.callingHours = changes.callingHours;
       if (changes.maxAttempts !== undefined) set.maxAttempts = changes.maxAttempts;
+      if (changes.defaultCountry !== undefined) set.defaultCountry = changes.defaultCountry;
       // Field by field, so a PATCH of one delay keeps the others, on campaigns stored with or without a policy.
       const perOutcome = Object.fromEntries(
         Object.entries(changes.retryPolicy ?? {}).map(([outcome, minutes]) => [`retryPolicy.${outcome}`, minutes]),

@@ -44,6 +44,8 @@ export interface CampaignDoc {
   maxAttempts: number;
   /** Absent on campaigns stored before retry policies: they use the defaults. */
   retryPolicy?: Partial<RetryPolicy>;
+  /** ISO 3166-1 alpha-2: bulk requests read numbers without `+` as its national numbers. Absent or null: none. */
+  defaultCountry?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

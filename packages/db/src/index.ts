@@ -34,6 +34,8 @@ export {
   type ImportOrigin,
   type InsertOptions,
   type LeadRepository,
+  type BulkInsertResult,
+  type LeadOutcome,
   type LeadToStore,
 } from "./leads.ts";
 export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";

@@ -22,6 +22,12 @@ export class LeadWriteError extends Error {
   }
 }
 
+/** What became of one lead of a bulk insert; `id` is absent in a dry run. */
+export type LeadOutcome = { status: "created"; id?: string } | { status: "duplicate" } | { status: "suppressed" };
+
+/** The bulk answer's counts and lists, plus each lead's outcome in input order. */
+export type BulkInsertResult = BulkCreateResult & { outcomes: LeadOutcome[] };
+
 /** A validated lead with the zones its number maps to (none when unknown or country-wide). */
 export type LeadToStore = NewLead & { zones?: readonly string[] };
 
@@ -132,7 +138,7 @@ export function createLeadRepository({ leads }: Collections) {
       campaign: CampaignDoc,
       newLeads: readonly LeadToStore[],
       options: InsertOptions = {},
-    ): Promise<BulkCreateResult> {
+    ): Promise<BulkInsertResult> {
       const now = new Date();
       const suppressed = options.suppressed ?? new Set<string>();
       const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
@@ -159,16 +165,65 @@ export function createLeadRepository({ leads }: Collections) {
       const createdIds: string[] = [];
       const skippedPhones: string[] = [];
       const suppressedPhones: string[] = [];
-      docs.forEach((doc, index) => {
-        const own = ownEarlier.get(index);
-        if (suppressed.has(doc.phoneNumber)) {
-          skippedPhones.push(doc.phoneNumber);
-          suppressedPhones.push(doc.phoneNumber);
-        } else if (own) createdIds.push(own.toHexString());
-        else if (skipped.has(index)) skippedPhones.push(doc.phoneNumber);
-        else createdIds.push(doc._id.toHexString());
+      const outcomes = docs.map((doc, index): LeadOutcome => {
+        if (suppressed.has(doc.phoneNumber)) return { status: "suppressed" };
+        if (skipped.has(index) && !ownEarlier.has(index)) return { status: "duplicate" };
+        return { status: "created", id: (ownEarlier.get(index) ?? doc._id).toHexString() };
       });
-      return { created: createdIds.length, skipped: skippedPhones.length, createdIds, skippedPhones, suppressedPhones };
+      outcomes.forEach((outcome, index) => {
+        const phone = docs[index]!.phoneNumber;
+        if (outcome.status === "created") createdIds.push(outcome.id!);
+        else skippedPhones.push(phone);
+        if (outcome.status === "suppressed") suppressedPhones.push(phone);
+      });
+      return {
+        created: createdIds.length,
+        skipped: skippedPhones.length,
+        createdIds,
+        skippedPhones,
+        suppressedPhones,
+        outcomes,
+      };
+    },
+
+    /**
+     * What {@link insertSkippingDuplicates} would do with these leads, writing
+     * nothing: one read of the campaign's stored numbers among them, then the
+     * same rules (suppressed first, then stored or earlier in the request is
+     * a duplicate). `createdIds` stays empty. A concurrent writer can make the
+     * real run differ; a dry run is a preview, not a reservation.
+     */
+    async planInsert(
+      campaign: CampaignDoc,
+      newLeads: readonly NewLead[],
+      options: Pick<InsertOptions, "suppressed"> = {},
+    ): Promise<BulkInsertResult> {
+      const suppressed = options.suppressed ?? new Set<string>();
+      const phones = [...new Set(newLeads.map((lead) => lead.phoneNumber).filter((phone) => !suppressed.has(phone)))];
+      const stored = phones.length
+        ? await leads
+            .find({ campaignId: campaign._id, phoneNumber: { $in: phones } }, { projection: { phoneNumber: 1 } })
+            .toArray()
+        : [];
+      const taken = new Set(stored.map((lead) => lead.phoneNumber));
+      const skippedPhones: string[] = [];
+      const suppressedPhones: string[] = [];
+      let created = 0;
+      const outcomes = newLeads.map(({ phoneNumber }): LeadOutcome => {
+        if (suppressed.has(phoneNumber)) {
+          skippedPhones.push(phoneNumber);
+          suppressedPhones.push(phoneNumber);
+          return { status: "suppressed" };
+        }
+        if (taken.has(phoneNumber)) {
+          skippedPhones.push(phoneNumber);
+          return { status: "duplicate" };
+        }
+        taken.add(phoneNumber);
+        created++;
+        return { status: "created" };
+      });
+      return { created, skipped: skippedPhones.length, createdIds: [], skippedPhones, suppressedPhones, outcomes };
     },
 
     /**

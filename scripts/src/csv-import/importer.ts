@@ -24,6 +24,12 @@ export interface ImportOptions extends Omit<SendOptions, "onWait"> {
   batchSize: number;
   skippedFile: string;
   invalidFile: string;
+  /**
+   * Identifies the file (path, size, modification time): with it, each batch
+   * is sent with an Idempotency-Key derived from it, the batch's number and
+   * its content, so a rerun after a crash gets the first answer back.
+   */
+  fileFingerprint?: string;
   log(message: string): void;
   progress(summary: ImportSummary): void;
 }
@@ -86,15 +92,22 @@ export async function importRows(rows: AsyncIterable<CsvRow>, options: ImportOpt
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
     summary.batches++;
-    const outcome = await sendBatch(
-      rowsOfBatch.map((row) => row.lead),
-      sendOptions,
-    );
+    const leads = rowsOfBatch.map((row) => row.lead);
+    const keySeed = options.fileFingerprint ? `${options.fileFingerprint}\n${summary.batches}` : undefined;
+    const outcome = await sendBatch(leads, sendOptions, keySeed);
     if (outcome.ok) {
       summary.created += outcome.result.created;
       summary.skipped += outcome.result.skipped;
       pauseMs = outcome.budgetResetMs ?? 0;
-      for (const row of skippedRows(rowsOfBatch, outcome.result.skippedPhones)) {
+      // Rows the server judged invalid (--on-invalid skip): reported with their line, left out of the skipped rows.
+      const invalidIndexes = new Set<number>();
+      for (const { index, error } of outcome.result.invalidLeads ?? []) {
+        invalidIndexes.add(index);
+        summary.invalid++;
+        await invalidReport.write([String(rowsOfBatch[index]!.line), error]);
+      }
+      const judged = rowsOfBatch.filter((_, index) => !invalidIndexes.has(index));
+      for (const row of skippedRows(judged, outcome.result.skippedPhones)) {
         await skippedReport.write([String(row.line), row.phoneNumber, "duplicate"]);
       }
     } else {

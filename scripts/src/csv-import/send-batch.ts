@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { backoffDelayMs, parseRetryAfterMs, type BulkCreateResult } from "@leadline/core";
 
 /** What one batch request looks like, and how its answer counts: bulk leads by default, or a DNC list. */
@@ -34,6 +35,8 @@ export interface SendOptions {
   /** Attempts for 5xx answers and network errors before the batch counts as failed. */
   maxAttempts: number;
   requestTimeoutMs: number;
+  /** Options added to every bulk request body, such as onInvalid and defaultCountry. */
+  bulkOptions?: Record<string, unknown>;
   /** Told about every wait, for the progress line. */
   onWait(reason: string, ms: number): void;
 }
@@ -63,22 +66,35 @@ async function errorMessage(response: Response): Promise<string> {
  * Sends one batch until it is stored or cannot be: waits out 429s as long as
  * the server says, retries 5xx and network errors with backoff, gives up at
  * once on other 4xx (retrying cannot fix a bad key or campaign). Retrying is
- * safe because the endpoint skips phones it already has.
+ * safe because the endpoint skips phones it already has; with an
+ * `keySeed` (the file and the batch's number), the batch carries an
+ * Idempotency-Key, SHA-256 of the seed and the exact body, so a retry, or a
+ * rerun of the same file, gets the first attempt's answer back.
  */
-export async function sendBatch(leads: readonly unknown[], options: SendOptions): Promise<BatchOutcome> {
+export async function sendBatch(
+  leads: readonly unknown[],
+  options: SendOptions,
+  keySeed?: string,
+): Promise<BatchOutcome> {
   let failures = 0;
   const target = options.target ?? {
     path: "/api/v1/leads/bulk",
-    body: (items: readonly unknown[]) => ({ campaignId: options.campaignId, leads: items }),
+    body: (items: readonly unknown[]) => ({ campaignId: options.campaignId, leads: items, ...options.bulkOptions }),
     result: (data: unknown) => data as BulkCreateResult,
   };
+  const body = JSON.stringify(target.body(leads));
+  const idempotencyKey = keySeed && `csv-${createHash("sha256").update(`${keySeed}\n${body}`).digest("hex")}`;
   for (;;) {
     let response: Response;
     try {
       response = await fetch(`${options.url}${target.path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": options.apiKey },
-        body: JSON.stringify(target.body(leads)),
+        headers: {
+          "content-type": "application/json",
+          "x-api-key": options.apiKey,
+          ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
+        },
+        body,
         signal: AbortSignal.timeout(options.requestTimeoutMs),
       });
     } catch (error) {

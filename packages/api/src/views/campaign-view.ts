@@ -8,6 +8,7 @@ export const toCampaignView = (campaign: CampaignDoc): CampaignView => ({
   callingHours: campaign.callingHours ?? null,
   maxAttempts: campaign.maxAttempts,
   retryPolicy: { ...DEFAULT_RETRY_POLICY, ...campaign.retryPolicy },
+  defaultCountry: campaign.defaultCountry ?? null,
   createdAt: campaign.createdAt.toISOString(),
   updatedAt: campaign.updatedAt.toISOString(),
 });

@@ -20,6 +20,7 @@ const optionalSettings = {
   callingHours: campaignSettingsSchema.callingHours.optional(),
   maxAttempts: campaignSettingsSchema.maxAttempts.optional(),
   retryPolicy: campaignSettingsSchema.retryPolicy.optional(),
+  defaultCountry: campaignSettingsSchema.defaultCountry.optional(),
 };
 
 export const createCampaignInput = z.strictObject({
@@ -62,13 +63,14 @@ export const getCampaignMeta = openapi({
 export const updateCampaignInput = z
   .strictObject({ campaignId: campaignIdSchema, name: campaignSettingsSchema.name.optional(), ...optionalSettings })
   .refine((input) => Object.keys(input).some((key) => key !== "campaignId"), {
-    message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy",
+    message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy, defaultCountry",
   });
 export const updateCampaignMeta = openapi({
   method: "PATCH",
   path: "/campaigns/{campaignId}",
   operationId: "updateCampaign",
-  summary: "Pause or resume a campaign, or change its name, calling hours, maximum attempts or retry delays",
+  summary:
+    "Pause or resume a campaign, or change its name, calling hours, maximum attempts, retry delays or default country",
   errorResponses: { ...WRITE_ERRORS, 404: CAMPAIGN_NOT_FOUND },
 });
 

@@ -1,14 +1,19 @@
 import { bulkCreateRequestShapeSchema } from "@leadline/core";
+import type { CampaignDoc } from "@leadline/db";
 import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
 import { writeProcedure } from "../procedure-builders.ts";
-import { requireCampaignOwnership } from "../require-owned.ts";
+import { requireCampaign, requireCampaignOwnership } from "../require-owned.ts";
+import { bulkAnswer } from "./bulk-answer.ts";
 import { bulkCreateLeadsInput, bulkCreateLeadsMeta, bulkCreateLeadsOutput } from "./bulk-create-leads.types.ts";
+import { applyDefaultCountry, bulkRejection, mayNeedCountry, splitBulkLeads } from "./check-bulk-leads.ts";
 
 /**
  * `POST /api/v1/leads/bulk` and `leads.bulkCreate`: auth, the account's
- * budget, a cheap look at the request's shape (so an oversized array is
- * refused before any lead is validated), full validation, one look-up of
- * suppressed numbers, then one insert.
+ * budget (a dry run spends it too: the limit is there against abuse, and a
+ * dry run costs the same reads), a cheap look at the request's shape (so an
+ * oversized array is refused before any lead is validated), validation of
+ * each lead, one look-up of suppressed numbers, then one insert, or with
+ * `dryRun` one read.
  */
 export const bulkCreateLeads = writeProcedure
   .meta(bulkCreateLeadsMeta)
@@ -25,32 +30,61 @@ export const bulkCreateLeads = writeProcedure
   .output(bulkCreateLeadsOutput)
   .mutation(async ({ ctx, input }) => {
     const { repos, log, metrics } = ctx.deps;
-    const campaign = await requireCampaignOwnership(ctx, input.campaignId);
+    const skipInvalid = input.onInvalid === "skip";
+    let checked = splitBulkLeads(input.leads);
+    if (input.defaultCountry) checked = applyDefaultCountry(checked, input.defaultCountry);
+    const rejects = !skipInvalid && checked.invalid.length > 0;
+    // Only the campaign's own default country could still make these leads valid: without one, refuse
+    // before the campaign is looked up, as whole-request validation always has.
+    if (rejects && (input.defaultCountry || !mayNeedCountry(checked))) throw bulkRejection(checked);
+    let campaign: CampaignDoc;
+    if (!input.defaultCountry && mayNeedCountry(checked)) {
+      // Uncached: the campaign's settings decide validity here, and the cache may be a minute old.
+      campaign = await requireCampaign(ctx, input.campaignId).catch((error: unknown) => {
+        throw rejects ? bulkRejection(checked) : error;
+      });
+      if (campaign.defaultCountry) checked = applyDefaultCountry(checked, campaign.defaultCountry);
+      if (!skipInvalid && checked.invalid.length > 0) throw bulkRejection(checked);
+    } else {
+      campaign = await requireCampaignOwnership(ctx, input.campaignId);
+    }
+    const leads = checked.valid.map(({ lead }) => lead);
     // The one extra query per request: which of these numbers the campaign must not call.
     const suppressed = await repos.suppressions.suppressedAmong(
       campaign.accountId,
       campaign._id,
-      input.leads.map((lead) => lead.phoneNumber),
+      leads.map((lead) => lead.phoneNumber),
     );
-    const leads = input.leads.map((lead) => ({ ...lead, zones: ctx.deps.zones.zonesOf(lead.phoneNumber) }));
-    const result = await repos.leads.insertSkippingDuplicates(campaign, leads, {
-      suppressed,
-      createdByRequest: ctx.createdByRequest,
-    });
+    const stored = input.dryRun
+      ? await repos.leads.planInsert(campaign, leads, { suppressed })
+      : await repos.leads.insertSkippingDuplicates(
+          campaign,
+          leads.map((lead) => ({ ...lead, zones: ctx.deps.zones.zonesOf(lead.phoneNumber) })),
+          { suppressed, createdByRequest: ctx.createdByRequest },
+        );
     log.info(
       {
         requestId: ctx.requestId,
         accountId: ctx.principal.accountId.toHexString(),
         campaignId: input.campaignId,
         leads: input.leads.length,
-        created: result.created,
-        skipped: result.skipped,
-        suppressed: result.suppressedPhones.length,
+        created: stored.created,
+        skipped: stored.skipped,
+        suppressed: stored.suppressedPhones.length,
+        invalid: checked.invalid.length,
+        dryRun: input.dryRun === true,
       },
-      "bulk leads stored",
+      input.dryRun ? "bulk leads dry run" : "bulk leads stored",
     );
-    metrics.countLeads("created", result.created);
-    metrics.countLeads("duplicate", result.skipped - result.suppressedPhones.length);
-    metrics.countLeads("suppressed", result.suppressedPhones.length);
-    return { success: true as const, data: result, error: null };
+    if (!input.dryRun) {
+      metrics.countLeads("created", stored.created);
+      metrics.countLeads("duplicate", stored.skipped - stored.suppressedPhones.length);
+      metrics.countLeads("suppressed", stored.suppressedPhones.length);
+    }
+    const data = bulkAnswer(checked, stored, {
+      skipInvalid,
+      returnResults: input.returnResults === true,
+      dryRun: input.dryRun === true,
+    });
+    return { success: true as const, data, error: null };
   });
