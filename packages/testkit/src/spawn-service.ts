@@ -29,7 +29,11 @@ export async function spawnService<TReady>(
   const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
   const found = await new Promise<TReady>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${logs.join("\n")}`)), 60_000);
+    const timer = setTimeout(() => {
+      // A service that never said it was ready must not outlive the test that started it.
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within 60 s:\n${logs.join("\n")}`));
+    }, 60_000);
     let pending = "";
     const onData = (chunk: Buffer) => {
       pending += chunk.toString();
