@@ -98,6 +98,30 @@ describe("pnpm import:csv: what it promises when the server misbehaves", () => {
     expect(run.stderr).toMatch(/rate limited/);
   });
 
+  it(
+    "waits out a 409 for its own Idempotency-Key, as an earlier attempt of the batch still runs",
+    { timeout: 30_000 },
+    async () => {
+      const keys: string[] = [];
+      const { server, url } = await scriptedServer((req, res) => {
+        keys.push(String(req.headers["idempotency-key"]));
+        if (keys.length === 1) {
+          res.writeHead(409, { "Retry-After": "1", "Content-Type": "application/json" });
+          res.end(JSON.stringify({ success: false, data: null, error: "still running" }));
+          return;
+        }
+        res.writeHead(200, { "Content-Type": "application/json" }).end(okBody(2));
+      });
+      servers.push(server);
+      const run = await importCsv(["--file", file(), "--campaign", "c1", "--url", url, "--api-key", "k", "--json"]);
+      expect(run.code).toBe(0);
+      expect(run.summary).toMatchObject({ rows: 2, created: 2, failed: 0 });
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]);
+      expect(run.stderr).toMatch(/an earlier attempt of this batch is still running/);
+    },
+  );
+
   it("retries network errors, then exits 1 with the batch counted as failed", { timeout: 60_000 }, async () => {
     let attempts = 0;
     const { server, url } = await scriptedServer((req) => {

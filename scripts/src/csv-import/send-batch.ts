@@ -63,8 +63,8 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 /**
- * Sends one batch until it is stored or cannot be: waits out 429s as long as
- * the server says, retries 5xx and network errors with backoff, gives up at
+ * Sends one batch until it is stored or cannot be: waits out 429s (and 409s
+ * for its own Idempotency-Key) as long as the server says, retries 5xx and network errors with backoff, gives up at
  * once on other 4xx (retrying cannot fix a bad key or campaign). Retrying is
  * safe because the endpoint skips phones it already has; with an
  * `keySeed` (the file and the batch's number), the batch carries an
@@ -116,10 +116,13 @@ export async function sendBatch(
         budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined,
       };
     }
-    if (response.status === 429) {
+    // 409 with our key: an earlier attempt of this batch still holds it (one cut off by an outage
+    // holds it until its lease ends). Like a 429, it says when to come back.
+    const keyBusy = response.status === 409 && idempotencyKey !== undefined;
+    if (response.status === 429 || keyBusy) {
       const wait = retryAfterMs(response) + Math.round(Math.random() * 250);
       await response.body?.cancel();
-      options.onWait("rate limited", wait);
+      options.onWait(keyBusy ? "an earlier attempt of this batch is still running" : "rate limited", wait);
       await sleep(wait);
       continue;
     }
