@@ -64,11 +64,13 @@ export class BenchContext {
 
   /**
    * An API process on `db` with the bulk limiter lifted, as a benchmark account needs: the
-   * production build run by plain node, unless `fromSources` asks for the tsx one.
+   * production build run by plain node, unless `fromSources` asks for the tsx one. `limited`
+   * keeps the default bulk budget, for the checks that it holds.
    */
-  async api(db: BenchDatabase, options: { fromSources?: boolean } = {}): Promise<ApiProcess> {
+  async api(db: BenchDatabase, options: { fromSources?: boolean; limited?: boolean } = {}): Promise<ApiProcess> {
+    const budget: Record<string, string> = options.limited ? {} : { BULK_RATE_LIMIT: "1000000000" };
     const api = await startApiProcess(
-      { MONGODB_URI: this.mongoUri, MONGODB_DB: db.dbName, BULK_RATE_LIMIT: "1000000000", LOG_LEVEL: "info" },
+      { MONGODB_URI: this.mongoUri, MONGODB_DB: db.dbName, ...budget, LOG_LEVEL: "info" },
       { built: !options.fromSources },
     );
     this.cleanups.push(() => api.stop());

@@ -6,6 +6,7 @@ import type { DispatchResult } from "./suites/dispatch.ts";
 import type { DuplicatesResult } from "./suites/duplicates.ts";
 import type { IngestResult } from "./suites/ingest.ts";
 import type { RecoveryResult } from "./suites/recovery.ts";
+import type { ScaleOutResult } from "./suites/scale-out.ts";
 import type { SuppressionCheckResult } from "./suites/suppression-check.ts";
 import type { ThroughputResult } from "./suites/throughput.ts";
 
@@ -23,6 +24,7 @@ export interface BenchResults {
   csvImport: CsvImportResult;
   dispatch: DispatchResult;
   recovery: RecoveryResult;
+  scaleOut: ScaleOutResult;
 }
 
 export const TARGETS = {
@@ -47,6 +49,8 @@ export function headline(results: BenchResults) {
     csvImportLeadsPerSecond: Math.round(results.csvImport.leadsPerSecond),
     recoveryMedianSeconds: round(results.recovery.recoverySeconds.median),
     recoveryWorstSeconds: round(results.recovery.recoverySeconds.max),
+    apiScaleOutRatio: round(results.scaleOut.apiScaleOutRatio),
+    workerScaleOutRatio: round(results.scaleOut.workerScaleOutRatio),
   };
   const met = Object.fromEntries(
     Object.entries(TARGETS).map(([name, target]) => {
@@ -60,7 +64,7 @@ export function headline(results: BenchResults) {
 /** bench/RESULTS.md: the machine, the versions, and every figure with its spread. */
 export function renderMarkdown(results: BenchResults): string {
   const h = headline(results);
-  const { ingest, suppressionCheck, apiCpu, duplicates, throughput, csvImport, dispatch, recovery } = results;
+  const { ingest, suppressionCheck, apiCpu, duplicates, throughput, csvImport, dispatch, recovery, scaleOut } = results;
   const b = apiCpu.breakdownMicrosPerLead;
   const cpu = os.cpus();
   return `# Benchmark results
@@ -136,5 +140,19 @@ The same requests, round-robin over three accounts:
 ## recovery: ${recovery.blips} database blips of ${round(recovery.blipMs / 1000, 1)} s under load
 
 - seconds from the database's return to the first /healthz 200: median ${round(recovery.recoverySeconds.median)}, worst ${round(recovery.recoverySeconds.max)}
+${renderScaleOut(scaleOut)}`;
+}
+
+function renderScaleOut(s: ScaleOutResult): string {
+  return `
+## scale-out: two API processes and two workers on one database
+
+- one account's budget, ${s.budgetRequests} bulk calls at once split over both APIs: ${s.budgetAccepted} accepted (the budget is ${s.budgetLimit}), the rest 429
+- the same ${s.overlapLeads} leads through both APIs at once: ${s.overlapCreated} created, ${s.overlapSkipped} skipped, ${s.overlapStored} stored
+- ${s.throughput.clients} clients, ${s.throughput.leads} leads: one API ${Math.round(s.throughput.oneApiLeadsPerSecond)} leads/s, two APIs ${Math.round(s.throughput.twoApisLeadsPerSecond)} leads/s (× ${round(s.apiScaleOutRatio)})
+- ${s.dispatch.leads} due leads over 10 campaigns, built workers, instant dialer: one worker ${Math.round(s.dispatch.oneWorkerPerSecond)} hand-offs/s, two workers ${Math.round(s.dispatch.twoWorkersPerSecond)} hand-offs/s (× ${round(s.workerScaleOutRatio)}); handed off twice: ${s.dispatch.handedOffTwice}
+
+Everything, the database included, shares one machine's cores here, so these ratios show that
+the rules hold across processes more than how far a deployment scales; docs/SCALING.md sizes one.
 `;
 }

@@ -9,6 +9,7 @@ import { runDispatch } from "./suites/dispatch.ts";
 import { runDuplicates } from "./suites/duplicates.ts";
 import { runIngest } from "./suites/ingest.ts";
 import { runRecovery } from "./suites/recovery.ts";
+import { runScaleOut } from "./suites/scale-out.ts";
 import { runSuppressionCheck } from "./suites/suppression-check.ts";
 import { runThroughput } from "./suites/throughput.ts";
 
@@ -21,7 +22,7 @@ and prints the headline figures as one JSON object on its last line.
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
   --only S  run only the suites named, comma-separated (ingest, suppression-check, api-cpu,
-            duplicates, throughput, csv-import, dispatch, recovery); prints their figures, writes no report
+            duplicates, throughput, csv-import, dispatch, recovery, scale-out); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -49,6 +50,7 @@ const sizes = values.quick
       csvRows: 5_000,
       dispatchLeads: 300,
       recoveryBlips: 3,
+      scaleOut: { budgetRequests: 30, overlapLeads: 2_000, throughputLeads: 8_000, dispatchLeads: 600 },
     }
   : {
       ingest: 30,
@@ -61,6 +63,7 @@ const sizes = values.quick
       csvRows: 1_000_000,
       dispatchLeads: 3_000,
       recoveryBlips: 20,
+      scaleOut: { budgetRequests: 30, overlapLeads: 20_000, throughputLeads: 100_000, dispatchLeads: 10_000 },
     };
 
 const log = (line: string) => {
@@ -89,6 +92,7 @@ try {
     "csv-import": () => runCsvImport(ctx, sizes.csvRows),
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
     recovery: () => runRecovery(ctx, sizes.recoveryBlips),
+    "scale-out": () => runScaleOut(ctx, sizes.scaleOut),
   };
   if (only) {
     for (const name of only) {
@@ -119,6 +123,7 @@ try {
       csvImport: all["csv-import"],
       dispatch: all.dispatch,
       recovery: all.recovery,
+      scaleOut: all["scale-out"],
     };
     const outFile = values.quick
       ? new URL("../out/RESULTS.quick.md", import.meta.url)
