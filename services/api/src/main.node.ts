@@ -1,5 +1,6 @@
 // Node entry: finds the database (an embedded one in development when MONGODB_URI is not set),
 // serves the app, and shuts down on signals.
+import { MONGODB_URI_REQUIRED } from "@leadline/core";
 import type { RunningMongo } from "@leadline/embedded-mongo";
 import { startApi } from "./adapter/node/start-api.ts";
 import { parseApiConfig } from "./env.ts";
@@ -17,7 +18,7 @@ const config = (() => {
 const log = createLogger(config.logLevel, { pretty: Boolean(process.stdout.isTTY) && !config.production });
 
 if (!config.mongoUri && config.production) {
-  log.fatal("MONGODB_URI is required when NODE_ENV=production: set it to your MongoDB deployment");
+  log.fatal(MONGODB_URI_REQUIRED);
   process.exit(1);
 }
 

@@ -1,25 +1,19 @@
 // Node entry: the only file of this service that touches Node's process API.
 import { readFile } from "node:fs/promises";
+import { workerDatabaseUri } from "@leadline/core";
 import { parseImporterConfig } from "./config.ts";
 import { runImporter } from "./run-worker.ts";
 
-async function databaseUri(): Promise<string | undefined> {
-  if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
-  if (process.env.NODE_ENV === "production") {
-    console.error(
-      JSON.stringify({
-        level: "fatal",
-        msg: "MONGODB_URI is required when NODE_ENV=production: set it to your MongoDB deployment",
-      }),
-    );
-    process.exit(1);
-  }
-  // In development, the embedded database of a running `pnpm start`; loaded only then.
-  const { findEmbeddedDatabase } = await import("@leadline/embedded-mongo");
-  return findEmbeddedDatabase();
+// In development, the embedded database of a running `pnpm start`; its code is loaded only then.
+const database = await workerDatabaseUri(process.env, async () =>
+  (await import("@leadline/embedded-mongo")).findEmbeddedDatabase(),
+);
+if ("refused" in database) {
+  console.error(JSON.stringify({ level: "fatal", msg: database.refused }));
+  process.exit(1);
 }
 
-const config = parseImporterConfig({ ...process.env, MONGODB_URI: await databaseUri() });
+const config = parseImporterConfig({ ...process.env, MONGODB_URI: database.uri });
 const importer = await runImporter(config, { readFile: (url) => readFile(url) });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
