@@ -78,36 +78,20 @@ describe("pnpm import:csv: what it promises when the server misbehaves", () => {
   });
   const file = () => csvFile("two.csv", "phone,name\n+15555550100,Ann\n+15555550101,Bob\n");
 
-  it("waits out a 429 for as long as Retry-After says, then sends the batch again", { timeout: 30_000 }, async () => {
-    const arrivals: number[] = [];
-    const { server, url } = await scriptedServer((_req, res) => {
-      arrivals.push(Date.now());
-      if (arrivals.length === 1) {
-        res.writeHead(429, { "Retry-After": "2", "Content-Type": "application/json" });
-        res.end(JSON.stringify({ success: false, data: null, error: "Rate limit exceeded" }));
-        return;
-      }
-      res.writeHead(200, { "Content-Type": "application/json" }).end(okBody(2));
-    });
-    servers.push(server);
-    const run = await importCsv(["--file", file(), "--campaign", "c1", "--url", url, "--api-key", "k", "--json"]);
-    expect(run.code).toBe(0);
-    expect(run.summary).toMatchObject({ rows: 2, created: 2, failed: 0 });
-    expect(arrivals).toHaveLength(2);
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(2_000);
-    expect(run.stderr).toMatch(/rate limited/);
-  });
-
-  it(
-    "waits out a 409 for its own Idempotency-Key, as an earlier attempt of the batch still runs",
+  it.each([
+    { status: 429, retryAfter: 2, why: /rate limited/ },
+    // An earlier attempt of the batch still runs under the same Idempotency-Key.
+    { status: 409, retryAfter: 1, why: /an earlier attempt of this batch is still running/ },
+  ])(
+    "waits out a $status for as long as Retry-After says, then sends the batch again under the same key",
     { timeout: 30_000 },
-    async () => {
-      const keys: string[] = [];
+    async ({ status, retryAfter, why }) => {
+      const arrivals: { at: number; key: string }[] = [];
       const { server, url } = await scriptedServer((req, res) => {
-        keys.push(String(req.headers["idempotency-key"]));
-        if (keys.length === 1) {
-          res.writeHead(409, { "Retry-After": "1", "Content-Type": "application/json" });
-          res.end(JSON.stringify({ success: false, data: null, error: "still running" }));
+        arrivals.push({ at: Date.now(), key: String(req.headers["idempotency-key"]) });
+        if (arrivals.length === 1) {
+          res.writeHead(status, { "Retry-After": String(retryAfter), "Content-Type": "application/json" });
+          res.end(JSON.stringify({ success: false, data: null, error: "not now" }));
           return;
         }
         res.writeHead(200, { "Content-Type": "application/json" }).end(okBody(2));
@@ -116,9 +100,10 @@ describe("pnpm import:csv: what it promises when the server misbehaves", () => {
       const run = await importCsv(["--file", file(), "--campaign", "c1", "--url", url, "--api-key", "k", "--json"]);
       expect(run.code).toBe(0);
       expect(run.summary).toMatchObject({ rows: 2, created: 2, failed: 0 });
-      expect(keys).toHaveLength(2);
-      expect(keys[1]).toBe(keys[0]);
-      expect(run.stderr).toMatch(/an earlier attempt of this batch is still running/);
+      expect(arrivals).toHaveLength(2);
+      expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(retryAfter * 1000);
+      expect(arrivals[1]!.key).toBe(arrivals[0]!.key);
+      expect(run.stderr).toMatch(why);
     },
   );
 
