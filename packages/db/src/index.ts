@@ -26,6 +26,9 @@ export {
   type ClaimRequest as IdempotencyClaimRequest,
   type IdempotencyRecords,
   type IdempotencyScope,
+  type Settled,
+  type UnreadClaim,
+  UNREAD_FINGERPRINT,
 } from "./idempotency-records.ts";
 export {
   createLeadRepository,
