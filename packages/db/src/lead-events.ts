@@ -73,9 +73,9 @@ export const LEAD_EVENT_RECOVERY_AFTER_MS = 60_000;
  * 2. The writer then inserts the event under that id ({@link publish}).
  * 3. A crash between 1 and 2 leaves `pendingEvent` on a lead whose event is
  *    missing; {@link recoverPending}, run periodically, writes the events of
- *    leads whose `pendingEvent` is older than a minute (a duplicate-key
- *    insert is a no-op, so an event written meanwhile is not doubled) and
- *    then clears the markers. Clearing is the sweep's job, not the hot
+ *    leads whose `pendingEvent` is older than a minute and whose event is
+ *    not in the outbox (a duplicate-key insert is a no-op besides, so an
+ *    event written meanwhile is not doubled) and then clears the markers. Clearing is the sweep's job, not the hot
  *    path's: a transition costs its update and one insert, nothing more.
  */
 export function createLeadEvents(collections: Pick<Collections, "leads" | "outboxEvents">) {
@@ -102,7 +102,15 @@ export function createLeadEvents(collections: Pick<Collections, "leads" | "outbo
         .find({ "pendingEvent.at": { $lte: new Date(now.getTime() - olderThanMs) } })
         .limit(limit)
         .toArray();
-      for (const lead of owed) await write(lead, lead.pendingEvent!);
+      // One read tells which of them the writer did store (nearly all): only the missing ones are written.
+      const stored = new Set(
+        (
+          await collections.outboxEvents
+            .find({ _id: { $in: owed.map((lead) => lead.pendingEvent!.id) } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((event) => event._id),
+      );
+      for (const lead of owed) if (!stored.has(lead.pendingEvent!.id)) await write(lead, lead.pendingEvent!);
       if (owed.length > 0) {
         await leads.bulkWrite(
           owed.map((lead) => ({
