@@ -75,8 +75,9 @@ export const LEAD_EVENT_RECOVERY_AFTER_MS = 60_000;
  *    missing; {@link recoverPending}, run periodically, writes the events of
  *    leads whose `pendingEvent` is older than a minute and whose event is
  *    not in the outbox (a duplicate-key insert is a no-op besides, so an
- *    event written meanwhile is not doubled) and then clears the markers. Clearing is the sweep's job, not the hot
- *    path's: a transition costs its update and one insert, nothing more.
+ *    event written meanwhile is not doubled), then clears the markers.
+ *    Clearing is the sweep's job, not the hot path's: a transition costs
+ *    its update and one insert, nothing more.
  */
 export function createLeadEvents(collections: Pick<Collections, "leads" | "outboxEvents">) {
   const { leads } = collections;
