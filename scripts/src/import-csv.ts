@@ -3,10 +3,12 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { isPhoneCountry } from "@leadline/core";
 import { readCsvRows } from "./csv-import/csv-rows.ts";
+import { importAsync } from "./csv-import/async-import.ts";
 import { importRows, type ImportSummary } from "./csv-import/importer.ts";
 import { suppressionTarget } from "./csv-import/send-batch.ts";
 
 const HELP = `Usage: pnpm import:csv --file leads.csv --campaign ID [options]
+       pnpm import:csv --async --file leads.csv --campaign ID [options]
        pnpm import:csv --suppressions --file dnc.csv [--campaign ID] [options]
 
 Imports a CSV file of leads through POST /api/v1/leads/bulk, in batches.
@@ -25,6 +27,17 @@ batch carries an Idempotency-Key derived from the file (path, size, mtime) and
 the batch, so rerunning after a crash within 24 hours reports what each batch
 really created rather than counting those leads as skipped.
 
+With --async, the file is uploaded once (streamed from disk) as an import job,
+POST /api/v1/campaigns/ID/imports, and the script follows the job: a progress
+bar on a terminal (rows, percent, leads/s, time left), a line every 2 s
+otherwise. The server checks every row (onInvalid skip, whatever
+--on-invalid says: a bad row is reported, never sent on its own); the job's
+error report is saved as <file>.errors.csv (or --invalid-file). The upload
+carries an Idempotency-Key derived from the file (path, size, mtime) and the
+options, so running it again follows the same job instead of starting a
+second. Ctrl-C stops following; the job goes on, and the script prints how
+to cancel it.
+
   --file PATH          CSV file with a header row (required)
   --campaign ID        campaign to import into (required for leads)
   --suppressions       the file is a do-not-call list (phone column)
@@ -40,11 +53,14 @@ really created rather than counting those leads as skipped.
   --max-attempts N     attempts per batch on 5xx/network errors (default 8)
   --skipped-file PATH  where skipped phones go (default: <file>.skipped.csv)
   --invalid-file PATH  where invalid rows go (default: <file>.invalid.csv)
+  --async              upload the file as an import job and follow it
+  --poll-interval MS   with --async: how often to ask for progress (default 1000)
   --json               print the summary as one JSON object on stdout
   -h, --help           show this help
 
 Exit code: 0 when every valid row was stored or skipped as a duplicate,
-1 when a batch finally failed, 2 for bad arguments.`;
+1 when a batch finally failed (with --async: the upload failed, or the job
+failed or was cancelled), 2 for bad arguments, 130 after Ctrl-C with --async.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\nRun with --help for usage.`);
@@ -68,6 +84,8 @@ const { values } = (() => {
         "skipped-file": { type: "string" },
         "invalid-file": { type: "string" },
         json: { type: "boolean", default: false },
+        async: { type: "boolean", default: false },
+        "poll-interval": { type: "string", default: "1000" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -100,6 +118,56 @@ const fileFingerprint = `${path.resolve(file)}\n${stat.size}\n${stat.mtimeMs}`;
 const url = (values.url ?? process.env.LEADLINE_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
 
 const interactive = process.stderr.isTTY;
+
+if (values.async) {
+  if (values.suppressions) fail("--async imports leads; load a do-not-call list without it");
+  const pollMs = Number(values["poll-interval"]);
+  if (!Number.isInteger(pollMs) || pollMs < 10) fail("--poll-interval must be an integer of at least 10 (ms)");
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  const result = await importAsync(
+    {
+      url,
+      apiKey,
+      campaignId,
+      file,
+      fileFingerprint,
+      // The sync path's "reject" keeps bad rows back and sends the rest: for a job, that is onInvalid skip.
+      query: { onInvalid: "skip", ...(defaultCountry ? { defaultCountry } : {}) },
+      errorsFile: values["invalid-file"] ?? `${file}.errors.csv`,
+      maxAttempts,
+      pollMs,
+      interactive: Boolean(interactive),
+      log: (message) => console.error(interactive ? `\r\x1b[K${message}` : message),
+      write: (text) => process.stderr.write(text),
+    },
+    stop.signal,
+  ).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(stop.signal.aborted ? 130 : 1);
+  });
+  if (result.stoppedFollowing) {
+    console.error(
+      `Stopped following import ${result.importId}; it goes on on the server (state: ${result.state}).\n` +
+        `Follow it:  curl -H "x-api-key: $LEADLINE_API_KEY" ${url}/api/v1/imports/${result.importId}\n` +
+        `Cancel it:  curl -X POST -H "x-api-key: $LEADLINE_API_KEY" ${url}/api/v1/imports/${result.importId}/cancel`,
+    );
+  }
+  if (values.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(`Import job ${result.importId} ${result.stoppedFollowing ? "not followed to its end" : result.state} after ${result.seconds.toFixed(1)} s
+  rows read:  ${result.rows}
+  created:    ${result.created}
+  skipped:    ${result.skipped}  (duplicates)
+  suppressed: ${result.suppressed}
+  invalid:    ${result.invalid}${result.errorsFile ? `  (lines in ${result.errorsFile})` : ""}
+  throughput: ${result.leadsPerSecond} leads/s`);
+    if (result.error && result.state !== "completed")
+      console.log(`${result.state === "failed" ? "Failed" : "Note"}: ${result.error}`);
+  }
+  process.exit(result.stoppedFollowing ? 130 : result.state === "completed" ? 0 : 1);
+}
 let lastProgress = 0;
 const progressLine = (s: ImportSummary) =>
   `rows ${s.rows} · created ${s.created} · skipped ${s.skipped} · invalid ${s.invalid} · failed ${s.failed} · ${s.leadsPerSecond} leads/s`;

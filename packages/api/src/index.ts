@@ -16,5 +16,5 @@ export { REST_BASE_PATH, buildOpenApiDocument } from "./openapi-document.ts";
 export { createLimiters, type LimiterSettings, type Limiters } from "./rate-limit/limiters.ts";
 export { appRouter, createCaller, type AppRouter } from "./router.ts";
 export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "@leadline/db";
-export { startImport, type ImportLimits, type ImportUpload } from "./imports/start-import.ts";
+export { startImport, type ImportLimits, type ImportStarted, type ImportUpload } from "./imports/start-import.ts";
 export { importErrorReport } from "./imports/import-error-report.ts";

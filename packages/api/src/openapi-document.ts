@@ -133,6 +133,12 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
   }
   // Raw-body operations served outside the REST adapter, already complete.
   const paths = (document.paths ??= {}) as Record<string, Record<string, unknown>>;
-  for (const [path, operations] of Object.entries(IMPORT_OPERATIONS)) paths[path] = { ...paths[path], ...operations };
+  for (const [path, operations] of Object.entries(structuredClone(IMPORT_OPERATIONS) as Record<string, object>)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      // The upload takes an Idempotency-Key like every other POST.
+      if (method === "post") describeIdempotency(operation as Operation);
+    }
+    paths[path] = { ...paths[path], ...operations };
+  }
   return document;
 }

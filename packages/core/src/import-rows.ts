@@ -1,5 +1,6 @@
 import { describeIssues } from "./issue-path.ts";
-import { leadInputSchema, type BulkCreateInput, type NewLead } from "./lead-schemas.ts";
+import { leadInputSchemaFor, type BulkCreateInput, type NewLead } from "./lead-schemas.ts";
+import type { PhoneCountry } from "./phone.ts";
 
 /** One lead as a caller sends it, before validation. */
 export type LeadInput = BulkCreateInput["leads"][number];
@@ -25,9 +26,14 @@ function pick(record: Record<string, string>, names: readonly string[], used: Se
   return undefined;
 }
 
-/** Runs the bulk endpoint's lead schema over one lead; the problem reads as the bulk endpoint's, without `leads[i].`. */
-export function checkLeadInput(input: unknown): CheckedRow {
-  const checked = leadInputSchema.safeParse(input);
+/**
+ * Runs the bulk endpoint's lead schema over one lead; the problem reads as
+ * the bulk endpoint's, without `leads[i].`. With `defaultCountry`, numbers
+ * without `+` are read as its national numbers, as the bulk endpoint reads
+ * them with its `defaultCountry` (or the campaign's).
+ */
+export function checkLeadInput(input: unknown, defaultCountry?: PhoneCountry): CheckedRow {
+  const checked = leadInputSchemaFor(defaultCountry).safeParse(input);
   if (checked.success) return { ok: true, input: input as LeadInput, lead: checked.data };
   return { ok: false, problem: describeIssues(checked.error.issues)[0]?.message ?? "invalid row" };
 }
@@ -71,10 +77,10 @@ export const badPriorityProblem = (text: string): string => `priority must be an
  * `pnpm import:csv` and import jobs share the mapping, so a file means the
  * same thing to both.
  */
-export function leadFromCsvRecord(record: Record<string, string>): CheckedRow {
+export function leadFromCsvRecord(record: Record<string, string>, defaultCountry?: PhoneCountry): CheckedRow {
   const { input, phoneNumber, badPriority } = csvRecordToLeadInput(record);
   if (badPriority !== undefined) return { ok: false, problem: badPriorityProblem(badPriority) };
-  const checked = checkLeadInput(input);
+  const checked = checkLeadInput(input, defaultCountry);
   if (!checked.ok && phoneNumber === undefined && checked.problem.startsWith("phoneNumber")) {
     return { ok: false, problem: "phone column is empty or missing" };
   }
@@ -85,12 +91,12 @@ export function leadFromCsvRecord(record: Record<string, string>): CheckedRow {
  * Parses one NDJSON line as a bulk lead object. Text that is not JSON gets
  * the bulk endpoint's wording for a body that is not JSON.
  */
-export function leadFromNdjsonLine(line: string): CheckedRow {
+export function leadFromNdjsonLine(line: string, defaultCountry?: PhoneCountry): CheckedRow {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (error) {
     return { ok: false, problem: `line is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return checkLeadInput(value);
+  return checkLeadInput(value, defaultCountry);
 }

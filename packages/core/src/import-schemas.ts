@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countryCodeSchema } from "./country-code.ts";
 
 /** An import job's states: `queued` → `running` → `completed` | `failed` | `cancelled`. */
 export const IMPORT_STATES = ["queued", "running", "completed", "failed", "cancelled"] as const;
@@ -29,6 +30,11 @@ export const importOptionsSchema = z.strictObject(
       .enum(["skip", "reject"], { error: 'must be "skip" or "reject"' })
       .default("skip")
       .meta({ description: "skip (default): report invalid rows and go on; reject: fail the job at the first" }),
+    defaultCountry: countryCodeSchema.optional().meta({
+      description:
+        "Read phone numbers without + as national numbers of this country (ISO 3166-1 alpha-2); " +
+        "without it, the campaign's defaultCountry, as on the bulk endpoint",
+    }),
     hasHeader: booleanText.default(true).meta({
       description:
         "CSV only: false when the first line is data; columns are then phone, externalId, priority, scheduledFor",

@@ -2,6 +2,7 @@ import { FALLBACK_ZONE_KEY } from "@leadline/core";
 import type { Filter, ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { LeadDoc, SuppressionDoc } from "./documents.ts";
+import { createLeadEvents, leadEventFor } from "./lead-events.ts";
 
 /** Which leads may be called now, as the dispatcher works it out from the campaigns' calling hours. */
 export interface ClaimScope {
@@ -52,7 +53,11 @@ export const CLAIM_SORT = { priority: -1, scheduledFor: 1, _id: 1 } as const;
  * (and lease owner) it expects, so a worker whose lease ran out cannot
  * overwrite what the lead's new owner did.
  */
-export function createDispatchQueue({ leads, suppressions }: Collections) {
+export function createDispatchQueue(collections: Collections) {
+  const { leads, suppressions } = collections;
+  // Suppression and failure end a lead: each sends its lead event, marked by the transition's own
+  // update and written only once that update applied (see lead-events.ts).
+  const events = createLeadEvents(collections);
   const heldBy = (lead: LeadDoc, workerId: string) => ({
     _id: lead._id,
     state: "dispatching" as const,
@@ -113,12 +118,20 @@ export function createDispatchQueue({ leads, suppressions }: Collections) {
     /** A claimed lead whose number is suppressed: terminal, the reason kept, the attempt not counted. */
     async markSuppressed(lead: LeadDoc, workerId: string, reason: string): Promise<boolean> {
       const now = new Date();
-      const result = await leads.updateOne(heldBy(lead, workerId), {
-        $set: { state: "suppressed", suppressedAt: now, suppressionReason: reason, updatedAt: now },
-        $unset: { leaseOwner: "", leaseExpiresAt: "" },
-        $inc: { attempts: -1 },
-      });
-      return result.modifiedCount === 1;
+      // The claim's attempt names the event: a lease taken over is claimed again under the next number.
+      const pendingEvent = leadEventFor(lead._id, "suppressed", lead.attempts, now);
+      const changed = await leads.findOneAndUpdate(
+        heldBy(lead, workerId),
+        {
+          $set: { state: "suppressed", suppressedAt: now, suppressionReason: reason, updatedAt: now, pendingEvent },
+          $unset: { leaseOwner: "", leaseExpiresAt: "" },
+          $inc: { attempts: -1 },
+        },
+        { returnDocument: "after" },
+      );
+      if (!changed) return false;
+      await events.publish(changed);
+      return true;
     },
 
     /** Records several hand-offs in one round trip; returns how many this worker still held. */
@@ -144,11 +157,18 @@ export function createDispatchQueue({ leads, suppressions }: Collections) {
 
     async markFailed(lead: LeadDoc, workerId: string, error: string): Promise<boolean> {
       const now = new Date();
-      const result = await leads.updateOne(heldBy(lead, workerId), {
-        $set: { state: "failed", lastError: error, failedAt: now, updatedAt: now },
-        $unset: { leaseOwner: "", leaseExpiresAt: "" },
-      });
-      return result.modifiedCount === 1;
+      const pendingEvent = leadEventFor(lead._id, "failed", lead.attempts, now);
+      const changed = await leads.findOneAndUpdate(
+        heldBy(lead, workerId),
+        {
+          $set: { state: "failed", lastError: error, failedAt: now, updatedAt: now, pendingEvent },
+          $unset: { leaseOwner: "", leaseExpiresAt: "" },
+        },
+        { returnDocument: "after" },
+      );
+      if (!changed) return false;
+      await events.publish(changed);
+      return true;
     },
 
     /** Gives a lease back untried (shutdown): due now, and the attempt not counted. */

@@ -90,6 +90,11 @@ export interface LeadDoc {
   /** The import job that stored the lead, and the file line it came from: how a resumed job tells its own rows from duplicates. */
   importId?: ObjectId;
   importLine?: number;
+  /**
+   * The webhook event a terminal transition owes, set by that transition's
+   * own update and cleared by the recovery sweep (see `lead-events.ts`).
+   */
+  pendingEvent?: { id: string; type: "lead.completed" | "lead.failed" | "lead.suppressed"; at: Date };
   createdAt: Date;
   updatedAt: Date;
 }

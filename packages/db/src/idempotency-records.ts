@@ -22,6 +22,8 @@ export interface ClaimRequest extends IdempotencyScope {
   ttlMs: number;
 }
 
+export type UnreadClaimRequest = Omit<ClaimRequest, "fingerprint">;
+
 /** What a claim found: go ahead, answer as before, or refuse. */
 export type Claim =
   /** This request runs; `holder` proves it when it stores or releases. */
@@ -31,6 +33,23 @@ export type Claim =
   | { kind: "mismatch" }
   /** Another request with this key is running. */
   | { kind: "running"; retryAfterSeconds: number };
+
+/**
+ * The fingerprint of a record claimed before its body was read: a streamed
+ * upload is hashed as it arrives, so its key is claimed first (a second
+ * request with the key waits, 409) and the fingerprint settled after.
+ */
+export const UNREAD_FINGERPRINT = "unread";
+
+/** What a claim made before reading the body found. */
+export type UnreadClaim =
+  | { kind: "claimed"; record: IdempotencyRecordDoc; holder: string }
+  /** A finished request with this key: the caller hashes its body and compares, then replays or refuses. */
+  | { kind: "completed"; fingerprint: string; answer: StoredAnswer }
+  | { kind: "running"; retryAfterSeconds: number };
+
+/** How settling an unread claim's fingerprint went; not `ok`, the record as it now stands (if any). */
+export type Settled = { kind: "ok" } | { kind: "refused"; current: IdempotencyRecordDoc | null };
 
 const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
@@ -42,7 +61,10 @@ const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && 
  * the dead process stored carry.
  */
 export function createIdempotencyRecords({ idempotencyRecords: records }: Collections) {
-  async function takeOver(existing: IdempotencyRecordDoc, request: ClaimRequest): Promise<Claim | undefined> {
+  async function takeOver(
+    existing: IdempotencyRecordDoc,
+    request: Pick<ClaimRequest, "now" | "leaseMs">,
+  ): Promise<{ kind: "claimed"; record: IdempotencyRecordDoc; holder: string } | undefined> {
     const holder = crypto.randomUUID();
     const taken = await records.findOneAndUpdate(
       { _id: existing._id, state: "running", holder: existing.holder, lockedUntil: existing.lockedUntil },
@@ -66,7 +88,82 @@ export function createIdempotencyRecords({ idempotencyRecords: records }: Collec
     return takeOver(existing, request);
   }
 
+  /** {@link judge} for a request whose body is not read yet: the fingerprint cannot be compared, so a finished record is handed back. */
+  async function judgeUnread(
+    existing: IdempotencyRecordDoc,
+    request: UnreadClaimRequest,
+  ): Promise<UnreadClaim | undefined> {
+    if (existing.expiresAt <= request.now) {
+      await records.deleteOne({ _id: existing._id, expiresAt: existing.expiresAt });
+      return undefined;
+    }
+    if (existing.state === "completed" && existing.answer) {
+      return { kind: "completed", fingerprint: existing.fingerprint, answer: existing.answer };
+    }
+    const leaseLeftMs = existing.lockedUntil.getTime() - request.now.getTime();
+    if (leaseLeftMs > 0) return { kind: "running", retryAfterSeconds: Math.max(1, Math.ceil(leaseLeftMs / 1000)) };
+    return takeOver(existing, request);
+  }
+
   return {
+    /**
+     * {@link claim} before the body has been read (a streamed upload):
+     * inserts the record with {@link UNREAD_FINGERPRINT}, so that while this
+     * request uploads, another with the key answers 409. The caller settles
+     * the fingerprint with {@link settleFingerprint} once the body is read.
+     */
+    async claimUnread(request: UnreadClaimRequest): Promise<UnreadClaim> {
+      const scope = { accountId: request.accountId, operation: request.operation, key: request.key };
+      for (let round = 0; round < 5; round++) {
+        const holder = crypto.randomUUID();
+        const record: IdempotencyRecordDoc = {
+          _id: new ObjectId(),
+          ...scope,
+          fingerprint: UNREAD_FINGERPRINT,
+          state: "running",
+          holder,
+          lockedUntil: new Date(request.now.getTime() + request.leaseMs),
+          createdAt: request.now,
+          expiresAt: new Date(request.now.getTime() + request.ttlMs),
+        };
+        try {
+          await records.insertOne(record);
+          return { kind: "claimed", record, holder };
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+        }
+        const existing = await records.findOne(scope);
+        const claim = existing ? await judgeUnread(existing, request) : undefined;
+        if (claim) return claim;
+      }
+      return { kind: "running", retryAfterSeconds: 1 };
+    },
+
+    /**
+     * Records the fingerprint of an unread claim's body, now read. Refused
+     * when the record is no longer this holder's (its lease lapsed and a
+     * retry took it over) or it already had another body's fingerprint (a
+     * released record of another body, taken over): the current record says
+     * which.
+     */
+    async settleFingerprint(recordId: ObjectId, holder: string, fingerprint: string): Promise<Settled> {
+      const result = await records.updateOne(
+        { _id: recordId, state: "running", holder, fingerprint: { $in: [UNREAD_FINGERPRINT, fingerprint] } },
+        { $set: { fingerprint } },
+      );
+      if (result.matchedCount === 1) return { kind: "ok" };
+      return { kind: "refused", current: await records.findOne({ _id: recordId }) };
+    },
+
+    /** Extends a running claim's lease while its request still works (a long upload); false once it is not this holder's. */
+    async extendLease(recordId: ObjectId, holder: string, until: Date): Promise<boolean> {
+      const result = await records.updateOne(
+        { _id: recordId, state: "running", holder },
+        { $set: { lockedUntil: until } },
+      );
+      return result.matchedCount === 1;
+    },
+
     /**
      * Claims `key` for this request, or says why not. Same key and body as
      * a completed request: its answer. A running one: come back later. A

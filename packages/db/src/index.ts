@@ -26,6 +26,9 @@ export {
   type ClaimRequest as IdempotencyClaimRequest,
   type IdempotencyRecords,
   type IdempotencyScope,
+  type Settled,
+  type UnreadClaim,
+  UNREAD_FINGERPRINT,
 } from "./idempotency-records.ts";
 export {
   createLeadRepository,
@@ -52,3 +55,11 @@ export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database
 export { seedAccount, type SeededAccount } from "./seed-account.ts";
 export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone-zones.ts";
 export { timeZoneDataUrl } from "./time-zone-data.ts";
+export {
+  createLeadEvents,
+  leadEventFor,
+  leadEventPayload,
+  LEAD_EVENT_RECOVERY_AFTER_MS,
+  type LeadEvents,
+  type PendingLeadEvent,
+} from "./lead-events.ts";

@@ -64,6 +64,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     suppressions.createIndex({ accountId: 1, campaignId: 1, _id: 1 }, { name: "suppression_listing" }),
     // A resumed import finds the leads it stored past its checkpoint.
     leads.createIndex({ importId: 1, importLine: 1 }, { name: "import_lines", sparse: true }),
+    // The lead-event recovery sweep: only leads that still carry an owed event are in it.
+    leads.createIndex({ "pendingEvent.at": 1 }, { name: "pending_lead_events", sparse: true }),
     importJobs.createIndex({ accountId: 1, state: 1, _id: 1 }, { name: "imports_by_account_state" }),
     importJobs.createIndex({ state: 1, _id: 1 }, { name: "imports_claim_order" }),
     importJobs.createIndex({ accountId: 1, campaignId: 1, _id: -1 }, { name: "imports_by_campaign" }),

@@ -23,8 +23,10 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
  * `lead.completed:<leadId>:<attempt>`). A crash in between repeats both
  * steps; the second write of the event finds it stored and changes nothing.
  * An event is therefore never lost, and never sent twice under two ids.
- * Lead events (`lead.completed`, `lead.failed`, `lead.suppressed`) belong
- * where lead states change.
+ * Lead events (`lead.completed`, `lead.failed`, `lead.suppressed`) turn
+ * the order round, because a lead's conditional transition can lose a race
+ * and an event written first would announce a change that never happened:
+ * see `lead-events.ts`.
  *
  * @example
  * await enqueueEvent(accountId, "import.completed", view, `import.completed:${jobId}`);

@@ -3,6 +3,7 @@ import type { ObjectId, UpdateFilter } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { CampaignDoc, LeadDoc, OutcomeEntry } from "./documents.ts";
 import { parseObjectId } from "./campaigns.ts";
+import { createLeadEvents, isLeadEventState, leadEventFor } from "./lead-events.ts";
 
 /** The changes a transition makes, beside the state. */
 function transitionFields(transition: OutcomeTransition, now: Date): Partial<LeadDoc> {
@@ -25,7 +26,9 @@ function transitionFields(transition: OutcomeTransition, now: Date): Partial<Lea
  * concurrent reports apply once, and a report for an older hand-off never
  * overwrites what a newer one did. No transaction is needed.
  */
-export function createOutcomeRepository({ leads, campaigns }: Collections) {
+export function createOutcomeRepository(collections: Collections) {
+  const { leads, campaigns } = collections;
+  const events = createLeadEvents(collections);
   return {
     /** The account's leads among `leadIds`, by id; ids that are not ObjectIds simply miss. */
     async findOwnedLeads(accountId: ObjectId, leadIds: readonly string[]): Promise<Map<string, LeadDoc>> {
@@ -40,30 +43,43 @@ export function createOutcomeRepository({ leads, campaigns }: Collections) {
       return new Map(found.map((campaign) => [campaign._id.toHexString(), campaign]));
     },
 
-    /** Records `entry` and moves the lead; false when the lead was not at that attempt or already had its outcome. */
+    /**
+     * Records `entry` and moves the lead; false when the lead was not at
+     * that attempt or already had its outcome. A terminal transition
+     * (completed, suppressed, failed) sends its lead event: marked on the
+     * lead by this same update, then written to the outbox, only when the
+     * update applied (see `lead-events.ts`): two concurrent reports of one
+     * outcome apply once and send one event.
+     */
     async apply(lead: LeadDoc, entry: OutcomeEntry, transition: OutcomeTransition): Promise<boolean> {
       const now = entry.reportedAt;
+      const event = isLeadEventState(transition.state)
+        ? leadEventFor(lead._id, transition.state, entry.attempt, new Date())
+        : undefined;
       const update: UpdateFilter<LeadDoc> = {
         $set: {
           state: transition.state,
           lastOutcome: entry.outcome,
           updatedAt: now,
           ...transitionFields(transition, now),
+          ...(event && { pendingEvent: event }),
         },
         $unset: { leaseOwner: "", leaseExpiresAt: "" },
         $push: { outcomes: { $each: [entry], $slice: -OUTCOME_HISTORY_LIMIT } },
       };
-      const result = await leads.updateOne(
-        {
-          _id: lead._id,
-          accountId: lead.accountId,
-          attempts: entry.attempt,
-          state: { $in: [...OUTCOME_ACCEPTING_STATES] },
-          "outcomes.attempt": { $ne: entry.attempt },
-        },
-        update,
-      );
-      return result.modifiedCount === 1;
+      const filter = {
+        _id: lead._id,
+        accountId: lead.accountId,
+        attempts: entry.attempt,
+        state: { $in: [...OUTCOME_ACCEPTING_STATES] },
+        "outcomes.attempt": { $ne: entry.attempt },
+      };
+      if (!event) return (await leads.updateOne(filter, update)).modifiedCount === 1;
+      // The same one round trip, answering the lead as changed: the event's payload.
+      const changed = await leads.findOneAndUpdate(filter, update, { returnDocument: "after" });
+      if (!changed) return false;
+      await events.publish(changed);
+      return true;
     },
 
     /** The lead as stored now, to tell why an outcome did not apply. */

@@ -9,6 +9,7 @@ import { createImportErrors } from "./import-errors.ts";
 import { createImportFiles } from "./import-files.ts";
 import { createImportJobs } from "./import-jobs.ts";
 import { createLeadDirectory } from "./lead-directory.ts";
+import { createLeadEvents } from "./lead-events.ts";
 import { createLeadRepository } from "./leads.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
@@ -31,6 +32,7 @@ export function createRepositories(db: Db) {
     importErrors: createImportErrors(collections),
     importFiles: createImportFiles(db),
     outbox: createOutbox(collections),
+    leadEvents: createLeadEvents(collections),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { NewLead, WorkerLogger } from "@leadline/core";
+import { isPhoneCountry, type NewLead, type WorkerLogger } from "@leadline/core";
 import type {
   CampaignRepository,
   ImportCheckpoint,
@@ -74,13 +74,17 @@ export async function processImport(
   };
   const bytes = stores.files.read(job.fileId, job.bytesProcessed, job.bytesTotal);
   const start = { offset: job.bytesProcessed, line: job.line, columns: job.columns };
+  // As the bulk endpoint: the upload's own defaultCountry, else the campaign's, reads numbers without +.
+  const country = job.options.defaultCountry ?? campaign.defaultCountry ?? undefined;
+  const defaultCountry = country && isPhoneCountry(country) ? country : undefined;
   const rows =
     job.format === "csv"
       ? csvRows(bytes, start, {
           hasHeader: job.options.hasHeader,
+          defaultCountry,
           onColumns: (columns) => stores.jobs.setColumns(job._id, workerId, columns),
         })
-      : ndjsonRows(bytes, start);
+      : ndjsonRows(bytes, start, defaultCountry);
 
   let rejected: string | undefined;
   async function flush(batch: SourceRow[]): Promise<ProcessOutcome | undefined> {

@@ -1,4 +1,4 @@
-import { leadFromCsvRecord, leadFromNdjsonLine, type CheckedRow } from "@leadline/core";
+import { leadFromCsvRecord, leadFromNdjsonLine, type CheckedRow, type PhoneCountry } from "@leadline/core";
 import { parse } from "csv-parse/stream";
 
 /** One row of an import file, where it ends in the file, and what the bulk rules make of it. */
@@ -70,7 +70,7 @@ export const HEADERLESS_COLUMNS = ["phone", "externalId", "priority", "scheduled
 export async function* csvRows(
   bytes: AsyncIterable<Uint8Array>,
   start: ReadStart,
-  options: { hasHeader: boolean; onColumns(columns: string[]): Promise<void> },
+  options: { hasHeader: boolean; defaultCountry?: PhoneCountry; onColumns(columns: string[]): Promise<void> },
 ): AsyncGenerator<SourceRow> {
   const fromStart = start.offset === 0;
   let header: string[] | undefined;
@@ -110,7 +110,7 @@ export async function* csvRows(
       line: lines.lineEndingAt(endOffset),
       endOffset,
       fields: Object.values(record),
-      checked: leadFromCsvRecord(record),
+      checked: leadFromCsvRecord(record, options.defaultCountry),
     };
   }
   if (header && !announced) await options.onColumns(header);
@@ -120,7 +120,11 @@ export async function* csvRows(
 const BOM = [0xef, 0xbb, 0xbf];
 
 /** NDJSON rows from `bytes`, one per non-blank line, split on bytes so offsets stay exact. */
-export async function* ndjsonRows(bytes: AsyncIterable<Uint8Array>, start: ReadStart): AsyncGenerator<SourceRow> {
+export async function* ndjsonRows(
+  bytes: AsyncIterable<Uint8Array>,
+  start: ReadStart,
+  defaultCountry?: PhoneCountry,
+): AsyncGenerator<SourceRow> {
   const decoder = new TextDecoder();
   let pending = new Uint8Array(0);
   let pendingOffset = start.offset;
@@ -138,7 +142,7 @@ export async function* ndjsonRows(bytes: AsyncIterable<Uint8Array>, start: ReadS
       const trimmed = text.replace(/\r?\n$/, "");
       const row = { line, endOffset: pendingOffset + end, fields: [trimmed] };
       from = end;
-      if (trimmed.trim() !== "") yield { ...row, checked: leadFromNdjsonLine(trimmed) };
+      if (trimmed.trim() !== "") yield { ...row, checked: leadFromNdjsonLine(trimmed, defaultCountry) };
     }
     pending = pending.subarray(from);
     pendingOffset += from;

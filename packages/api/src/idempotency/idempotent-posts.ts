@@ -49,7 +49,25 @@ function replay<TResult>(ctx: Context, answer: StoredAnswer): TResult {
   return { ok: true, data: JSON.parse(answer.json) as unknown, marker: middlewareMarker } as TResult;
 }
 
-function parseKey(header: string): string {
+/** 422: the key was used with another body. */
+export const keyReusedError = () =>
+  new AppError(
+    ERROR_CODES.UNPROCESSABLE,
+    `This ${IDEMPOTENCY_KEY_HEADER} was already used with a different request body; use a new key for a new request`,
+  );
+
+/** 409: a request with the key is still running. */
+export const keyRunningError = (retryAfterSeconds: number) =>
+  new AppError(
+    ERROR_CODES.CONFLICT,
+    `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed; retry after ${retryAfterSeconds} seconds`,
+    { headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
+
+/** True for the failures whose answer is kept for the key's retries. */
+export const isKeptFailure = isKept;
+
+export function parseKey(header: string): string {
   if (KEY_PATTERN.test(header)) return header;
   throw new AppError(
     ERROR_CODES.VALIDATION_FAILED,
@@ -84,19 +102,8 @@ export async function runIdempotently<TResult extends MiddlewareOutcome>(
     now: new Date(),
     ...idempotency,
   });
-  if (claim.kind === "mismatch") {
-    throw new AppError(
-      ERROR_CODES.UNPROCESSABLE,
-      `This ${IDEMPOTENCY_KEY_HEADER} was already used with a different request body; use a new key for a new request`,
-    );
-  }
-  if (claim.kind === "running") {
-    throw new AppError(
-      ERROR_CODES.CONFLICT,
-      `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed; retry after ${claim.retryAfterSeconds} seconds`,
-      { headers: { "Retry-After": String(claim.retryAfterSeconds) } },
-    );
-  }
+  if (claim.kind === "mismatch") throw keyReusedError();
+  if (claim.kind === "running") throw keyRunningError(claim.retryAfterSeconds);
   if (claim.kind === "replay") return replay(ctx, claim.answer);
 
   const { record, holder } = claim;

@@ -47,6 +47,15 @@ export const IMPORT_OPERATIONS = {
           description: "skip: report invalid rows and go on; reject: fail the job at the first",
         },
         {
+          name: "defaultCountry",
+          in: "query",
+          required: false,
+          schema: { type: "string", pattern: "^[A-Z]{2}$", example: "GB" },
+          description:
+            "Read phone numbers without + as national numbers of this ISO 3166-1 alpha-2 country; " +
+            "without it, the campaign's defaultCountry",
+        },
+        {
           name: "hasHeader",
           in: "query",
           required: false,

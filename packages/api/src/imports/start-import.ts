@@ -1,5 +1,17 @@
-import { AppError, ERROR_CODES, IMPORT_FORMATS, importOptionsSchema, type ImportView } from "@leadline/core";
+import {
+  AppError,
+  ERROR_CODES,
+  IMPORT_FORMATS,
+  importOptionsSchema,
+  type ImportFormat,
+  type ImportOptions,
+  type ImportView,
+} from "@leadline/core";
+import { UNREAD_FINGERPRINT, type ObjectId, type StoredAnswer } from "@leadline/db";
 import { authenticate } from "../auth/authenticate.ts";
+import { canonicalJson } from "../idempotency/fingerprint.ts";
+import { keyReusedError, keyRunningError, parseKey } from "../idempotency/idempotent-posts.ts";
+import { streamFingerprint, type StreamFingerprint } from "../idempotency/stream-fingerprint.ts";
 import type { Context } from "../context.ts";
 import { requireCampaign } from "../procedures/require-owned.ts";
 import { toImportView } from "../views/import-view.ts";
@@ -42,26 +54,164 @@ const tooLarge = (maxBytes: number) =>
     `Import file is larger than ${maxBytes} bytes (MAX_IMPORT_BYTES); split it into several imports`,
   );
 
+/** What an upload answered: the job's view, and whether it is an earlier request's answer replayed. */
+export interface ImportStarted {
+  view: ImportView;
+  replayed: boolean;
+}
+
+/** The operation name Idempotency-Key records of uploads are kept under. */
+const UPLOAD_OPERATION = "imports.upload";
+
 /**
  * `POST /api/v1/campaigns/{campaignId}/imports`: checks the key, the media
  * type, the options, the campaign and the account's job cap, in that
  * order, before reading a byte of the body; then streams the body into
  * GridFS and queues the job. Imports do not spend the bulk budget.
+ *
+ * With an `Idempotency-Key` it behaves as the JSON POSTs do (same key and
+ * request: the first 202 again, replayed; another request: 422; while the
+ * first still uploads: 409), although the body is only known once it has
+ * streamed in:
+ * - the key is claimed *before* the body is read, with a placeholder
+ *   fingerprint, so a concurrent request with the key answers 409 at once
+ *   instead of uploading a second copy;
+ * - if the key already has a finished answer, the body is only hashed,
+ *   never stored, and compared: the answer replayed, or 422;
+ * - otherwise the body is hashed as it streams into GridFS (SHA-256 over
+ *   the campaign, format and options as canonical JSON, then the bytes) and
+ *   the fingerprint settled after the upload. Should the settling be
+ *   refused (our lease lapsed and another request with the key took over
+ *   and finished, or the record held another body's fingerprint), the file
+ *   just uploaded is deleted and the job discarded before answering, so
+ *   nothing of this request is left.
+ * Failures of an upload (413, an empty body, a database fault) release the
+ * key instead of keeping the answer: nothing was stored, so a retry does
+ * the same work and gets the same answer.
  */
-export async function startImport(ctx: Context, upload: ImportUpload, limits: ImportLimits): Promise<ImportView> {
+export async function startImport(ctx: Context, upload: ImportUpload, limits: ImportLimits): Promise<ImportStarted> {
   const principal = await authenticate(ctx, "write");
   const format = formatOf(upload.contentType);
   const options = importOptionsSchema.parse(upload.query);
   const campaign = await requireCampaign({ ...ctx, principal }, upload.campaignId);
   if (upload.declaredLength !== undefined && upload.declaredLength > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  const prepared: PreparedUpload = { accountId: principal.accountId, campaignId: campaign._id, format, options };
+  if (ctx.idempotencyKey === undefined) {
+    return { view: await storeUpload(ctx, prepared, upload.body, limits), replayed: false };
+  }
+
+  const { repos, idempotency } = ctx.deps;
+  const scope = { accountId: principal.accountId, operation: UPLOAD_OPERATION, key: parseKey(ctx.idempotencyKey) };
+  const fingerprint = streamFingerprint(
+    canonicalJson({ campaignId: campaign._id.toHexString(), format, options: upload.query }),
+  );
+  const claim = await repos.idempotencyRecords.claimUnread({ ...scope, now: new Date(), ...idempotency });
+  if (claim.kind === "running") throw keyRunningError(claim.retryAfterSeconds);
+  if (claim.kind === "completed") {
+    await hashOnly(upload.body, fingerprint, limits.maxBytes);
+    if (fingerprint.digest() !== claim.fingerprint) throw keyReusedError();
+    return replayed(claim.answer);
+  }
+
+  const { record, holder } = claim;
+  // A large upload may outlast the lease: keep extending it while the body arrives.
+  const renewer = setInterval(
+    () => {
+      void repos.idempotencyRecords
+        .extendLease(record._id, holder, new Date(Date.now() + idempotency.leaseMs))
+        .catch(() => undefined);
+    },
+    Math.max(1000, Math.floor(idempotency.leaseMs / 3)),
+  );
+  try {
+    const body = upload.body?.pipeThrough(fingerprint.stream) ?? null;
+    const view = await storeUpload(ctx, prepared, body, limits, async () => {
+      const settled = await repos.idempotencyRecords.settleFingerprint(record._id, holder, fingerprint.digest());
+      if (settled.kind === "ok") return undefined;
+      const current = settled.current;
+      if (current?.state === "completed" && current.answer && current.fingerprint === fingerprint.digest()) {
+        return replayed(current.answer);
+      }
+      if (current && current.fingerprint !== fingerprint.digest() && current.fingerprint !== UNREAD_FINGERPRINT) {
+        throw keyReusedError();
+      }
+      throw keyRunningError(1);
+    });
+    if (view.replayed) return view;
+    const answer = { kind: "success" as const, status: 202, json: JSON.stringify(view.view) };
+    await repos.idempotencyRecords.complete(record._id, holder, answer).catch((error: unknown) => {
+      ctx.deps.log.warn({ err: error, requestId: ctx.requestId }, "storing the answer of an idempotent upload failed");
+    });
+    return view;
+  } catch (error) {
+    await repos.idempotencyRecords.release(record._id, holder).catch(() => undefined);
+    throw error;
+  } finally {
+    clearInterval(renewer);
+  }
+}
+
+function replayed(answer: StoredAnswer): ImportStarted {
+  if (answer.kind === "failure") {
+    throw new AppError(answer.code as AppError["code"], answer.message, { issues: answer.issues });
+  }
+  return { view: JSON.parse(answer.json) as ImportView, replayed: true };
+}
+
+/** Reads a body only to fingerprint it (its key already has an answer): nothing is stored. */
+async function hashOnly(
+  body: ReadableStream<Uint8Array> | null,
+  fingerprint: StreamFingerprint,
+  maxBytes: number,
+): Promise<void> {
+  const reader = (body ?? new Blob([]).stream()).pipeThrough(fingerprint.stream).getReader();
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+  }
+}
+
+interface PreparedUpload {
+  accountId: ObjectId;
+  campaignId: ObjectId;
+  format: ImportFormat;
+  options: ImportOptions;
+}
+
+/**
+ * Takes one of the account's job slots, streams the body into GridFS and
+ * queues the job. `beforeQueue`, once the file is whole, may answer
+ * instead (a replay) or throw; either way the file and the job go.
+ */
+async function storeUpload(
+  ctx: Context,
+  prepared: PreparedUpload,
+  body: ReadableStream<Uint8Array> | null,
+  limits: ImportLimits,
+): Promise<ImportView>;
+async function storeUpload(
+  ctx: Context,
+  prepared: PreparedUpload,
+  body: ReadableStream<Uint8Array> | null,
+  limits: ImportLimits,
+  beforeQueue: (stored: { fileId: ObjectId }) => Promise<ImportStarted | undefined>,
+): Promise<ImportStarted>;
+async function storeUpload(
+  ctx: Context,
+  prepared: PreparedUpload,
+  body: ReadableStream<Uint8Array> | null,
+  limits: ImportLimits,
+  beforeQueue?: (stored: { fileId: ObjectId }) => Promise<ImportStarted | undefined>,
+): Promise<ImportView | ImportStarted> {
   const { repos } = ctx.deps;
-  const job = await repos.importJobs.reserve({
-    accountId: principal.accountId,
-    campaignId: campaign._id,
-    format,
-    options,
-    maxActive: limits.maxActiveJobs,
-  });
+  const { format } = prepared;
+  const job = await repos.importJobs.reserve({ ...prepared, maxActive: limits.maxActiveJobs });
   if (!job) {
     throw new AppError(
       ERROR_CODES.RATE_LIMITED,
@@ -70,13 +220,18 @@ export async function startImport(ctx: Context, upload: ImportUpload, limits: Im
       { headers: { "Retry-After": "60" } },
     );
   }
+  let fileId: ObjectId | undefined;
   try {
-    if (!upload.body) throw new AppError(ERROR_CODES.VALIDATION_FAILED, "Request body is empty: send the file");
-    const stored = await repos.importFiles.store(upload.body, `${job._id.toHexString()}.${format}`, limits.maxBytes);
+    if (!body) throw new AppError(ERROR_CODES.VALIDATION_FAILED, "Request body is empty: send the file");
+    const stored = await repos.importFiles.store(body, `${job._id.toHexString()}.${format}`, limits.maxBytes);
     if (!stored.ok) throw tooLarge(limits.maxBytes);
-    if (stored.length === 0) {
+    fileId = stored.fileId;
+    if (stored.length === 0) throw new AppError(ERROR_CODES.VALIDATION_FAILED, "Request body is empty: send the file");
+    const instead = await beforeQueue?.({ fileId: stored.fileId });
+    if (instead) {
       await repos.importFiles.remove(stored.fileId);
-      throw new AppError(ERROR_CODES.VALIDATION_FAILED, "Request body is empty: send the file");
+      await repos.importJobs.discard(job._id).catch(() => undefined);
+      return instead;
     }
     const queued = await repos.importJobs.queue(job._id, stored.fileId, stored.length);
     if (!queued) throw new Error("an upload's job vanished before it was queued");
@@ -84,8 +239,10 @@ export async function startImport(ctx: Context, upload: ImportUpload, limits: Im
       { requestId: ctx.requestId, importId: job._id.toHexString(), bytes: stored.length, format },
       "import queued",
     );
-    return toImportView(queued);
+    const view = toImportView(queued);
+    return beforeQueue ? { view, replayed: false } : view;
   } catch (error) {
+    if (fileId) await repos.importFiles.remove(fileId).catch(() => undefined);
     await repos.importJobs.discard(job._id).catch(() => undefined);
     throw error;
   }

@@ -1,4 +1,5 @@
 import {
+  REPLAYED_HEADER,
   REST_BASE_PATH,
   createContext,
   importErrorReport,
@@ -39,7 +40,7 @@ export function createImportRoutes(deps: ApiDeps, limits: ImportLimits) {
       scope.route = `${REST_BASE_PATH}/campaigns/{campaignId}/imports`;
       return (async () => {
         const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-        const view = await startImport(
+        const { view, replayed } = await startImport(
           context(),
           {
             campaignId: decode(upload.groups?.campaignId),
@@ -51,6 +52,7 @@ export function createImportRoutes(deps: ApiDeps, limits: ImportLimits) {
           limits,
         );
         scope.headers.set("Location", `${REST_BASE_PATH}/imports/${view.id}`);
+        if (replayed) scope.headers.set(REPLAYED_HEADER, "true");
         const json = JSON.stringify({ success: true, data: view, error: null });
         return { response: jsonResponse(202, json, scope.headers) };
       })();
