@@ -79,8 +79,10 @@ async function importCsv(file: string, url: string, apiKey: string, campaignId: 
 
 describe("pnpm import:csv against a running server", () => {
   const db = useTestDatabase("csv_import");
-  // A tight budget, so that the script has to wait for the rate limit.
-  const server = useApiServer(db, { BULK_RATE_LIMIT: "3", BULK_RATE_WINDOW_SECONDS: "2" });
+  // A tight budget, so that the script has to wait for the rate limit. The window is long enough
+  // that three 500-lead requests always fit in it, even on a busy machine: with a 2 s window,
+  // slow requests could let the window pass and the script never need to wait.
+  const server = useApiServer(db, { BULK_RATE_LIMIT: "3", BULK_RATE_WINDOW_SECONDS: "6" });
 
   it(
     "stores every valid row once, reports the rest, and a second run gets each batch's first answer back",
