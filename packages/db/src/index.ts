@@ -52,3 +52,11 @@ export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database
 export { seedAccount, type SeededAccount } from "./seed-account.ts";
 export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone-zones.ts";
 export { timeZoneDataUrl } from "./time-zone-data.ts";
+export {
+  createWebhookDeliveries,
+  deliveryIdOf,
+  type AttemptRecord,
+  type DeliveryPosition,
+  type WebhookDeliveries,
+} from "./webhook-deliveries.ts";
+export { createWebhookEndpoints, WEBHOOK_LIMIT_REACHED, type WebhookEndpoints } from "./webhook-endpoints.ts";

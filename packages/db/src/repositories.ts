@@ -13,6 +13,8 @@ import { createLeadRepository } from "./leads.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
 import { createSuppressionRepository } from "./suppressions.ts";
+import { createWebhookDeliveries } from "./webhook-deliveries.ts";
+import { createWebhookEndpoints } from "./webhook-endpoints.ts";
 
 /** Every repository over one database; the collections themselves stay inside this package. */
 export function createRepositories(db: Db) {
@@ -31,6 +33,8 @@ export function createRepositories(db: Db) {
     importErrors: createImportErrors(collections),
     importFiles: createImportFiles(db),
     outbox: createOutbox(collections),
+    webhookEndpoints: createWebhookEndpoints(collections),
+    webhookDeliveries: createWebhookDeliveries(collections),
   };
 }
 

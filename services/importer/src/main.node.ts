@@ -1,4 +1,5 @@
 // Node entry: the only file of this service that touches Node's process API.
+import { lookup } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
 import { parseImporterConfig } from "./config.ts";
 import { runImporter } from "./run-worker.ts";
@@ -20,7 +21,12 @@ async function databaseUri(): Promise<string | undefined> {
 }
 
 const config = parseImporterConfig({ ...process.env, MONGODB_URI: await databaseUri() });
-const importer = await runImporter(config, { readFile: (url) => readFile(url) });
+const importer = await runImporter(config, {
+  readFile: (url) => readFile(url),
+  // The system resolver, /etc/hosts included: every address, so that the SSRF check sees them all.
+  resolveHost: async (hostname) =>
+    (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address),
+});
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     void importer.stop().then(() => process.exit(0));
