@@ -77,6 +77,8 @@ describe("webhook registration", () => {
         /^events must not repeat an event type/,
       ],
       [{ events: ["lead.failed"] }, /^url is required/],
+      [{ url: 42, events: ["lead.failed"] }, /^url must be a string/],
+      [{ url: "https://hooks.example.com/", events: "lead.failed" }, /^events must be an array of event types/],
     ];
     for (const [body, message] of cases) {
       const answer = await register(server.url, apiKey, body);
@@ -234,6 +236,10 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
       });
       expect(hook.status).toBe(201);
       const { id: webhookId, secret } = hook.body.data;
+      const redirecting = await WebhookReceiver.start(() => 302);
+      receivers.push(redirecting);
+      const moved = (await register(server.url, apiKey, { url: `${redirecting.url}/old`, events: ["lead.completed"] }))
+        .body.data.id;
       for (let n = 0; n < 3; n++) await leadEvent(db, accountId, "lead.completed", n);
       await leadEvent(db, accountId, "lead.failed", 9); // not subscribed: never sent
 
@@ -294,6 +300,22 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
         else expect(delivery.attempts).toBeLessThanOrEqual(sent.length);
         expect(delivery.lastError).toMatch(/^(HTTP 503|connection failed)/);
       }
+      // A redirect is a failed attempt, retried; it is never followed.
+      let redirected: any[] = [];
+      await waitFor("an attempt at each redirecting delivery", async () => {
+        redirected = await deliveries(server.url, apiKey, moved);
+        return redirected.length === 3 && redirected.every((delivery) => delivery.attempts > 0);
+      });
+      for (const delivery of redirected) {
+        expect(delivery).toMatchObject({
+          state: "pending",
+          lastStatusCode: 302,
+          lastError: "HTTP 302: redirects are not followed; register the final URL",
+        });
+      }
+      expect(redirecting.received.length).toBeGreaterThanOrEqual(3);
+      expect(redirecting.received.every((request) => request.path === "/old")).toBe(true);
+
       const attempts = listed.reduce((sum, delivery) => sum + delivery.attempts, 0);
       console.log(
         `[webhooks ${runtime}] 3 events through a receiver down for 6 requests and one cut connection: ` +

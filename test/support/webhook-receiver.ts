@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 /** One request the receiver got, and how it answered. */
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
+  path: string;
   body: string;
   eventId: string;
   /** The status it answered, or "dropped" when it cut the connection after reading. */
@@ -39,6 +40,7 @@ export class WebhookReceiver {
         const answer = policy({ eventId, index: earlier.length, earlier });
         received.push({
           headers: request.headers,
+          path: request.url ?? "",
           body,
           eventId,
           answer: answer === "drop" ? "dropped" : answer,
@@ -46,7 +48,13 @@ export class WebhookReceiver {
         });
         // Read in full, then the connection cut before any answer: the sender cannot know it arrived.
         if (answer === "drop") request.socket.destroy();
-        else response.writeHead(answer, { "content-type": "text/plain" }).end(answer < 300 ? "ok" : "not now");
+        else {
+          // A 3xx points at another path of this server, so a followed redirect would show.
+          const location = answer >= 300 && answer < 400 ? { location: "/redirected" } : {};
+          response
+            .writeHead(answer, { "content-type": "text/plain", ...location })
+            .end(answer < 300 ? "ok" : "not now");
+        }
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -20,7 +20,10 @@ const eventTypeSchema = z
 export const createWebhookInput = z.strictObject(
   {
     url: z
-      .string({ error: "is required: an absolute https URL" })
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? "is required: an absolute https URL" : "must be a string: an absolute https URL",
+      })
       .max(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`)
       .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), {
         message: "must be an absolute http(s) URL, e.g. https://example.com/leadline-events",
@@ -32,7 +35,10 @@ export const createWebhookInput = z.strictObject(
         example: "https://crm.example.com/hooks/leadline",
       }),
     events: z
-      .array(eventTypeSchema, { error: "is required: an array of event types" })
+      .array(eventTypeSchema, {
+        error: (issue) =>
+          issue.input === undefined ? "is required: an array of event types" : "must be an array of event types",
+      })
       .min(1, "cannot be empty: name at least one event type")
       .refine((events) => new Set(events).size === events.length, { message: "must not repeat an event type" })
       .meta({ description: "The event types to receive, each once", example: ["import.completed", "import.failed"] }),
