@@ -18,9 +18,10 @@ async function embeddedDatabaseUri(): Promise<string | undefined> {
   return parseEmbeddedDatabaseRecord(text)?.uri;
 }
 
-const env = Deno.env.toObject();
-const config = parseImporterConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
-/** A and AAAA records; a name with either kind resolves, one with neither is an error. */
+/**
+ * For the SSRF check: A and AAAA records from DNS (Deno's resolver reads no
+ * /etc/hosts). A name with either kind resolves; one with neither is an error.
+ */
 async function resolveHost(hostname: string): Promise<string[]> {
   const answers = await Promise.allSettled([Deno.resolveDns(hostname, "A"), Deno.resolveDns(hostname, "AAAA")]);
   const addresses = answers.flatMap((answer) => (answer.status === "fulfilled" ? answer.value : []));
@@ -29,6 +30,8 @@ async function resolveHost(hostname: string): Promise<string[]> {
   throw failure ? failure.reason : new Error("no A or AAAA records");
 }
 
+const env = Deno.env.toObject();
+const config = parseImporterConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
 const importer = await runImporter(config, { readFile: (url) => Deno.readFile(url), resolveHost });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   Deno.addSignalListener(signal, () => {
