@@ -47,6 +47,7 @@ describe("GET /api/v1/openapi.json", () => {
     );
     expect(operations.sort()).toEqual([
       "DELETE /leads/{leadId}",
+      "DELETE /webhooks/{webhookId}",
       "GET /campaigns",
       "GET /campaigns/{campaignId}",
       "GET /campaigns/{campaignId}/imports",
@@ -58,6 +59,8 @@ describe("GET /api/v1/openapi.json", () => {
       "GET /leads/{leadId}",
       "GET /suppressions",
       "GET /suppressions/check",
+      "GET /webhooks",
+      "GET /webhooks/{webhookId}/deliveries",
       "PATCH /campaigns/{campaignId}",
       "POST /campaigns",
       "POST /campaigns/{campaignId}/imports",
@@ -68,6 +71,7 @@ describe("GET /api/v1/openapi.json", () => {
       "POST /outcomes",
       "POST /suppressions",
       "POST /suppressions/remove",
+      "POST /webhooks",
     ]);
   });
 
@@ -77,7 +81,7 @@ describe("GET /api/v1/openapi.json", () => {
     const posts = Object.entries(document.paths).flatMap(([path, item]: [string, any]) =>
       item.post && path !== "/campaigns/{campaignId}/imports" ? [item.post] : [],
     );
-    expect(posts.length).toBe(8);
+    expect(posts.length).toBe(9);
     for (const operation of posts) {
       expect(operation.parameters).toContainEqual(
         expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false }),
@@ -88,6 +92,8 @@ describe("GET /api/v1/openapi.json", () => {
     }
     const createLead = document.paths["/leads"].post;
     expect(createLead.responses["201"].content).toEqual(createLead.responses["200"].content);
+    expect(document.paths["/webhooks"].post.responses["201"].content).toBeDefined();
+    expect(document.paths["/webhooks"].post.responses["422"].description).toMatch(/as many webhooks as allowed/);
     expect(document.paths["/leads/{leadId}"].delete.parameters ?? []).not.toContainEqual(
       expect.objectContaining({ name: "Idempotency-Key" }),
     );

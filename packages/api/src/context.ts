@@ -14,6 +14,17 @@ export interface ApiDeps {
   /** The time zones of phone numbers, for recipient-local calling hours. */
   zones: ZoneLookup;
   idempotency: IdempotencySettings;
+  webhooks: WebhookSettings;
+}
+
+/** What webhook registration accepts (WEBHOOK_* settings). */
+export interface WebhookSettings {
+  /** Hosts an `http` URL may name (WEBHOOK_ALLOW_HOSTS); any other host needs `https`. Lower case. */
+  allowHosts: string[];
+  /** WEBHOOK_ALLOW_PRIVATE: IP-literal URLs in private, loopback and link-local ranges are accepted. */
+  allowPrivate: boolean;
+  /** WEBHOOK_MAX_PER_ACCOUNT: endpoints one account may register. */
+  maxPerAccount: number;
 }
 
 /** How Idempotency-Key records are kept. */

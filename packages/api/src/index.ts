@@ -8,6 +8,7 @@ export {
   type LeadMetrics,
   type LeadOutcome,
   type RequestInfo,
+  type WebhookSettings,
 } from "./context.ts";
 export { isServerFault, toAppError, toErrorEnvelope, toTrpcError } from "./failure.ts";
 export type { Logger } from "./logger.ts";

@@ -18,6 +18,10 @@ import { searchLeads } from "./procedures/leads/search-leads.ts";
 import { cancelImport } from "./procedures/imports/cancel-import.ts";
 import { getImport } from "./procedures/imports/get-import.ts";
 import { listCampaignImports } from "./procedures/imports/list-campaign-imports.ts";
+import { createWebhook } from "./procedures/webhooks/create-webhook.ts";
+import { deleteWebhook } from "./procedures/webhooks/delete-webhook.ts";
+import { listWebhookDeliveries } from "./procedures/webhooks/list-webhook-deliveries.ts";
+import { listWebhooks } from "./procedures/webhooks/list-webhooks.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -50,6 +54,12 @@ export const appRouter = router({
     get: getImport,
     listByCampaign: listCampaignImports,
     cancel: cancelImport,
+  }),
+  webhooks: router({
+    create: createWebhook,
+    list: listWebhooks,
+    delete: deleteWebhook,
+    deliveries: listWebhookDeliveries,
   }),
 });
 

@@ -15,6 +15,14 @@ describe("backoffDelayMs", () => {
     expect(backoffDelayMs(30, options, () => 1)).toBe(60_000);
   });
 
+  it("with full jitter, waits anywhere from nothing to the ceiling", () => {
+    const full = { ...options, jitter: "full" as const };
+    expect(backoffDelayMs(3, full, () => 0)).toBe(0);
+    expect(backoffDelayMs(3, full, () => 0.5)).toBe(2000);
+    expect(backoffDelayMs(3, full, () => 1)).toBe(4000);
+    expect(backoffDelayMs(30, full, () => 1)).toBe(60_000);
+  });
+
   it("waits at least as long as Retry-After asks", () => {
     expect(backoffDelayMs(1, { ...options, retryAfterMs: 45_000 }, () => 1)).toBe(45_000);
     expect(backoffDelayMs(1, { ...options, retryAfterMs: 10 }, () => 1)).toBe(1000);

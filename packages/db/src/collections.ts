@@ -9,6 +9,8 @@ import type {
   LeadDoc,
   OutboxEventDoc,
   SuppressionDoc,
+  WebhookDeliveryDoc,
+  WebhookEndpointDoc,
 } from "./documents.ts";
 
 /** Collection names in one place; the rate limiters' collection is shared by every API process. */
@@ -23,6 +25,8 @@ export const COLLECTION_NAMES = {
   importJobs: "import_jobs",
   importErrors: "import_errors",
   outboxEvents: "outbox_events",
+  webhookEndpoints: "webhook_endpoints",
+  webhookDeliveries: "webhook_deliveries",
   /** GridFS bucket of uploaded import files (`imports.files`, `imports.chunks`). */
   importFilesBucket: "imports",
 } as const;
@@ -37,6 +41,8 @@ export interface Collections {
   importJobs: Collection<ImportJobDoc>;
   importErrors: Collection<ImportErrorDoc>;
   outboxEvents: Collection<OutboxEventDoc>;
+  webhookEndpoints: Collection<WebhookEndpointDoc>;
+  webhookDeliveries: Collection<WebhookDeliveryDoc>;
 }
 
 export function getCollections(db: Db): Collections {
@@ -50,5 +56,7 @@ export function getCollections(db: Db): Collections {
     importJobs: db.collection<ImportJobDoc>(COLLECTION_NAMES.importJobs),
     importErrors: db.collection<ImportErrorDoc>(COLLECTION_NAMES.importErrors),
     outboxEvents: db.collection<OutboxEventDoc>(COLLECTION_NAMES.outboxEvents),
+    webhookEndpoints: db.collection<WebhookEndpointDoc>(COLLECTION_NAMES.webhookEndpoints),
+    webhookDeliveries: db.collection<WebhookDeliveryDoc>(COLLECTION_NAMES.webhookDeliveries),
   };
 }

@@ -201,3 +201,46 @@ export interface OutboxEventDoc {
   /** Set once a delivery has been planned for every endpoint subscribed at that moment. */
   fannedOutAt?: Date;
 }
+
+/** An account's webhook endpoint. */
+export interface WebhookEndpointDoc {
+  _id: ObjectId;
+  accountId: ObjectId;
+  url: string;
+  /** Event types it receives, each at most once. */
+  events: string[];
+  /**
+   * The signing secret, as is: unlike API keys it cannot be stored hashed,
+   * since the delivery loop needs it to compute each HMAC. It is shown to
+   * the caller only in the answer that created it.
+   */
+  secret: string;
+  createdAt: Date;
+}
+
+export type WebhookDeliveryState = "pending" | "delivered" | "failed";
+
+/** One event's delivery to one endpoint, with its attempts so far. */
+export interface WebhookDeliveryDoc {
+  /** `<eventId>|<endpointId>`: fanning an event out twice plans each delivery once. */
+  _id: string;
+  accountId: ObjectId;
+  endpointId: ObjectId;
+  eventId: string;
+  eventType: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  /** When the next attempt is due; meaningful while `pending`. */
+  nextAttemptAt: Date;
+  /** The loop process sending it right now, and until when; a dead one's lease runs out. */
+  leaseOwner?: string;
+  leaseExpiresAt: Date;
+  lastStatusCode?: number;
+  lastError?: string;
+  firstAttemptAt?: Date;
+  lastAttemptAt?: Date;
+  deliveredAt?: Date;
+  failedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -3,12 +3,20 @@
  * `./dispatch.ts`, this entry leaves out API-key hashing (`node:crypto`) so
  * the worker runs under Deno with web standards only.
  * `test/runtime-neutral-imports.test.ts` walks the worker's imports to keep
- * it that way.
+ * it that way. The webhook delivery loop runs in the import worker and
+ * takes its stores from here too.
  */
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
 export { createCampaignRepository, type CampaignRepository } from "./campaigns.ts";
-export type { CampaignDoc, ImportJobDoc, LeadDoc } from "./documents.ts";
+export type {
+  CampaignDoc,
+  ImportJobDoc,
+  LeadDoc,
+  OutboxEventDoc,
+  WebhookDeliveryDoc,
+  WebhookEndpointDoc,
+} from "./documents.ts";
 export { createImportErrors, type ImportErrors, type ImportRowError } from "./import-errors.ts";
 export { createImportFiles, type ImportFiles } from "./import-files.ts";
 export { createImportJobs, type ImportCheckpoint, type ImportJobs } from "./import-jobs.ts";
@@ -19,3 +27,4 @@ export { translateDatabaseError } from "./database-errors.ts";
 export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone-zones.ts";
 export { createSuppressionRepository, type SuppressionRepository } from "./suppressions.ts";
 export { timeZoneDataUrl } from "./time-zone-data.ts";
+export { createWebhookDeliveries, type AttemptRecord, type WebhookDeliveries } from "./webhook-deliveries.ts";

@@ -63,3 +63,11 @@ export {
   type LeadEvents,
   type PendingLeadEvent,
 } from "./lead-events.ts";
+export {
+  createWebhookDeliveries,
+  deliveryIdOf,
+  type AttemptRecord,
+  type DeliveryPosition,
+  type WebhookDeliveries,
+} from "./webhook-deliveries.ts";
+export { createWebhookEndpoints, WEBHOOK_LIMIT_REACHED, type WebhookEndpoints } from "./webhook-endpoints.ts";

@@ -36,7 +36,18 @@ export const CLAIM_INDEXES = {
  * not take requests before it exists.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { apiKeys, campaigns, leads, suppressions, idempotencyRecords, importJobs, importErrors } = getCollections(db);
+  const {
+    apiKeys,
+    campaigns,
+    leads,
+    suppressions,
+    idempotencyRecords,
+    importJobs,
+    importErrors,
+    outboxEvents,
+    webhookEndpoints,
+    webhookDeliveries,
+  } = getCollections(db);
   await Promise.all([
     leads.createIndex({ campaignId: 1, phoneNumber: 1 }, { unique: true, name: "campaign_phone_unique" }),
     leads.createIndex({ campaignId: 1, _id: 1 }, { name: "campaign_listing" }),
@@ -70,6 +81,15 @@ export async function ensureIndexes(db: Db): Promise<void> {
     importJobs.createIndex({ state: 1, _id: 1 }, { name: "imports_claim_order" }),
     importJobs.createIndex({ accountId: 1, campaignId: 1, _id: -1 }, { name: "imports_by_campaign" }),
     importErrors.createIndex({ importId: 1, line: 1 }, { name: "import_errors_by_line" }),
+    // The delivery loop's fan-out takes events not yet fanned out, oldest first.
+    outboxEvents.createIndex({ fannedOutAt: 1, createdAt: 1 }, { name: "outbox_fan_out" }),
+    webhookEndpoints.createIndex({ accountId: 1, _id: 1 }, { name: "webhooks_by_account" }),
+    // The delivery claim: due pending deliveries whose lease is free, soonest first.
+    webhookDeliveries.createIndex(
+      { state: 1, nextAttemptAt: 1, leaseExpiresAt: 1 },
+      { name: "webhook_deliveries_claim" },
+    ),
+    webhookDeliveries.createIndex({ endpointId: 1, createdAt: -1, _id: -1 }, { name: "webhook_deliveries_listing" }),
   ]);
   const rateLimits = db.collection(COLLECTION_NAMES.rateLimits);
   // The layout rate-limiter-flexible's Mongo store expects; it is told not to create these itself.

@@ -14,6 +14,8 @@ import { createLeadRepository } from "./leads.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
 import { createSuppressionRepository } from "./suppressions.ts";
+import { createWebhookDeliveries } from "./webhook-deliveries.ts";
+import { createWebhookEndpoints } from "./webhook-endpoints.ts";
 
 /** Every repository over one database; the collections themselves stay inside this package. */
 export function createRepositories(db: Db) {
@@ -33,6 +35,8 @@ export function createRepositories(db: Db) {
     importFiles: createImportFiles(db),
     outbox: createOutbox(collections),
     leadEvents: createLeadEvents(collections),
+    webhookEndpoints: createWebhookEndpoints(collections),
+    webhookDeliveries: createWebhookDeliveries(collections),
   };
 }
 

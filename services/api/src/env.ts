@@ -1,4 +1,4 @@
-import type { ImportLimits, LimiterSettings } from "@leadline/api";
+import type { ImportLimits, LimiterSettings, WebhookSettings } from "@leadline/api";
 import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
 import { z } from "zod";
 
@@ -22,6 +22,18 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
   API_KEY_CACHE_TTL_MS: integer(5_000, 0),
   IDEMPOTENCY_LEASE_MS: integer(60_000, 100),
+  // Hosts a webhook URL may reach over plain http, comma-separated; every other host needs https.
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false"),
+  WEBHOOK_MAX_PER_ACCOUNT: integer(20, 1),
   // How many proxies of yours stand in front: "true" means one, "false" none.
   TRUST_PROXY: z
     .union([z.enum(["true", "false"]), z.string().regex(/^\d{1,2}$/, 'must be "true", "false" or a number of proxies')])
@@ -60,6 +72,8 @@ export interface ApiConfig {
    * that many entries from the right of X-Forwarded-For (0: the peer address).
    */
   trustedProxyHops: number;
+  /** WEBHOOK_ALLOW_HOSTS, WEBHOOK_ALLOW_PRIVATE and WEBHOOK_MAX_PER_ACCOUNT: what webhook registration accepts. */
+  webhooks: WebhookSettings;
 }
 
 /**
@@ -90,5 +104,10 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
     idempotencyLeaseMs: env.IDEMPOTENCY_LEASE_MS,
     trustedProxyHops: env.TRUST_PROXY,
+    webhooks: {
+      allowHosts: env.WEBHOOK_ALLOW_HOSTS,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === "true",
+      maxPerAccount: env.WEBHOOK_MAX_PER_ACCOUNT,
+    },
   };
 }

@@ -55,6 +55,7 @@ export async function createApiService(
     metrics,
     zones,
     idempotency: { ttlMs: IDEMPOTENCY_TTL_MS, leaseMs: config.idempotencyLeaseMs },
+    webhooks: config.webhooks,
   };
   // The TTL index does this on real MongoDB; servers without TTL support need the sweep.
   const sweep = setInterval(() => {

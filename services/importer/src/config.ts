@@ -13,6 +13,15 @@ const configSchema = z
     // Rows per insert and per checkpoint; lower only to watch checkpoints in tests.
     IMPORT_BATCH_SIZE: integer(IMPORT_BATCH_SIZE, 1).pipe(z.number().max(IMPORT_BATCH_SIZE)),
     WORKER_ID: z.string().min(1).optional(),
+    // The webhook delivery loop that runs beside the import loop.
+    WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false"),
+    WEBHOOK_RETRY_BASE_MS: integer(10_000, 1),
+    WEBHOOK_RETRY_MAX_MS: integer(3_600_000, 1),
+    WEBHOOK_GIVE_UP_MS: integer(24 * 3_600_000, 0),
+    WEBHOOK_TIMEOUT_MS: integer(10_000, 1),
+    WEBHOOK_POLL_MS: integer(1_000, 10),
+    WEBHOOK_LEASE_MS: integer(60_000, 100),
+    WEBHOOK_CONCURRENCY: integer(4, 1).pipe(z.number().max(64)),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .transform((e) => ({
@@ -26,6 +35,17 @@ const configSchema = z
     batchSize: e.IMPORT_BATCH_SIZE,
     workerId: e.WORKER_ID ?? `importer-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "true",
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      giveUpMs: e.WEBHOOK_GIVE_UP_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      pollMs: e.WEBHOOK_POLL_MS,
+      // Longer than an attempt can take, so a live sender never loses its delivery to another.
+      leaseMs: Math.max(e.WEBHOOK_LEASE_MS, e.WEBHOOK_TIMEOUT_MS + 5_000),
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
   }));
 
 /** The import worker's settings, in the shape the code uses. */

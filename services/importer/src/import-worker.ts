@@ -2,17 +2,7 @@ import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
 import { translateDatabaseError, type ImportJobDoc } from "@leadline/db/imports";
 import type { ImporterConfig } from "./config.ts";
 import { ImportFailure, processImport, type ImportStores, type ProcessOutcome } from "./process-import.ts";
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+import { sleep } from "./sleep.ts";
 
 /** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */
 function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: string | undefined) {

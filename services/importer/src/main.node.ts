@@ -1,4 +1,5 @@
 // Node entry: the only file of this service that touches Node's process API.
+import { lookup } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
 import { workerDatabaseUri } from "@leadline/core";
 import { parseImporterConfig } from "./config.ts";
@@ -14,7 +15,12 @@ if ("refused" in database) {
 }
 
 const config = parseImporterConfig({ ...process.env, MONGODB_URI: database.uri });
-const importer = await runImporter(config, { readFile: (url) => readFile(url) });
+const importer = await runImporter(config, {
+  readFile: (url) => readFile(url),
+  // The system resolver, /etc/hosts included: every address, so that the SSRF check sees them all.
+  resolveHost: async (hostname) =>
+    (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address),
+});
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     void importer.stop().then(() => process.exit(0));

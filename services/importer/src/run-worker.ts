@@ -8,26 +8,38 @@ import {
   createLeadRepository,
   createOutbox,
   createSuppressionRepository,
+  createWebhookDeliveries,
   createZoneLookup,
   getCollections,
   timeZoneDataUrl,
 } from "@leadline/db/imports";
 import type { ImporterConfig } from "./config.ts";
 import { ImportWorker } from "./import-worker.ts";
+import { WebhookDeliveryLoop } from "./webhook-delivery-loop.ts";
+import type { ResolveHost } from "./webhook-target.ts";
 
 export interface RunningImporter {
   worker: ImportWorker;
+  webhooks: WebhookDeliveryLoop;
   log: WorkerLogger;
-  /** Graceful stop: the job in hand stops at its next step (its lease runs out for another worker), then the client closes. */
+  /**
+   * Graceful stop: the job in hand stops at its next step (its lease runs
+   * out for another worker), a webhook attempt in flight is aborted and its
+   * delivery released, then the client closes.
+   */
   stop(): Promise<void>;
 }
 
-/** What only the runtime can do: read the time-zone data file. */
+/** What only the runtime can do: read the time-zone data file, and resolve webhook hosts for the SSRF check. */
 export interface ImporterRuntime {
   readFile(url: URL): Promise<Uint8Array>;
+  resolveHost: ResolveHost;
 }
 
-/** Connects and starts claiming import jobs; the runtime entry files wire signals to `stop`. */
+/**
+ * Connects and starts claiming import jobs, and delivering webhooks beside
+ * them; the runtime entry files wire signals to `stop`.
+ */
 export async function runImporter(config: ImporterConfig, runtime: ImporterRuntime): Promise<RunningImporter> {
   const log = createWorkerLogger(config.logLevel, { service: "leadline-importer", workerId: config.workerId });
   const connection = await connectMongo(config.mongoUri, {
@@ -52,15 +64,32 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
     },
     log,
   );
+  const webhooks = new WebhookDeliveryLoop(
+    config.webhooks,
+    config.workerId,
+    createWebhookDeliveries(collections),
+    runtime.resolveHost,
+    log,
+  );
   worker.start();
-  log.info({ leaseMs: config.leaseMs, batchSize: config.batchSize }, "import worker started");
+  webhooks.start();
+  log.info(
+    {
+      leaseMs: config.leaseMs,
+      batchSize: config.batchSize,
+      webhookConcurrency: config.webhooks.concurrency,
+      webhookAllowPrivate: config.webhooks.allowPrivate,
+    },
+    "import worker started",
+  );
   let stopping: Promise<void> | undefined;
   return {
     worker,
+    webhooks,
     log,
     stop: () =>
       (stopping ??= (async () => {
-        await worker.stop();
+        await Promise.all([worker.stop(), webhooks.stop()]);
         await connection.close();
       })()),
   };

@@ -23,6 +23,7 @@ export const BODY_ERROR_STATUSES = [413, 415] as const;
 export const CAMPAIGN_NOT_FOUND = "Campaign not found";
 export const LEAD_NOT_FOUND = "Lead not found";
 export const IMPORT_NOT_FOUND = "Import not found";
+export const WEBHOOK_NOT_FOUND = "Webhook not found";
 
 /**
  * The errors of an operation that needs an API key with `scope`, plus its

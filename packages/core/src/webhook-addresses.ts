@@ -1,0 +1,102 @@
+/**
+ * Which webhook targets are refused unless `WEBHOOK_ALLOW_PRIVATE=true`:
+ * addresses that reach the service's own machine or network rather than the
+ * public internet (SSRF). Pure and runtime-neutral; resolving a host name is
+ * the caller's job.
+ */
+
+/** The four bytes of a dotted IPv4 address, or undefined when `text` is not one. */
+function ipv4Bytes(text: string): number[] | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4) return undefined;
+  const bytes = parts.map((part) => (/^\d{1,3}$/.test(part) ? Number(part) : NaN));
+  return bytes.every((byte) => Number.isInteger(byte) && byte <= 255) ? bytes : undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail included), or undefined. */
+function ipv6Groups(text: string): number[] | undefined {
+  let address = text.toLowerCase();
+  const zone = address.indexOf("%");
+  if (zone !== -1) address = address.slice(0, zone);
+  if (!address.includes(":")) return undefined;
+  let tail: number[] = [];
+  const lastColon = address.lastIndexOf(":");
+  const v4 = ipv4Bytes(address.slice(lastColon + 1));
+  if (v4) {
+    tail = [(v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!];
+    address = `${address.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = address.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (part: string) => (part === "" ? [] : part.split(":"));
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const words = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...rest];
+  const groups = words.map((word) => (/^[0-9a-f]{1,4}$/.test(word) ? parseInt(word, 16) : NaN));
+  if (groups.some(Number.isNaN)) return undefined;
+  if (tail.length === 2) groups.splice(6, 2, ...tail);
+  return groups;
+}
+
+function classifyIpv4([a, b]: number[]): string | undefined {
+  if (a === 127) return "a loopback address";
+  if (a === 0) return "an unspecified address";
+  if (a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return "a private address";
+  if (a === 100 && b! >= 64 && b! <= 127) return "a private (carrier-grade NAT) address";
+  if (a === 169 && b === 254) return "a link-local or cloud metadata address";
+  if (a! >= 224 && a! <= 239) return "a multicast address";
+  if (a === 255 && b === 255) return "a broadcast address";
+  return undefined;
+}
+
+/**
+ * Why `address` (an IPv4 or IPv6 literal, brackets allowed) may not be a
+ * webhook target, or undefined when it is a public address. Text that is not
+ * an IP address answers undefined too: see {@link isIpAddress}.
+ *
+ * @example
+ * refusedAddressReason("169.254.169.254") // "a link-local or cloud metadata address"
+ * refusedAddressReason("::ffff:10.0.0.5") // "a private address"
+ * refusedAddressReason("93.184.216.34")   // undefined
+ */
+export function refusedAddressReason(address: string): string | undefined {
+  const bare = address.replace(/^\[|\]$/g, "");
+  const v4 = ipv4Bytes(bare);
+  if (v4) return classifyIpv4(v4);
+  const groups = ipv6Groups(bare);
+  if (!groups) return undefined;
+  const [first] = groups as [number];
+  const allZeroBefore = (count: number) => groups.slice(0, count).every((group) => group === 0);
+  if (allZeroBefore(7) && groups[7] === 1) return "a loopback address";
+  if (allZeroBefore(8)) return "an unspecified address";
+  // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form (::a.b.c.d) reach the IPv4 address.
+  if (allZeroBefore(5) && (groups[5] === 0xffff || groups[5] === 0)) {
+    return classifyIpv4([groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff]);
+  }
+  if ((first & 0xfe00) === 0xfc00) return "a private (unique local) address";
+  if ((first & 0xffc0) === 0xfe80) return "a link-local address";
+  if ((first & 0xff00) === 0xff00) return "a multicast address";
+  return undefined;
+}
+
+/** True when `host` (a URL's hostname, brackets allowed) is an IP address rather than a name. */
+export function isIpAddress(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "");
+  return ipv4Bytes(bare) !== undefined || ipv6Groups(bare) !== undefined;
+}
+
+/**
+ * Host names that mean this machine by definition (RFC 6761), refused like
+ * 127.0.0.1 without asking a resolver: Deno's resolver asks DNS servers and
+ * never reads /etc/hosts.
+ */
+export function isLocalhostName(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, "");
+  return name === "localhost" || name.endsWith(".localhost");
+}
+
+/** The caller-facing error for a refused target. */
+export const refusedTargetMessage = (address: string, reason: string): string =>
+  `refused: ${address} is ${reason}; set WEBHOOK_ALLOW_PRIVATE=true to allow`;

@@ -1,0 +1,168 @@
+import { MongoBulkWriteError, type ObjectId } from "mongodb";
+import type { Collections } from "./collections.ts";
+import type { OutboxEventDoc, WebhookDeliveryDoc, WebhookEndpointDoc } from "./documents.ts";
+
+const DUPLICATE_KEY = 11000;
+
+/** A delivery's id: one per (event, endpoint), so planning it twice stores it once. */
+export const deliveryIdOf = (eventId: string, endpointId: ObjectId): string => `${eventId}|${endpointId.toHexString()}`;
+
+/** Where a page of the deliveries listing ends: the next page starts after it. */
+export interface DeliveryPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** How an attempt ended, as the delivery loop records it. */
+export type AttemptRecord =
+  | { outcome: "delivered"; statusCode: number; at: Date }
+  | {
+      outcome: "failed";
+      statusCode?: number;
+      error: string;
+      at: Date;
+      /** When to try again; null: give up, the delivery is `failed`. */
+      nextAttemptAt: Date | null;
+    };
+
+/**
+ * Webhook deliveries: fan-out of outbox events to the subscribed endpoints,
+ * and the leased claim the delivery loop sends them through. Any number of
+ * loop processes may run; each delivery is held by one at a time.
+ */
+export function createWebhookDeliveries({
+  outboxEvents,
+  webhookEndpoints,
+  webhookDeliveries,
+}: Pick<Collections, "outboxEvents" | "webhookEndpoints" | "webhookDeliveries">) {
+  async function insertIgnoringDuplicates(docs: WebhookDeliveryDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await webhookDeliveries.insertMany(docs, { ordered: false });
+    } catch (error) {
+      // Planned by an earlier fan-out of the same event that crashed before marking it.
+      const onlyDuplicates =
+        error instanceof MongoBulkWriteError &&
+        (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every(
+          (writeError) => writeError.code === DUPLICATE_KEY,
+        );
+      if (!onlyDuplicates) throw error;
+    }
+  }
+
+  return {
+    /**
+     * Plans deliveries for up to `limit` events not fanned out yet, oldest
+     * first: one per endpoint of the event's account subscribed to its type
+     * at this moment. The event is marked only after its deliveries are
+     * stored, and a delivery's id is derived from event and endpoint, so a
+     * fan-out cut short by a crash is redone without duplicates.
+     * Answers how many events it fanned out.
+     */
+    async fanOut(limit: number, now: Date = new Date()): Promise<number> {
+      const events = await outboxEvents
+        .find({ fannedOutAt: { $exists: false } })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit)
+        .toArray();
+      for (const event of events) {
+        const endpoints = await webhookEndpoints.find({ accountId: event.accountId, events: event.type }).toArray();
+        await insertIgnoringDuplicates(endpoints.map((endpoint) => plannedDelivery(event, endpoint, now)));
+        await outboxEvents.updateOne({ _id: event._id }, { $set: { fannedOutAt: now } });
+      }
+      return events.length;
+    },
+
+    /**
+     * Takes one due pending delivery whose lease is free (never held, or its
+     * holder's lease ran out) and leases it to `owner` for `leaseMs`.
+     */
+    async claim(owner: string, leaseMs: number, now: Date = new Date()): Promise<WebhookDeliveryDoc | null> {
+      return webhookDeliveries.findOneAndUpdate(
+        { state: "pending", nextAttemptAt: { $lte: now }, leaseExpiresAt: { $lte: now } },
+        { $set: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now } },
+        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: "after" },
+      );
+    },
+
+    /** Records an attempt by the lease's holder; false when the lease was lost meanwhile. */
+    async record(delivery: WebhookDeliveryDoc, owner: string, attempt: AttemptRecord): Promise<boolean> {
+      const { at } = attempt;
+      const common = {
+        attempts: delivery.attempts + 1,
+        firstAttemptAt: delivery.firstAttemptAt ?? at,
+        lastAttemptAt: at,
+        leaseExpiresAt: at,
+        updatedAt: at,
+      };
+      const set =
+        attempt.outcome === "delivered"
+          ? { ...common, state: "delivered" as const, lastStatusCode: attempt.statusCode, deliveredAt: at }
+          : {
+              ...common,
+              lastError: attempt.error,
+              ...(attempt.nextAttemptAt
+                ? { state: "pending" as const, nextAttemptAt: attempt.nextAttemptAt }
+                : { state: "failed" as const, failedAt: at }),
+            };
+      const unset: Record<string, ""> = { leaseOwner: "" };
+      if (attempt.outcome === "failed" && attempt.statusCode === undefined) unset.lastStatusCode = "";
+      const update =
+        attempt.outcome === "failed" && attempt.statusCode !== undefined
+          ? { $set: { ...set, lastStatusCode: attempt.statusCode }, $unset: unset }
+          : { $set: set, $unset: unset };
+      const result = await webhookDeliveries.updateOne(
+        { _id: delivery._id, leaseOwner: owner, state: "pending" },
+        update,
+      );
+      return result.matchedCount === 1;
+    },
+
+    /** Gives a held delivery back untried (the process is stopping), for any loop to take at once. */
+    async release(delivery: WebhookDeliveryDoc, owner: string, now: Date = new Date()): Promise<void> {
+      await webhookDeliveries.updateOne(
+        { _id: delivery._id, leaseOwner: owner },
+        { $set: { leaseExpiresAt: now, updatedAt: now }, $unset: { leaseOwner: "" } },
+      );
+    },
+
+    /** The event a delivery sends, from the outbox. */
+    async eventOf(delivery: WebhookDeliveryDoc): Promise<OutboxEventDoc | null> {
+      return outboxEvents.findOne({ _id: delivery.eventId });
+    },
+
+    /** The endpoint a delivery goes to, or null once it was deleted. */
+    async endpointOf(delivery: WebhookDeliveryDoc): Promise<WebhookEndpointDoc | null> {
+      return webhookEndpoints.findOne({ _id: delivery.endpointId });
+    },
+
+    /** An endpoint's deliveries, newest first, `limit` from after `after`. */
+    async listPage(endpointId: ObjectId, limit: number, after?: DeliveryPosition): Promise<WebhookDeliveryDoc[]> {
+      const filter = after
+        ? {
+            endpointId,
+            $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }],
+          }
+        : { endpointId };
+      return webhookDeliveries.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
+    },
+  };
+}
+
+function plannedDelivery(event: OutboxEventDoc, endpoint: WebhookEndpointDoc, now: Date): WebhookDeliveryDoc {
+  return {
+    _id: deliveryIdOf(event._id, endpoint._id),
+    accountId: event.accountId,
+    endpointId: endpoint._id,
+    eventId: event._id,
+    eventType: event.type,
+    state: "pending",
+    attempts: 0,
+    nextAttemptAt: now,
+    leaseExpiresAt: new Date(0),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export type WebhookDeliveries = ReturnType<typeof createWebhookDeliveries>;

@@ -1,0 +1,147 @@
+import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
+import type { WebhookDeliveries, WebhookDeliveryDoc } from "@leadline/db/imports";
+import type { ImporterConfig } from "./config.ts";
+import { sendWebhook, type SendResult } from "./send-webhook.ts";
+import { sleep } from "./sleep.ts";
+import { checkTarget, type ResolveHost } from "./webhook-target.ts";
+
+/** Outbox events planned per fan-out round. */
+const FAN_OUT_BATCH = 100;
+
+type AttemptResult = SendResult | { delivered: false; statusCode?: undefined; error: string; permanent: true };
+
+/**
+ * Delivers the outbox to webhooks, beside the import loop in the same
+ * process. One task fans new outbox events out into deliveries; several
+ * send tasks (WEBHOOK_CONCURRENCY) each claim a due delivery under a lease,
+ * make one attempt, and record it. Any number of worker processes can run
+ * this: the claim is atomic, so no delivery is sent by two at once.
+ *
+ * A failed attempt is retried after an exponential delay with full jitter
+ * until the next attempt would fall more than WEBHOOK_GIVE_UP_MS (24 h)
+ * after the first; then the delivery is `failed` with its last error. A
+ * refused target (SSRF rules) fails at once: retrying cannot change it.
+ */
+export class WebhookDeliveryLoop {
+  private readonly stopping = new AbortController();
+  private tasks: Promise<void>[] | undefined;
+  /** Attempts this process made, for tests and logs. */
+  attempts = 0;
+
+  constructor(
+    private readonly settings: ImporterConfig["webhooks"],
+    private readonly workerId: string,
+    private readonly deliveries: WebhookDeliveries,
+    private readonly resolveHost: ResolveHost,
+    private readonly log: WorkerLogger,
+  ) {}
+
+  start(): void {
+    this.tasks ??= [
+      this.repeat("fan-out", () => this.fanOut()),
+      ...Array.from({ length: this.settings.concurrency }, () => this.repeat("delivery", () => this.deliverOne())),
+    ];
+  }
+
+  /** Stops claiming; an attempt in flight is aborted and its delivery released for the next process. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.tasks ?? []);
+  }
+
+  /** Runs `step` until stopped: it answers whether there was work; idle or failing steps wait. */
+  private async repeat(name: string, step: () => Promise<boolean>): Promise<void> {
+    const signal = this.stopping.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const busy = await step();
+        failures = 0;
+        if (!busy) await sleep(this.settings.pollMs, signal);
+      } catch (error) {
+        failures += 1;
+        const delay = backoffDelayMs(failures, { baseMs: 500, maxMs: 30_000 });
+        this.log.warn({ err: error, retryInMs: delay }, `webhook ${name}: database unavailable, waiting`);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async fanOut(): Promise<boolean> {
+    return (await this.deliveries.fanOut(FAN_OUT_BATCH)) > 0;
+  }
+
+  private async deliverOne(): Promise<boolean> {
+    const delivery = await this.deliveries.claim(this.workerId, this.settings.leaseMs);
+    if (!delivery) return false;
+    const result = await this.attempt(delivery);
+    if (this.stopping.signal.aborted && !result.delivered) {
+      await this.deliveries.release(delivery, this.workerId);
+      return true;
+    }
+    await this.record(delivery, result);
+    return true;
+  }
+
+  private async attempt(delivery: WebhookDeliveryDoc): Promise<AttemptResult> {
+    const [event, endpoint] = await Promise.all([
+      this.deliveries.eventOf(delivery),
+      this.deliveries.endpointOf(delivery),
+    ]);
+    if (!endpoint) return { delivered: false, error: "the webhook was deleted", permanent: true };
+    if (!event) return { delivered: false, error: "the event is no longer in the outbox", permanent: true };
+    const target = await checkTarget(new URL(endpoint.url), this.resolveHost, this.settings.allowPrivate);
+    if (!target.allowed) {
+      return target.permanent
+        ? { delivered: false, error: target.error, permanent: true }
+        : { delivered: false, error: target.error };
+    }
+    this.attempts += 1;
+    return sendWebhook({
+      url: endpoint.url,
+      secret: endpoint.secret,
+      event,
+      timeoutMs: this.settings.timeoutMs,
+      signal: this.stopping.signal,
+    });
+  }
+
+  private async record(delivery: WebhookDeliveryDoc, result: AttemptResult): Promise<void> {
+    const at = new Date();
+    const attempt = delivery.attempts + 1;
+    const fields = {
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      webhookId: delivery.endpointId.toHexString(),
+      attempt,
+    };
+    if (result.delivered) {
+      await this.deliveries.record(delivery, this.workerId, {
+        outcome: "delivered",
+        statusCode: result.statusCode,
+        at,
+      });
+      this.log.info({ ...fields, statusCode: result.statusCode }, "webhook delivered");
+      return;
+    }
+    const firstAttemptAt = delivery.firstAttemptAt ?? at;
+    const delay = backoffDelayMs(attempt, {
+      baseMs: this.settings.retryBaseMs,
+      maxMs: this.settings.retryMaxMs,
+      jitter: "full",
+    });
+    const next = new Date(at.getTime() + delay);
+    const giveUp = "permanent" in result || next.getTime() - firstAttemptAt.getTime() > this.settings.giveUpMs;
+    await this.deliveries.record(delivery, this.workerId, {
+      outcome: "failed",
+      statusCode: result.statusCode,
+      error: result.error,
+      at,
+      nextAttemptAt: giveUp ? null : next,
+    });
+    this.log.warn(
+      { ...fields, statusCode: result.statusCode ?? null, error: result.error, nextAttemptAt: giveUp ? null : next },
+      giveUp ? "webhook delivery failed for good" : "webhook delivery failed; will retry",
+    );
+  }
+}
