@@ -3,41 +3,9 @@ import { createLeadlineClient } from "@leadline/client";
 import { ObjectId, seedAccount } from "@leadline/db";
 import { testPhones } from "@leadline/testkit";
 import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
-import { useTestDatabase, type TestDatabase } from "./support/database.ts";
+import { dispatchedLeads } from "./support/dispatched-leads.ts";
+import { useTestDatabase } from "./support/database.ts";
 import { rest } from "./support/rest.ts";
-
-/** An account with a campaign of `count` leads, each handed off once (attempt 1), and a dialer key. */
-async function dispatchedLeads(db: TestDatabase, url: string, count: number, offset: number) {
-  const seeded = await seedAccount(db.repos);
-  const campaignId = new ObjectId(seeded.campaignId);
-  const phones = testPhones(count, offset, 312);
-  await postBulk(url, seeded.apiKey, {
-    campaignId: seeded.campaignId,
-    leads: phones.map((phoneNumber) => ({ phoneNumber })),
-  });
-  const claimed: string[] = [];
-  for (;;) {
-    const lead = await db.repos.dispatchQueue.claimNext({
-      workerId: "test",
-      scope: { anyZone: [campaignId], byZone: [] },
-      leaseMs: 60_000,
-      now: new Date(),
-    });
-    if (!lead) break;
-    claimed.push(lead._id.toHexString());
-  }
-  await db.repos.dispatchQueue.markManyDispatched(
-    claimed.map((id) => new ObjectId(id)),
-    "test",
-  );
-  const leads = await db.repos.collections.leads.find({ campaignId }).sort({ _id: 1 }).toArray();
-  const dialer = await db.repos.apiKeys.create({
-    accountId: new ObjectId(seeded.accountId),
-    name: "dialer",
-    scopes: ["dialer"],
-  });
-  return { ...seeded, leads, dialerKey: dialer.key };
-}
 
 describe.each(API_RUNTIMES)("call outcomes (%s)", (runtime) => {
   const db = useTestDatabase(`outcomes_${runtime}`);

@@ -5,6 +5,7 @@ import { waitFor } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { uploadImport, waitForImportEnd } from "./support/imports.ts";
+import { dispatchedLeads } from "./support/dispatched-leads.ts";
 import { rest } from "./support/rest.ts";
 import { verifyWebhookSignature, WebhookReceiver } from "./support/webhook-receiver.ts";
 import { startImporterProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
@@ -339,6 +340,44 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
       expect(receiver.received.some((request) => request.body.includes("lead.failed"))).toBe(false);
     },
   );
+
+  it("delivers the lead events that call outcomes write, with the lead in data", { timeout: 60_000 }, async () => {
+    const { apiKey, leads, dialerKey } = await dispatchedLeads(db, server.url, 2, 40);
+    const receiver = await WebhookReceiver.start(() => 200);
+    receivers.push(receiver);
+    const hook = await register(server.url, apiKey, {
+      url: `${receiver.url}/leads`,
+      events: ["lead.completed", "lead.suppressed"],
+    });
+    expect(hook.status).toBe(201);
+    const [completed, optedOut] = leads.map((lead) => lead._id.toHexString());
+    const report = await rest(server.url, dialerKey, "POST", "/outcomes", {
+      outcomes: [
+        { leadId: completed, attempt: 1, outcome: "connected" },
+        { leadId: optedOut, attempt: 1, outcome: "opted_out" },
+      ],
+    });
+    expect(report.status).toBe(200);
+    workers.push(
+      await startImporterProcess(runtime, {
+        MONGODB_URI: db.uri,
+        MONGODB_DB: db.dbName,
+        WEBHOOK_POLL_MS: "50",
+        WEBHOOK_ALLOW_PRIVATE: "true",
+      }),
+    );
+    await waitForDeliveries(server.url, apiKey, hook.body.data.id, 2, "delivered");
+    const bodies = receiver.received.map((request) => JSON.parse(request.body));
+    expect(bodies.map((body) => body.type).sort()).toEqual(["lead.completed", "lead.suppressed"]);
+    expect(bodies.find((body) => body.type === "lead.completed")).toMatchObject({
+      id: `lead.completed:${completed}:1`,
+      data: { lead: { id: completed, state: "completed", lastOutcome: "connected", attempts: 1 } },
+    });
+    expect(bodies.find((body) => body.type === "lead.suppressed")).toMatchObject({
+      id: `lead.suppressed:${optedOut}:1`,
+      data: { lead: { id: optedOut, state: "suppressed", reason: "opted out on a call" } },
+    });
+  });
 });
 
 describe.each<WorkerRuntime>(["node", "deno"])("webhook targets refused at delivery under %s", (runtime) => {
