@@ -1,0 +1,108 @@
+// Compares the API CPU per lead of two builds in one run: `pnpm build`'s output against another
+// bundle (a copy of an earlier build), both on one database server, their requests alternating so
+// that the machine's noise hits both alike. With --profile, the current build runs under
+// --cpu-prof instead and the profile is written to the given folder.
+//
+//   cp services/api/dist/main.node.js services/api/dist/base/   # before the change
+//   pnpm build && tsx bench/src/compare-api-cpu.ts --base dist/base/main.node.js --rounds 12
+import { mkdirSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ObjectId } from "@leadline/db";
+import { processStats, startApiProcess, testPhone, type ApiProcess } from "@leadline/testkit";
+import { BenchContext, benchLead, bulkBody } from "./bench-context.ts";
+import { summarize } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    // Relative to services/api, e.g. dist/base/main.node.js; without it only the current build runs.
+    base: { type: "string" },
+    rounds: { type: "string", default: "10" },
+    "per-round": { type: "string", default: "10" },
+    profile: { type: "string" },
+    // Idempotency-Key on every request and suppression entries in the account (10 of each request's numbers).
+    features: { type: "boolean", default: true },
+  },
+});
+const rounds = Number(values.rounds);
+const perRound = Number(values["per-round"]);
+const features = values.features;
+const LEADS = 1000;
+
+const ctx = await BenchContext.start((line) => console.error(line));
+try {
+  interface Side {
+    name: string;
+    api: ApiProcess;
+    apiKey: string;
+    campaignId: string;
+    next: number;
+    samples: number[];
+  }
+  const sides: Side[] = [];
+  const entries: [string, string | undefined][] = [["current", undefined]];
+  if (values.base) entries.unshift(["base", values.base]);
+  for (const [name, entry] of entries) {
+    const db = await ctx.database(`compare_${name}`);
+    const nodeArgs: string[] = [];
+    if (values.profile && !entry) {
+      mkdirSync(values.profile, { recursive: true });
+      nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${values.profile}`);
+    }
+    // The entry given replaces dist/main.node.js: node runs the first script named.
+    if (entry) nodeArgs.push(entry);
+    const api = await startApiProcess(
+      { MONGODB_URI: ctx.mongoUri, MONGODB_DB: db.dbName, BULK_RATE_LIMIT: "1000000000", LOG_LEVEL: "info" },
+      { built: true, nodeArgs },
+    );
+    const account = await ctx.seed(db);
+    if (features) {
+      // 1000 entries: 10 numbers of each request's series and others of another area code.
+      const matching = Array.from({ length: 100 }, (_, r) =>
+        Array.from({ length: 10 }, (_, i) => benchLead(r * LEADS + i).phoneNumber),
+      ).flat();
+      await db.repos.suppressions.add({
+        accountId: new ObjectId(account.accountId),
+        campaignId: null,
+        phoneNumbers: [...matching.slice(0, 500), ...Array.from({ length: 500 }, (_, i) => testPhone(i, 917))],
+        source: "import",
+      });
+    }
+    sides.push({ name, api, apiKey: account.apiKey, campaignId: account.campaignId, next: 0, samples: [] });
+  }
+
+  let keyCounter = 0;
+  const post = async (side: Side) => {
+    const leads = Array.from({ length: LEADS }, () => benchLead(side.next++));
+    const headers: Record<string, string> = { "content-type": "application/json", "x-api-key": side.apiKey };
+    if (features) headers["idempotency-key"] = `compare-${process.pid}-${++keyCounter}`;
+    const response = await fetch(`${side.api.url}/api/v1/leads/bulk`, {
+      method: "POST",
+      headers,
+      body: bulkBody(side.campaignId, leads),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${side.name}: ${response.status} ${text}`);
+  };
+  for (const side of sides) for (let i = 0; i < 5; i++) await post(side);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) {
+      const before = processStats(side.api.child.pid!).cpuMs;
+      for (let i = 0; i < perRound; i++) await post(side);
+      const after = processStats(side.api.child.pid!).cpuMs;
+      side.samples.push(((after - before) * 1000) / (perRound * LEADS));
+    }
+  }
+  const medians: Record<string, number> = {};
+  for (const side of sides) {
+    const summary = summarize(side.samples);
+    medians[side.name] = summary.median;
+    console.log(
+      `${side.name}: ${summary.median.toFixed(2)} µs/lead (p5 ${summary.p5.toFixed(2)}, p95 ${summary.p95.toFixed(2)}, n ${summary.n}) samples ${side.samples.map((s) => s.toFixed(1)).join(" ")}`,
+    );
+  }
+  if (medians.base && medians.current) console.log(`current / base: ${(medians.current / medians.base).toFixed(3)}`);
+  for (const side of sides) await side.api.stop("SIGINT");
+} finally {
+  await ctx.stop();
+}
