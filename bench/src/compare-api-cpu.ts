@@ -5,10 +5,10 @@
 //
 //   cp services/api/dist/main.node.js services/api/dist/base/   # before the change
 //   pnpm build && tsx bench/src/compare-api-cpu.ts --base dist/base/main.node.js --rounds 12
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ObjectId } from "@leadline/db";
-import { processStats, startApiProcess, testPhone, type ApiProcess } from "@leadline/testkit";
+import { startApiProcess, testPhone, type ApiProcess } from "@leadline/testkit";
 import { BenchContext, benchLead, bulkBody } from "./bench-context.ts";
 import { summarize } from "./stats.ts";
 
@@ -16,6 +16,8 @@ const { values } = parseArgs({
   options: {
     // Relative to services/api, e.g. dist/base/main.node.js; without it only the current build runs.
     base: { type: "string" },
+    // The build to compare, likewise; dist/main.node.js when not given.
+    current: { type: "string" },
     rounds: { type: "string", default: "10" },
     "per-round": { type: "string", default: "10" },
     profile: { type: "string" },
@@ -28,6 +30,22 @@ const perRound = Number(values["per-round"]);
 const features = values.features;
 const LEADS = 1000;
 
+/**
+ * CPU time of a process in ms at nanosecond resolution: the run time the scheduler reports for
+ * each of its threads (/proc/PID/task/TID/schedstat), where /proc/PID/stat counts 10 ms ticks.
+ */
+function cpuMsOf(pid: number): number {
+  let nanos = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanos += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // A thread that ended meanwhile: its time is lost either way.
+    }
+  }
+  return nanos / 1e6;
+}
+
 const ctx = await BenchContext.start((line) => console.error(line));
 try {
   interface Side {
@@ -39,7 +57,7 @@ try {
     samples: number[];
   }
   const sides: Side[] = [];
-  const entries: [string, string | undefined][] = [["current", undefined]];
+  const entries: [string, string | undefined][] = [["current", values.current]];
   if (values.base) entries.unshift(["base", values.base]);
   for (const [name, entry] of entries) {
     const db = await ctx.database(`compare_${name}`);
@@ -87,9 +105,9 @@ try {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
-      const before = processStats(side.api.child.pid!).cpuMs;
+      const before = cpuMsOf(side.api.child.pid!);
       for (let i = 0; i < perRound; i++) await post(side);
-      const after = processStats(side.api.child.pid!).cpuMs;
+      const after = cpuMsOf(side.api.child.pid!);
       side.samples.push(((after - before) * 1000) / (perRound * LEADS));
     }
   }
@@ -101,7 +119,14 @@ try {
       `${side.name}: ${summary.median.toFixed(2)} µs/lead (p5 ${summary.p5.toFixed(2)}, p95 ${summary.p95.toFixed(2)}, n ${summary.n}) samples ${side.samples.map((s) => s.toFixed(1)).join(" ")}`,
     );
   }
-  if (medians.base && medians.current) console.log(`current / base: ${(medians.current / medians.base).toFixed(3)}`);
+  if (medians.base && medians.current) {
+    // Each round's two samples were taken back to back: their ratio cancels most of the machine's drift.
+    const [base, current] = sides;
+    const ratios = summarize(current!.samples.map((sample, round) => sample / base!.samples[round]!));
+    console.log(
+      `current / base: ${(medians.current / medians.base).toFixed(3)} (of medians); per round ${ratios.median.toFixed(3)} (p5 ${ratios.p5.toFixed(3)}, p95 ${ratios.p95.toFixed(3)})`,
+    );
+  }
   for (const side of sides) await side.api.stop("SIGINT");
 } finally {
   await ctx.stop();
