@@ -5,10 +5,10 @@
 //
 //   cp services/api/dist/main.node.js services/api/dist/base/   # before the change
 //   pnpm build && tsx bench/src/compare-api-cpu.ts --base dist/base/main.node.js --rounds 12
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ObjectId } from "@leadline/db";
-import { startApiProcess, testPhone, type ApiProcess } from "@leadline/testkit";
+import { startApiProcess, threadCpuMs, testPhone, type ApiProcess } from "@leadline/testkit";
 import { BenchContext, benchLead, bulkBody } from "./bench-context.ts";
 import { summarize } from "./stats.ts";
 
@@ -29,22 +29,6 @@ const rounds = Number(values.rounds);
 const perRound = Number(values["per-round"]);
 const features = values.features;
 const LEADS = 1000;
-
-/**
- * CPU time of a process in ms at nanosecond resolution: the run time the scheduler reports for
- * each of its threads (/proc/PID/task/TID/schedstat), where /proc/PID/stat counts 10 ms ticks.
- */
-function cpuMsOf(pid: number): number {
-  let nanos = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      nanos += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
-    } catch {
-      // A thread that ended meanwhile: its time is lost either way.
-    }
-  }
-  return nanos / 1e6;
-}
 
 const ctx = await BenchContext.start((line) => console.error(line));
 try {
@@ -105,9 +89,9 @@ try {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
-      const before = cpuMsOf(side.api.child.pid!);
+      const before = threadCpuMs(side.api.child.pid!);
       for (let i = 0; i < perRound; i++) await post(side);
-      const after = cpuMsOf(side.api.child.pid!);
+      const after = threadCpuMs(side.api.child.pid!);
       side.samples.push(((after - before) * 1000) / (perRound * LEADS));
     }
   }

@@ -1,6 +1,7 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): top functions by self and by inclusive time,
 // the same grouped by package, and the heaviest folded stacks (flame-graph text). Frames of a
-// bundle with a source map beside it (dist/main.node.js.map) are mapped back to their source file.
+// bundle with a source map beside it (dist/main.node.js.map) are mapped back to their source file:
+// summarise before the next `pnpm build` rewrites the map, or the files and lines will be wrong.
 //
 //   tsx bench/src/profile-summary.ts CPU.….cpuprofile [--from bulkCreateLeads] [--top 25]
 //
