@@ -1,6 +1,7 @@
 // Compares the API CPU per lead of two builds in one run: `pnpm build`'s output against another
 // bundle (a copy of an earlier build), both on one database server, their requests alternating so
-// that the machine's noise hits both alike. With --profile, the current build runs under
+// that the machine's noise hits both alike; each side also gets the ingest suite's ratio (request wall time
+// over a raw insertMany of like documents, one after each round). With --profile, the current build runs under
 // --cpu-prof instead and the profile is written to the given folder.
 //
 //   cp services/api/dist/main.node.js services/api/dist/base/   # before the change
@@ -9,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ObjectId } from "@leadline/db";
 import { startApiProcess, threadCpuMs, testPhone, type ApiProcess } from "@leadline/testkit";
-import { BenchContext, benchLead, bulkBody } from "./bench-context.ts";
+import { BenchContext, benchLead, bulkBody, rawLeadDocs } from "./bench-context.ts";
 import { summarize } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -21,13 +22,13 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "10" },
     "per-round": { type: "string", default: "10" },
     profile: { type: "string" },
-    // Idempotency-Key on every request and suppression entries in the account (10 of each request's numbers).
-    features: { type: "boolean", default: true },
+    // Without Idempotency-Key and suppression entries, which the requests otherwise have (10 of each one's numbers listed).
+    plain: { type: "boolean", default: false },
   },
 });
 const rounds = Number(values.rounds);
 const perRound = Number(values["per-round"]);
-const features = values.features;
+const features = !values.plain;
 const LEADS = 1000;
 
 const ctx = await BenchContext.start((line) => console.error(line));
@@ -39,6 +40,10 @@ try {
     campaignId: string;
     next: number;
     samples: number[];
+    /** Wall time of each measured request, and of a raw insertMany of 1000 like documents after it. */
+    requestMs: number[];
+    rawMs: number[];
+    insertRaw(): Promise<number>;
   }
   const sides: Side[] = [];
   const entries: [string, string | undefined][] = [["current", values.current]];
@@ -69,7 +74,27 @@ try {
         source: "import",
       });
     }
-    sides.push({ name, api, apiKey: account.apiKey, campaignId: account.campaignId, next: 0, samples: [] });
+    let rawNext = 0;
+    const insertRaw = async () => {
+      const docs = rawLeadDocs(
+        account.campaign,
+        Array.from({ length: LEADS }, () => benchLead(10_000_000 + rawNext++)),
+      );
+      const started = performance.now();
+      await db.repos.collections.leads.insertMany(docs, { ordered: false });
+      return performance.now() - started;
+    };
+    sides.push({
+      name,
+      api,
+      apiKey: account.apiKey,
+      campaignId: account.campaignId,
+      next: 0,
+      samples: [],
+      requestMs: [],
+      rawMs: [],
+      insertRaw,
+    });
   }
 
   let keyCounter = 0;
@@ -77,22 +102,24 @@ try {
     const leads = Array.from({ length: LEADS }, () => benchLead(side.next++));
     const headers: Record<string, string> = { "content-type": "application/json", "x-api-key": side.apiKey };
     if (features) headers["idempotency-key"] = `compare-${process.pid}-${++keyCounter}`;
-    const response = await fetch(`${side.api.url}/api/v1/leads/bulk`, {
-      method: "POST",
-      headers,
-      body: bulkBody(side.campaignId, leads),
-    });
+    const body = bulkBody(side.campaignId, leads);
+    const started = performance.now();
+    const response = await fetch(`${side.api.url}/api/v1/leads/bulk`, { method: "POST", headers, body });
     const text = await response.text();
+    const ms = performance.now() - started;
     if (response.status !== 200) throw new Error(`${side.name}: ${response.status} ${text}`);
+    return ms;
   };
   for (const side of sides) for (let i = 0; i < 5; i++) await post(side);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
       const before = threadCpuMs(side.api.child.pid!);
-      for (let i = 0; i < perRound; i++) await post(side);
+      for (let i = 0; i < perRound; i++) side.requestMs.push(await post(side));
       const after = threadCpuMs(side.api.child.pid!);
       side.samples.push(((after - before) * 1000) / (perRound * LEADS));
+      // The ingest suite's baseline, in the same database: the driver's own insert of like documents.
+      side.rawMs.push(await side.insertRaw());
     }
   }
   const medians: Record<string, number> = {};
@@ -101,6 +128,11 @@ try {
     medians[side.name] = summary.median;
     console.log(
       `${side.name}: ${summary.median.toFixed(2)} µs/lead (p5 ${summary.p5.toFixed(2)}, p95 ${summary.p95.toFixed(2)}, n ${summary.n}) samples ${side.samples.map((s) => s.toFixed(1)).join(" ")}`,
+    );
+    const request = summarize(side.requestMs).median;
+    const raw = summarize(side.rawMs).median;
+    console.log(
+      `${side.name}: request ${request.toFixed(1)} ms, raw insertMany ${raw.toFixed(1)} ms (medians), ratio ${(request / raw).toFixed(2)}`,
     );
   }
   if (medians.base && medians.current) {
