@@ -111,7 +111,8 @@ The same requests, round-robin over three accounts:
 
 ## api-cpu: API process CPU per lead (${apiCpu.requests} REST requests of 1000)
 
-- total: ${round(apiCpu.apiCpuMicrosPerLead, 1)} µs per lead (from /proc, 10 ms resolution over the run)
+- total, all features on (Idempotency-Key, ${apiCpu.suppressionEntries} suppression entries, zone lookup): ${round(apiCpu.apiCpuMicrosPerLead, 1)} µs per lead (from /proc, each thread's run time, summed over the run)
+- total, plain requests alternating with those (no key, no entries; round one's figure): ${round(apiCpu.plainApiCpuMicrosPerLead, 1)} µs per lead; the breakdown below is theirs
 - JSON parse: ${round(b.jsonParse)} µs · validation without phones: ${round(b.validationWithoutPhone)} µs · phone normalisation: ${round(b.phoneNormalisation)} µs · the driver's insertMany (CPU, of which BSON encoding ${round(b.bsonEncoding)} µs): ${round(b.driverInsert)} µs · everything else (HTTP, adapters, auth, limiter, logs, GC): ${round(b.rest)} µs
 - database round trip (wall time of the raw insert, not API CPU): ${round(apiCpu.databaseRoundTripMicrosPerLead)} µs per lead
 

@@ -3,7 +3,7 @@ import { ianaTimeZoneSchema } from "./campaign-schemas.ts";
 import { countryCodeSchema } from "./country-code.ts";
 import { LIMITS } from "./limits.ts";
 import { findMetadataProblem } from "./metadata.ts";
-import { normalizePhoneNumber } from "./phone.ts";
+import { isPhoneCountry, normalizePhoneNumber } from "./phone.ts";
 import type { CountryCode } from "libphonenumber-js/max";
 
 // Messages below follow describeIssues' convention: lower-case text is a
@@ -209,3 +209,93 @@ export const bulkCreateInputSchema = z.strictObject(
 
 export type BulkCreateInput = z.input<typeof bulkCreateInputSchema>;
 export type BulkCreateRequest = z.output<typeof bulkCreateInputSchema>;
+
+const LEAD_FIELDS_FAST = new Set(["phoneNumber", "externalId", "metadata", "priority"]);
+
+/**
+ * What {@link bulkLeadSchema} makes of `input` when it is a lead of the
+ * common kind (an E.164 number that needs no default country, and nothing
+ * but `externalId`, `metadata` and `priority` beside it), all of it valid;
+ * otherwise undefined, and the schema reads the lead, with its messages.
+ */
+function commonValidLead(input: unknown): NewLead | undefined {
+  if (!isPlainObject(input)) return undefined;
+  let fields = 0;
+  for (const key in input) {
+    if (!LEAD_FIELDS_FAST.has(key)) return undefined;
+    fields++;
+  }
+  const { phoneNumber, externalId, metadata, priority } = input;
+  if (typeof phoneNumber !== "string" || phoneNumber.length > LIMITS.phoneNumberMaxLength) return undefined;
+  if (externalId != null && (typeof externalId !== "string" || externalId.length > LIMITS.externalIdMaxLength))
+    return undefined;
+  if (metadata != null && (!isPlainObject(metadata) || findMetadataProblem(metadata) !== undefined)) return undefined;
+  if (
+    priority != null &&
+    (typeof priority !== "number" ||
+      !Number.isSafeInteger(priority) ||
+      priority < LIMITS.priorityMin ||
+      priority > LIMITS.priorityMax)
+  )
+    return undefined;
+  // Inherited enumerable keys were counted above; own ones are what the schema reads.
+  if (fields !== Object.keys(input).length) return undefined;
+  const phone = normalizePhoneNumber(phoneNumber);
+  if (!phone.ok) return undefined;
+  return {
+    phoneNumber: phone.e164,
+    externalId: externalId ?? undefined,
+    metadata: (metadata ?? undefined) as Record<string, unknown> | undefined,
+    scheduledFor: undefined,
+    priority: priority ?? 0,
+  };
+}
+
+const BULK_FIELDS_FAST = new Set(["campaignId", "leads", "onInvalid", "returnResults", "dryRun", "defaultCountry"]);
+
+/** True when the request's own fields (all but the leads) are valid, so only leads can fail. */
+function validBulkEnvelope(
+  input: unknown,
+): input is Record<string, unknown> & { campaignId: string; leads: unknown[] } {
+  if (!isPlainObject(input)) return false;
+  let fields = 0;
+  for (const key in input) {
+    if (!BULK_FIELDS_FAST.has(key)) return false;
+    fields++;
+  }
+  if (fields !== Object.keys(input).length) return false;
+  const { campaignId, leads, onInvalid, returnResults, dryRun, defaultCountry } = input;
+  return (
+    typeof campaignId === "string" &&
+    campaignId.length >= 1 &&
+    campaignId.length <= LIMITS.campaignIdMaxLength &&
+    Array.isArray(leads) &&
+    leads.length >= 1 &&
+    leads.length <= LIMITS.maxLeadsPerRequest &&
+    (onInvalid === undefined || (ON_INVALID as readonly unknown[]).includes(onInvalid)) &&
+    (returnResults === undefined || typeof returnResults === "boolean") &&
+    (dryRun === undefined || typeof dryRun === "boolean") &&
+    (defaultCountry === undefined || (typeof defaultCountry === "string" && isPhoneCountry(defaultCountry)))
+  );
+}
+
+/**
+ * `bulkCreateInputSchema.parse`, with a shortcut for what most requests
+ * are: a valid envelope and leads of the common kind are read by hand,
+ * each other lead by the lead schema, and a request with anything wrong
+ * outside its leads by the whole schema. The result, and every message,
+ * is the schema's own (lead-schemas.test.ts compares the two).
+ */
+export function parseBulkCreateInput(input: unknown): BulkCreateRequest {
+  if (!validBulkEnvelope(input)) return bulkCreateInputSchema.parse(input);
+  const leads = new Array<NewLead | InvalidLeadInput>(input.leads.length);
+  for (let index = 0; index < leads.length; index++) {
+    const lead: unknown = input.leads[index];
+    leads[index] = commonValidLead(lead) ?? bulkLeadSchema.parse(lead);
+  }
+  const request: Record<string, unknown> = { campaignId: input.campaignId, leads };
+  for (const key of ["onInvalid", "returnResults", "dryRun", "defaultCountry"] as const) {
+    if (key in input) request[key] = input[key];
+  }
+  return request as BulkCreateRequest;
+}

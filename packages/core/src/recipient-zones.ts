@@ -11,6 +11,9 @@ export const FALLBACK_ZONE_KEY = "";
  * zoneKeyOf(["America/Denver", "America/Chicago"]) // "America/Chicago|America/Denver"
  */
 export function zoneKeyOf(zones: readonly string[]): string {
+  // Most numbers have one zone or none: their key needs no set and no sort.
+  if (zones.length === 0) return "";
+  if (zones.length === 1) return zones[0]!;
   return [...new Set(zones)].sort().join("|");
 }
 

@@ -148,7 +148,14 @@ export function createLeadRepository({ leads }: Collections) {
         docs.forEach((doc, index) =>
           Object.assign(doc, { importId: origin.importId, importLine: origin.lines[index] }),
         );
-      const toInsert = docs.filter((doc) => !suppressed.has(doc.phoneNumber));
+      // The documents to insert, and where each stands in `docs`.
+      const toInsert: LeadDoc[] = [];
+      const positions: number[] = [];
+      docs.forEach((doc, index) => {
+        if (suppressed.has(doc.phoneNumber)) return;
+        toInsert.push(doc);
+        positions.push(index);
+      });
       let duplicates = new Set<number>();
       if (toInsert.length > 0) {
         try {
@@ -157,8 +164,13 @@ export function createLeadRepository({ leads }: Collections) {
           duplicates = duplicateIndexes(error, toInsert.length);
         }
       }
-      const duplicateIds = new Set([...duplicates].map((index) => toInsert[index]!._id));
-      const skipped = new Set(docs.flatMap((doc, index) => (duplicateIds.has(doc._id) ? [index] : [])));
+      // Indexes in `docs` of the documents refused as duplicates, in request order.
+      const skipped = new Set<number>();
+      if (duplicates.size > 0) {
+        positions.forEach((position, at) => {
+          if (duplicates.has(at)) skipped.add(position);
+        });
+      }
       const ownEarlier = options.createdByRequest
         ? await storedByRequest(leads, campaign._id, docs, skipped, options.createdByRequest)
         : new Map<number, ObjectId>();
@@ -166,15 +178,19 @@ export function createLeadRepository({ leads }: Collections) {
       const skippedPhones: string[] = [];
       const suppressedPhones: string[] = [];
       const outcomes = docs.map((doc, index): LeadOutcome => {
-        if (suppressed.has(doc.phoneNumber)) return { status: "suppressed" };
-        if (skipped.has(index) && !ownEarlier.has(index)) return { status: "duplicate" };
-        return { status: "created", id: (ownEarlier.get(index) ?? doc._id).toHexString() };
-      });
-      outcomes.forEach((outcome, index) => {
-        const phone = docs[index]!.phoneNumber;
-        if (outcome.status === "created") createdIds.push(outcome.id!);
-        else skippedPhones.push(phone);
-        if (outcome.status === "suppressed") suppressedPhones.push(phone);
+        const phone = doc.phoneNumber;
+        if (suppressed.has(phone)) {
+          skippedPhones.push(phone);
+          suppressedPhones.push(phone);
+          return { status: "suppressed" };
+        }
+        if (skipped.has(index) && !ownEarlier.has(index)) {
+          skippedPhones.push(phone);
+          return { status: "duplicate" };
+        }
+        const id = (ownEarlier.get(index) ?? doc._id).toHexString();
+        createdIds.push(id);
+        return { status: "created", id };
       });
       return {
         created: createdIds.length,

@@ -1,6 +1,6 @@
 export { startApiProcess, type ApiProcess, type ApiRuntime } from "./api-process.ts";
 export { testPhone, testPhones } from "./phone-numbers.ts";
-export { processStats, type ProcessStats } from "./process-stats.ts";
+export { processStats, threadCpuMs, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";
 export { FaultProxy, type HeldRequest } from "./fault-proxy.ts";
 export { spawnService, type ServiceProcess } from "./spawn-service.ts";

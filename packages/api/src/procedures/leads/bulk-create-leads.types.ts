@@ -1,8 +1,15 @@
-import { LIMITS, bulkCreateInputSchema, bulkCreateResponseSchema } from "@leadline/core";
+import { LIMITS, bulkCreateInputSchema, bulkCreateResponseSchema, parseBulkCreateInput } from "@leadline/core";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { CAMPAIGN_NOT_FOUND, ERROR_DESCRIPTIONS, scopedErrors } from "../error-descriptions.ts";
 
-export const bulkCreateLeadsInput = bulkCreateInputSchema;
+/**
+ * The request schema, as the OpenAPI document and typed clients see it, whose `parse` (what tRPC
+ * calls) takes the shortcut for common valid leads: same result, same messages.
+ */
+export const bulkCreateLeadsInput: typeof bulkCreateInputSchema = Object.assign(
+  Object.create(bulkCreateInputSchema) as typeof bulkCreateInputSchema,
+  { parse: parseBulkCreateInput },
+);
 export const bulkCreateLeadsOutput = bulkCreateResponseSchema;
 
 export const bulkCreateLeadsMeta: OpenApiMeta = {
