@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ObjectId, seedAccount, type OutboxEventDoc } from "@leadline/db";
+import { ObjectId, type OutboxEventDoc } from "@leadline/db";
 import { TestDialer, testPhones, waitFor } from "@leadline/testkit";
-import { postBulk, useApiServer } from "./support/api-server.ts";
+import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
+import { dispatchedLeads } from "./support/dispatched-leads.ts";
 import { newLead } from "./support/new-lead.ts";
 import { rest } from "./support/rest.ts";
 import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
@@ -10,42 +11,13 @@ import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./su
 const eventsOf = (db: TestDatabase, leadId: string): Promise<OutboxEventDoc[]> =>
   db.repos.collections.outboxEvents.find({ "payload.lead.id": leadId }).toArray();
 
-/** An account's campaign of leads handed off once (attempt 1), and a dialer key. */
-async function dispatchedLeads(db: TestDatabase, url: string, count: number, offset: number) {
-  const seeded = await seedAccount(db.repos);
-  const campaignId = new ObjectId(seeded.campaignId);
-  await postBulk(url, seeded.apiKey, {
-    campaignId: seeded.campaignId,
-    leads: testPhones(count, offset, 415).map((phoneNumber, i) => ({ phoneNumber, externalId: `crm-${offset + i}` })),
-  });
-  const claimed: ObjectId[] = [];
-  for (;;) {
-    const lead = await db.repos.dispatchQueue.claimNext({
-      workerId: "test",
-      scope: { anyZone: [campaignId], byZone: [] },
-      leaseMs: 60_000,
-      now: new Date(),
-    });
-    if (!lead) break;
-    claimed.push(lead._id);
-  }
-  await db.repos.dispatchQueue.markManyDispatched(claimed, "test");
-  const leads = await db.repos.collections.leads.find({ campaignId }).sort({ _id: 1 }).toArray();
-  const dialer = await db.repos.apiKeys.create({
-    accountId: new ObjectId(seeded.accountId),
-    name: "dialer",
-    scopes: ["dialer"],
-  });
-  return { ...seeded, leads: leads.map((lead) => lead._id.toHexString()), dialerKey: dialer.key };
-}
-
 describe("lead events from call outcomes", () => {
   const db = useTestDatabase("lead_events_outcomes");
   const server = useApiServer(db, { BULK_RATE_LIMIT: "1000" });
 
   it("connected: exactly one lead.completed, even when the outcome is reported twice concurrently", async () => {
     const { leads, dialerKey, campaignId, accountId } = await dispatchedLeads(db, server.url, 1, 0);
-    const leadId = leads[0]!;
+    const leadId = leads[0]!._id.toHexString();
     const report = () =>
       rest(server.url, dialerKey, "POST", "/outcomes", {
         outcomes: [{ leadId, attempt: 1, outcome: "connected" }],
@@ -62,7 +34,7 @@ describe("lead events from call outcomes", () => {
         lead: {
           id: leadId,
           campaignId,
-          phoneNumber: testPhones(1, 0, 415)[0],
+          phoneNumber: testPhones(1, 0, 312)[0],
           state: "completed",
           lastOutcome: "connected",
           attempts: 1,
@@ -76,7 +48,7 @@ describe("lead events from call outcomes", () => {
 
   it("opted_out sends lead.suppressed, a last attempt's failure lead.failed, a retry nothing", async () => {
     const { leads, dialerKey, apiKey, campaignId } = await dispatchedLeads(db, server.url, 3, 10);
-    const [optedOut, lastTry, retried] = leads as [string, string, string];
+    const [optedOut, lastTry, retried] = leads.map((lead) => lead._id.toHexString()) as [string, string, string];
     await rest(server.url, apiKey, "PATCH", `/campaigns/${campaignId}`, { maxAttempts: 2 });
     await db.repos.collections.leads.updateOne({ _id: new ObjectId(lastTry) }, { $set: { attempts: 2 } });
     const report = await rest(server.url, dialerKey, "POST", "/outcomes", {
@@ -106,7 +78,7 @@ describe("lead events from call outcomes", () => {
 
   it("a transition whose outbox write was cut off is recovered once, and a lost race sends nothing", async () => {
     const { leads, dialerKey } = await dispatchedLeads(db, server.url, 2, 20);
-    const [cutOff, lost] = leads as [string, string];
+    const [cutOff, lost] = leads.map((lead) => lead._id.toHexString()) as [string, string];
     await rest(server.url, dialerKey, "POST", "/outcomes", {
       outcomes: [{ leadId: cutOff, attempt: 1, outcome: "connected" }],
     });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLeadlineClient } from "@leadline/client";
-import { ObjectId, seedAccount } from "@leadline/db";
-import { testPhones } from "@leadline/testkit";
+import { ObjectId } from "@leadline/db";
 import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
 import { dispatchedLeads } from "./support/dispatched-leads.ts";
 import { useTestDatabase } from "./support/database.ts";

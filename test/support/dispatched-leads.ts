@@ -7,10 +7,9 @@ import type { TestDatabase } from "./database.ts";
 export async function dispatchedLeads(db: TestDatabase, url: string, count: number, offset: number) {
   const seeded = await seedAccount(db.repos);
   const campaignId = new ObjectId(seeded.campaignId);
-  const phones = testPhones(count, offset, 312);
   await postBulk(url, seeded.apiKey, {
     campaignId: seeded.campaignId,
-    leads: phones.map((phoneNumber) => ({ phoneNumber })),
+    leads: testPhones(count, offset, 312).map((phoneNumber, i) => ({ phoneNumber, externalId: `crm-${offset + i}` })),
   });
   const claimed: string[] = [];
   for (;;) {
