@@ -11,6 +11,10 @@ import { runIngest } from "./suites/ingest.ts";
 import { runRecovery } from "./suites/recovery.ts";
 import { runSuppressionCheck } from "./suites/suppression-check.ts";
 import { runThroughput } from "./suites/throughput.ts";
+// Issue 14's new-path costs and issue 12's import job.
+import { runIdempotency } from "./suites/idempotency.ts";
+import { runImportJob } from "./suites/import-job.ts";
+import { runZoneLookup } from "./suites/zone-lookup.ts";
 
 const HELP = `Usage: pnpm bench [--quick] [--json]
 
@@ -21,7 +25,8 @@ and prints the headline figures as one JSON object on its last line.
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
   --only S  run only the suites named, comma-separated (ingest, suppression-check, api-cpu,
-            duplicates, throughput, csv-import, dispatch, recovery); prints their figures, writes no report
+            duplicates, throughput, csv-import, dispatch, recovery, zone-lookup, idempotency,
+            import-job); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -49,6 +54,12 @@ const sizes = values.quick
       csvRows: 5_000,
       dispatchLeads: 300,
       recoveryBlips: 3,
+      // issue 14 / issue 12 suites
+      zoneLookupNumbers: 5_000,
+      zoneLookupRounds: 20,
+      idempotencyRequests: 3,
+      importJobRows: 20_000,
+      importUploadBytes: 5 * 2 ** 20,
     }
   : {
       ingest: 30,
@@ -61,6 +72,12 @@ const sizes = values.quick
       csvRows: 1_000_000,
       dispatchLeads: 3_000,
       recoveryBlips: 20,
+      // issue 14 / issue 12 suites
+      zoneLookupNumbers: 20_000,
+      zoneLookupRounds: 50,
+      idempotencyRequests: 30,
+      importJobRows: 1_000_000,
+      importUploadBytes: 100 * 2 ** 20,
     };
 
 const log = (line: string) => {
@@ -89,6 +106,10 @@ try {
     "csv-import": () => runCsvImport(ctx, sizes.csvRows),
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
     recovery: () => runRecovery(ctx, sizes.recoveryBlips),
+    // issue 14 / issue 12 suites
+    "zone-lookup": () => runZoneLookup(sizes.zoneLookupNumbers, sizes.zoneLookupRounds),
+    idempotency: () => runIdempotency(ctx, sizes.idempotencyRequests),
+    "import-job": () => runImportJob(ctx, sizes.importJobRows, sizes.importUploadBytes),
   };
   if (only) {
     for (const name of only) {
@@ -119,6 +140,10 @@ try {
       csvImport: all["csv-import"],
       dispatch: all.dispatch,
       recovery: all.recovery,
+      // issue 14 / issue 12 suites
+      zoneLookup: all["zone-lookup"],
+      idempotency: all.idempotency,
+      importJob: all["import-job"],
     };
     const outFile = values.quick
       ? new URL("../out/RESULTS.quick.md", import.meta.url)
