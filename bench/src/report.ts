@@ -137,7 +137,7 @@ function newPathSections(results: BenchResults): string {
 
 Differences of medians on a shared, noisy machine: a cost smaller than the spread below is within noise.
 
-## zone-lookup: recipient time-zone lookup, in process (${z.numbers} numbers × ${z.rounds} rounds)
+## zone-lookup: recipient time-zone lookup, in process (${z.numbers} numbers × ${z.rounds} passes, timed per 1000)
 
 \`createZoneLookup(timezones.bson).zonesOf(e164)\` over a fixed mix of numbers: North American area
 codes of one and several zones, Canada and the Caribbean, and two dozen other countries with national

@@ -56,7 +56,7 @@ const sizes = values.quick
       recoveryBlips: 3,
       // issue 14 / issue 12 suites
       zoneLookupNumbers: 5_000,
-      zoneLookupRounds: 20,
+      zoneLookupRounds: 10,
       idempotencyRequests: 3,
       importJobRows: 20_000,
       importUploadBytes: 5 * 2 ** 20,
@@ -74,7 +74,7 @@ const sizes = values.quick
       recoveryBlips: 20,
       // issue 14 / issue 12 suites
       zoneLookupNumbers: 20_000,
-      zoneLookupRounds: 50,
+      zoneLookupRounds: 10,
       idempotencyRequests: 30,
       importJobRows: 1_000_000,
       importUploadBytes: 100 * 2 ** 20,

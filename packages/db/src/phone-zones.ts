@@ -9,7 +9,8 @@ export interface ZoneLookup {
   /**
    * The zones of an E.164 number: those of its longest known prefix. Empty
    * when unknown, or when only the whole country (or too many zones) is
-   * known, so that the fallback zone is read instead.
+   * known, so that the fallback zone is read instead. The array is shared
+   * and frozen: copy it to change it.
    */
   zonesOf(e164: string): string[];
 }
@@ -32,7 +33,7 @@ export function createZoneLookup(data: Uint8Array): ZoneLookup {
     if (typeof zones !== "string" || !/^[1-9]\d{0,14}$/.test(prefix)) continue;
     const known = zones.split("&").filter((zone) => zone !== "Etc/Unknown");
     table.set(Number(prefix), {
-      zones: known,
+      zones: Object.freeze(known) as string[],
       // A single zone is never "country-wide"; more than the cap is treated as such.
       countryWide: known.length > 1 ? (known.length > MAX_ZONES_PER_NUMBER ? true : undefined) : false,
       prefix,
@@ -47,7 +48,7 @@ export function createZoneLookup(data: Uint8Array): ZoneLookup {
       const start = e164.charCodeAt(0) === 43 /* + */ ? 1 : 0;
       const end = Math.min(e164.length, start + longest);
       // No prefix starts with 0.
-      if (e164.charCodeAt(start) === 48) return [];
+      if (e164.charCodeAt(start) === 48) return NONE;
       let count = 0;
       let value = 0;
       for (let i = start; i < end; i++) {
@@ -64,15 +65,17 @@ export function createZoneLookup(data: Uint8Array): ZoneLookup {
           // prefix-free, so the answer holds for every number under the prefix, and is kept
           // once a number under it parses.
           const callingCode = countryCallingCodeOf(e164);
-          if (callingCode === undefined) return entry.zones.slice();
+          if (callingCode === undefined) return entry.zones;
           entry.countryWide = entry.prefix === callingCode;
         }
-        return entry.countryWide ? [] : entry.zones.slice();
+        return entry.countryWide ? NONE : entry.zones;
       }
-      return [];
+      return NONE;
     },
   };
 }
+
+const NONE = Object.freeze([]) as unknown as string[];
 
 interface ZoneEntry {
   zones: string[];

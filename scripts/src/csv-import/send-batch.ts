@@ -85,58 +85,6 @@ export async function sendBatch(
   const body = JSON.stringify(target.body(leads));
   const idempotencyKey = keySeed && `csv-${createHash("sha256").update(`${keySeed}\n${body}`).digest("hex")}`;
   for (;;) {
-    const attempt = await attemptOnce(options, target, body, idempotencyKey);
-    if (attempt.kind === "network") {
-      const reason = attempt.reason;
-      if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: `network error: ${reason}` };
-      const wait = backoffMs(failures);
-      options.onWait(`network error (${reason})`, wait);
-      await sleep(wait);
-      continue;
-    }
-    if (attempt.kind === "ok") return attempt.outcome;
-    const { status, retryAfter, message } = attempt;
-    // 409 with our key: an earlier attempt of this batch still holds it (one cut off by an outage
-    // holds it until its lease ends). Like a 429, it says when to come back.
-    const keyBusy = status === 409 && idempotencyKey !== undefined;
-    if (status === 429 || keyBusy) {
-      const wait = retryAfter + Math.round(Math.random() * 250);
-      options.onWait(keyBusy ? "an earlier attempt of this batch is still running" : "rate limited", wait);
-      await sleep(wait);
-      continue;
-    }
-    if (status < 500) return { ok: false, fatal: [401, 403, 404].includes(status), error: message! };
-    if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: message! };
-    const wait = status === 503 ? Math.max(retryAfter, backoffMs(failures)) : backoffMs(failures);
-    options.onWait(`server error (${message})`, wait);
-    await sleep(wait);
-  }
-}
-
-type Attempt =
-  | { kind: "ok"; outcome: BatchOutcome }
-  | { kind: "network"; reason: string }
-  | { kind: "status"; status: number; retryAfter: number; message: string | undefined };
-
-/**
- * One request of a batch, its answer read whole, within `requestTimeoutMs`.
- * The deadline is a timer cleared as soon as the answer is read, not
- * `AbortSignal.timeout`: that signal stays alive, with the request and its
- * body hanging off it, until its deadline passes, so at full speed a
- * minute's worth of 1000-lead bodies (over 100 MiB) stayed in memory.
- */
-async function attemptOnce(
-  options: SendOptions,
-  target: BatchTarget,
-  body: string,
-  idempotencyKey: string | undefined,
-): Promise<Attempt> {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-    options.requestTimeoutMs,
-  );
-  try {
     let response: Response;
     try {
       response = await fetch(`${options.url}${target.path}`, {
@@ -147,40 +95,42 @@ async function attemptOnce(
           ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
         },
         body,
-        signal: controller.signal,
+        signal: AbortSignal.timeout(options.requestTimeoutMs),
       });
     } catch (error) {
       const reason =
         error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      return { kind: "network", reason };
+      if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: `network error: ${reason}` };
+      const wait = backoffMs(failures);
+      options.onWait(`network error (${reason})`, wait);
+      await sleep(wait);
+      continue;
     }
     if (response.ok) {
-      const data = ((await response.json()) as { data: unknown }).data;
+      const body = (await response.json()) as { data: unknown };
       const reset = Number(response.headers.get("ratelimit-reset"));
       const remaining = Number(response.headers.get("ratelimit-remaining"));
       return {
-        kind: "ok",
-        outcome: {
-          ok: true,
-          result: target.result(data),
-          budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined,
-        },
+        ok: true,
+        result: target.result(body.data),
+        budgetResetMs: remaining === 0 && reset > 0 ? reset * 1000 : undefined,
       };
     }
-    if (response.status === 429 || response.status === 409) {
-      const retryAfter = retryAfterMs(response);
-      if (response.status === 429 || idempotencyKey !== undefined) {
-        await response.body?.cancel();
-        return { kind: "status", status: response.status, retryAfter, message: undefined };
-      }
+    // 409 with our key: an earlier attempt of this batch still holds it (one cut off by an outage
+    // holds it until its lease ends). Like a 429, it says when to come back.
+    const keyBusy = response.status === 409 && idempotencyKey !== undefined;
+    if (response.status === 429 || keyBusy) {
+      const wait = retryAfterMs(response) + Math.round(Math.random() * 250);
+      await response.body?.cancel();
+      options.onWait(keyBusy ? "an earlier attempt of this batch is still running" : "rate limited", wait);
+      await sleep(wait);
+      continue;
     }
-    return {
-      kind: "status",
-      status: response.status,
-      retryAfter: response.status === 503 ? retryAfterMs(response) : 0,
-      message: await errorMessage(response),
-    };
-  } finally {
-    clearTimeout(timer);
+    const message = await errorMessage(response);
+    if (response.status < 500) return { ok: false, fatal: [401, 403, 404].includes(response.status), error: message };
+    if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: message };
+    const wait = response.status === 503 ? Math.max(retryAfterMs(response), backoffMs(failures)) : backoffMs(failures);
+    options.onWait(`server error (${message})`, wait);
+    await sleep(wait);
   }
 }
