@@ -88,9 +88,18 @@ async function upload(url: string, apiKey: string, campaignId: string, file: str
   return body.data.id;
 }
 
+let lastUnanswered = "";
+
+/** The job view; undefined when the API answered something else than 200 (busy, rate limited): poll again. */
 async function importView(url: string, apiKey: string, importId: string) {
   const response = await fetch(`${url}/api/v1/imports/${importId}`, { headers: { "x-api-key": apiKey } });
-  return ((await response.json()) as { data: { state: string; created: number; error: string | null } }).data;
+  const body = (await response.json()) as {
+    data: { state: string; created: number; error: string | null } | null;
+    error: string | null;
+  };
+  if (response.status === 200 && body.data) return body.data;
+  lastUnanswered = `${response.status} ${body.error}`;
+  return undefined;
 }
 
 /** A built import worker (`services/importer/dist`, as `pnpm worker:imports` runs it) on `db`. */
@@ -165,8 +174,15 @@ export async function runImportJob(ctx: BenchContext, rows: number, uploadBytes:
       );
       uploadSeconds = (performance.now() - started) / 1000;
       jobUploadGrowth = jobUpload.peak - jobUpload.before;
+      let unanswered = 0;
       for (;;) {
         const view = await importView(jobApi.url, jobAccount.apiKey, jobUpload.value);
+        if (!view) {
+          if (++unanswered > 100) throw new Error(`the import view keeps failing: ${lastUnanswered}`);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          continue;
+        }
+        unanswered = 0;
         if (view.state === "completed") {
           jobCreated = view.created;
           break;
@@ -174,7 +190,8 @@ export async function runImportJob(ctx: BenchContext, rows: number, uploadBytes:
         if (view.state === "failed" || view.state === "cancelled") {
           throw new Error(`the import job ended ${view.state}: ${view.error}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Polled as a client would, a few times a second: the job's wall time is within that.
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
       jobSeconds = (performance.now() - started) / 1000;
       workerPeakRssMb = workerRss.stop();
