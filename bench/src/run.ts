@@ -12,6 +12,9 @@ import { runRecovery } from "./suites/recovery.ts";
 import { runScaleOut } from "./suites/scale-out.ts";
 import { runSuppressionCheck } from "./suites/suppression-check.ts";
 import { runThroughput } from "./suites/throughput.ts";
+import { runIdempotency } from "./suites/idempotency.ts";
+import { runImportJob } from "./suites/import-job.ts";
+import { runZoneLookup } from "./suites/zone-lookup.ts";
 
 const HELP = `Usage: pnpm bench [--quick] [--json]
 
@@ -22,7 +25,8 @@ and prints the headline figures as one JSON object on its last line.
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
   --only S  run only the suites named, comma-separated (ingest, suppression-check, api-cpu,
-            duplicates, throughput, csv-import, dispatch, recovery, scale-out); prints their figures, writes no report
+            duplicates, throughput, csv-import, dispatch, recovery, scale-out, zone-lookup,
+            idempotency, import-job); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -51,6 +55,11 @@ const sizes = values.quick
       dispatchLeads: 300,
       recoveryBlips: 3,
       scaleOut: { budgetRequests: 30, overlapLeads: 2_000, throughputLeads: 8_000, dispatchLeads: 600 },
+      zoneLookupNumbers: 5_000,
+      zoneLookupRounds: 10,
+      idempotencyRequests: 3,
+      importJobRows: 20_000,
+      importUploadBytes: 5 * 2 ** 20,
     }
   : {
       ingest: 30,
@@ -64,6 +73,11 @@ const sizes = values.quick
       dispatchLeads: 3_000,
       recoveryBlips: 20,
       scaleOut: { budgetRequests: 30, overlapLeads: 20_000, throughputLeads: 100_000, dispatchLeads: 10_000 },
+      zoneLookupNumbers: 20_000,
+      zoneLookupRounds: 10,
+      idempotencyRequests: 30,
+      importJobRows: 1_000_000,
+      importUploadBytes: 100 * 2 ** 20,
     };
 
 const log = (line: string) => {
@@ -93,6 +107,9 @@ try {
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
     recovery: () => runRecovery(ctx, sizes.recoveryBlips),
     "scale-out": () => runScaleOut(ctx, sizes.scaleOut),
+    "zone-lookup": () => runZoneLookup(sizes.zoneLookupNumbers, sizes.zoneLookupRounds),
+    idempotency: () => runIdempotency(ctx, sizes.idempotencyRequests),
+    "import-job": () => runImportJob(ctx, sizes.importJobRows, sizes.importUploadBytes),
   };
   if (only) {
     for (const name of only) {
@@ -124,6 +141,9 @@ try {
       dispatch: all.dispatch,
       recovery: all.recovery,
       scaleOut: all["scale-out"],
+      zoneLookup: all["zone-lookup"],
+      idempotency: all.idempotency,
+      importJob: all["import-job"],
     };
     const outFile = values.quick
       ? new URL("../out/RESULTS.quick.md", import.meta.url)

@@ -132,18 +132,37 @@ export async function processImport(
     return undefined;
   }
 
+  // One batch is written while the next is read and parsed: the database's round trips and the
+  // parser overlap. Batches are still written one after another, each checkpointed before the
+  // next starts, so a checkpoint never runs ahead of the rows stored before it.
+  let writing: Promise<ProcessOutcome | undefined> | undefined;
+  const written = async () => {
+    const pending = writing;
+    writing = undefined;
+    return pending;
+  };
   let batch: SourceRow[] = [];
-  for await (const row of rows) {
-    batch.push(row);
-    if (!row.checked.ok && job.options.onInvalid === "reject") {
-      rejected = `line ${row.line}: ${row.checked.problem} (onInvalid=reject)`;
-      break;
+  try {
+    for await (const row of rows) {
+      batch.push(row);
+      if (!row.checked.ok && job.options.onInvalid === "reject") {
+        rejected = `line ${row.line}: ${row.checked.problem} (onInvalid=reject)`;
+        break;
+      }
+      if (batch.length >= options.batchSize) {
+        const stop = await written();
+        if (stop) return stop;
+        writing = flush(batch);
+        // Its failure is seen when it is awaited, before the next batch or at the end.
+        writing.catch(() => undefined);
+        batch = [];
+      }
     }
-    if (batch.length >= options.batchSize) {
-      const stop = await flush(batch);
-      batch = [];
-      if (stop) return stop;
-    }
+    const stop = await written();
+    if (stop) return stop;
+  } finally {
+    // Leaving early (a read error, a stop): the batch being written settles before anyone resumes.
+    await writing?.catch(() => undefined);
   }
   if (batch.length > 0) {
     const stop = await flush(batch);
