@@ -3,6 +3,7 @@ import { describe, round } from "./stats.ts";
 import type { ApiCpuResult } from "./suites/api-cpu.ts";
 import type { CsvImportResult } from "./suites/csv-import.ts";
 import type { DispatchResult } from "./suites/dispatch.ts";
+import { dispatchBatchMarkdown, type DispatchBatchResult } from "./suites/dispatch-batch.ts";
 import type { DuplicatesResult } from "./suites/duplicates.ts";
 import type { IngestResult } from "./suites/ingest.ts";
 import type { RecoveryResult } from "./suites/recovery.ts";
@@ -22,6 +23,7 @@ export interface BenchResults {
   throughput: ThroughputResult;
   csvImport: CsvImportResult;
   dispatch: DispatchResult;
+  dispatchBatch: DispatchBatchResult;
   recovery: RecoveryResult;
 }
 
@@ -42,6 +44,7 @@ export function headline(results: BenchResults) {
     duplicateHeavyRatio: round(results.duplicates.duplicateHeavyRatio),
     csvImportPeakRssMb: round(results.csvImport.scriptPeakRssMb, 1),
     dispatchRatio: round(results.dispatch.dispatchRatio),
+    dispatchBatchSpeedup: round(results.dispatchBatch.dispatchBatchSpeedup),
     throughputLeadsPerSecond: Math.round(results.throughput.leadsPerSecond),
     apiPeakRssMb: round(results.throughput.apiPeakRssMb, 1),
     csvImportLeadsPerSecond: Math.round(results.csvImport.leadsPerSecond),
@@ -133,6 +136,7 @@ The same requests, round-robin over three accounts:
 - worker with an instant dialer: ${Math.round(dispatch.workerLeadsPerSecond)} leads/s
 - bare claim loop (\`findOneAndUpdate\` only): ${Math.round(dispatch.bareClaimsPerSecond)} claims/s
 
+${dispatchBatchMarkdown(results.dispatchBatch)}
 ## recovery: ${recovery.blips} database blips of ${round(recovery.blipMs / 1000, 1)} s under load
 
 - seconds from the database's return to the first /healthz 200: median ${round(recovery.recoverySeconds.median)}, worst ${round(recovery.recoverySeconds.max)}

@@ -6,6 +6,7 @@ import { headline, renderMarkdown, type BenchResults } from "./report.ts";
 import { runApiCpu } from "./suites/api-cpu.ts";
 import { runCsvImport } from "./suites/csv-import.ts";
 import { runDispatch } from "./suites/dispatch.ts";
+import { runDispatchBatch } from "./suites/dispatch-batch.ts";
 import { runDuplicates } from "./suites/duplicates.ts";
 import { runIngest } from "./suites/ingest.ts";
 import { runRecovery } from "./suites/recovery.ts";
@@ -21,7 +22,8 @@ and prints the headline figures as one JSON object on its last line.
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
   --only S  run only the suites named, comma-separated (ingest, suppression-check, api-cpu,
-            duplicates, throughput, csv-import, dispatch, recovery); prints their figures, writes no report
+            duplicates, throughput, csv-import, dispatch, dispatch-batch, recovery); prints their
+            figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -48,6 +50,9 @@ const sizes = values.quick
       throughputLeads: 8_000,
       csvRows: 5_000,
       dispatchLeads: 300,
+      dispatchBatchLeads: 2_000,
+      dispatchBatchRounds: 1,
+      dispatchBatchWindowSeconds: 10,
       recoveryBlips: 3,
     }
   : {
@@ -60,6 +65,9 @@ const sizes = values.quick
       throughputLeads: 200_000,
       csvRows: 1_000_000,
       dispatchLeads: 3_000,
+      dispatchBatchLeads: 20_000,
+      dispatchBatchRounds: 3,
+      dispatchBatchWindowSeconds: 30,
       recoveryBlips: 20,
     };
 
@@ -88,6 +96,10 @@ try {
     throughput: () => runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
     "csv-import": () => runCsvImport(ctx, sizes.csvRows),
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
+    "dispatch-batch": () =>
+      runDispatchBatch(ctx, sizes.dispatchBatchLeads, sizes.dispatchBatchRounds, {
+        windowSeconds: sizes.dispatchBatchWindowSeconds,
+      }),
     recovery: () => runRecovery(ctx, sizes.recoveryBlips),
   };
   if (only) {
@@ -118,6 +130,7 @@ try {
       throughput: all.throughput,
       csvImport: all["csv-import"],
       dispatch: all.dispatch,
+      dispatchBatch: all["dispatch-batch"],
       recovery: all.recovery,
     };
     const outFile = values.quick
