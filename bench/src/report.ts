@@ -3,6 +3,7 @@ import { describe, round } from "./stats.ts";
 import type { ApiCpuResult } from "./suites/api-cpu.ts";
 import type { CsvImportResult } from "./suites/csv-import.ts";
 import type { DispatchResult } from "./suites/dispatch.ts";
+import { dispatchBatchMarkdown, type DispatchBatchResult } from "./suites/dispatch-batch.ts";
 import type { DuplicatesResult } from "./suites/duplicates.ts";
 import type { IngestResult } from "./suites/ingest.ts";
 import type { RecoveryResult } from "./suites/recovery.ts";
@@ -26,6 +27,7 @@ export interface BenchResults {
   throughput: ThroughputResult;
   csvImport: CsvImportResult;
   dispatch: DispatchResult;
+  dispatchBatch: DispatchBatchResult;
   recovery: RecoveryResult;
   scaleOut: ScaleOutResult;
     zoneLookup: ZoneLookupResult;
@@ -41,6 +43,7 @@ export const TARGETS = {
   ingestOverheadRatio: { max: 1.25 },
   apiCpuMicrosPerLead: { max: 12 },
   dispatchRatio: { min: 0.7 },
+  dispatchBatchSpeedup: { min: 3 },
   duplicateHeavyVsDatabase: { max: 1.1 },
   csvImportPeakRssMb: { below: 100 },
   apiPeakRssMb: { below: 150 },
@@ -70,6 +73,7 @@ export function headline(results: BenchResults) {
     duplicateHeavyRatio: round(results.duplicates.duplicateHeavyRatio),
     csvImportPeakRssMb: round(results.csvImport.scriptPeakRssMb, 1),
     dispatchRatio: round(results.dispatch.dispatchRatio),
+    dispatchBatchSpeedup: round(results.dispatchBatch.dispatchBatchSpeedup),
     throughputLeadsPerSecond: Math.round(results.throughput.leadsPerSecond),
     apiPeakRssMb: round(results.throughput.apiPeakRssMb, 1),
     csvImportLeadsPerSecond: Math.round(results.csvImport.leadsPerSecond),
@@ -198,6 +202,7 @@ taken in the same run, interleaved where they can be, so the machine's noise hit
 | csvImportPeakRssMb (built import script peak RSS, ${results.csvImport.rows} rows) | ${h.csvImportPeakRssMb} MiB | < 100 | ${h.targetsMet.csvImportPeakRssMb ? "yes" : "no"} |
 | suppressionCheckMicrosPerLead (${results.suppressionCheck.entries} entries none matching, against none) | ${h.suppressionCheckMicrosPerLead} µs (${h.suppressionCheckMsPerRequest} ms per request) | one extra query | — |
 | dispatchRatio (worker / bare claim loop) | ${h.dispatchRatio} | ≥ 0.7 | ${h.targetsMet.dispatchRatio ? "yes" : "no"} |
+| dispatchBatchSpeedup (batch claims / single claims, instant dialer, same run) | ${h.dispatchBatchSpeedup} | ≥ 3 | ${h.targetsMet.dispatchBatchSpeedup ? "yes" : "no"} |
 ${newPathHeadlineRows(results)}
 ## ingest: 1000-lead requests (${ingest.requests} of each, after 3 warm-ups)
 
@@ -245,6 +250,7 @@ The same requests, round-robin over three accounts:
 - worker with an instant dialer: ${Math.round(dispatch.workerLeadsPerSecond)} leads/s
 - bare claim loop (\`findOneAndUpdate\` only): ${Math.round(dispatch.bareClaimsPerSecond)} claims/s
 
+${dispatchBatchMarkdown(results.dispatchBatch)}
 ## recovery: ${recovery.blips} database blips of ${round(recovery.blipMs / 1000, 1)} s under load
 
 - seconds from the database's return to the first /healthz 200: median ${round(recovery.recoverySeconds.median)}, worst ${round(recovery.recoverySeconds.max)}

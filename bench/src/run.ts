@@ -6,6 +6,7 @@ import { headline, renderMarkdown, type BenchResults } from "./report.ts";
 import { runApiCpu } from "./suites/api-cpu.ts";
 import { runCsvImport } from "./suites/csv-import.ts";
 import { runDispatch } from "./suites/dispatch.ts";
+import { runDispatchBatch } from "./suites/dispatch-batch.ts";
 import { runDuplicates } from "./suites/duplicates.ts";
 import { runIngest } from "./suites/ingest.ts";
 import { runRecovery } from "./suites/recovery.ts";
@@ -25,8 +26,8 @@ and prints the headline figures as one JSON object on its last line.
   --quick   a small smoke run (what CI executes), seconds instead of minutes
   --json    print only the headline JSON
   --only S  run only the suites named, comma-separated (ingest, suppression-check, api-cpu,
-            duplicates, throughput, csv-import, dispatch, recovery, scale-out, zone-lookup,
-            idempotency, import-job); prints their figures, writes no report
+            duplicates, throughput, csv-import, dispatch, dispatch-batch, recovery, scale-out,
+            zone-lookup, idempotency, import-job); prints their figures, writes no report
   -h        show this help`;
 
 const { values } = parseArgs({
@@ -53,6 +54,9 @@ const sizes = values.quick
       throughputLeads: 8_000,
       csvRows: 5_000,
       dispatchLeads: 300,
+      dispatchBatchLeads: 2_000,
+      dispatchBatchRounds: 1,
+      dispatchBatchWindowSeconds: 10,
       recoveryBlips: 3,
       scaleOut: { budgetRequests: 30, overlapLeads: 2_000, throughputLeads: 8_000, dispatchLeads: 600 },
       zoneLookupNumbers: 5_000,
@@ -71,6 +75,9 @@ const sizes = values.quick
       throughputLeads: 200_000,
       csvRows: 1_000_000,
       dispatchLeads: 3_000,
+      dispatchBatchLeads: 20_000,
+      dispatchBatchRounds: 3,
+      dispatchBatchWindowSeconds: 30,
       recoveryBlips: 20,
       scaleOut: { budgetRequests: 30, overlapLeads: 20_000, throughputLeads: 100_000, dispatchLeads: 10_000 },
       zoneLookupNumbers: 20_000,
@@ -105,6 +112,10 @@ try {
     throughput: () => runThroughput(ctx, sizes.throughputClients, sizes.throughputLeads),
     "csv-import": () => runCsvImport(ctx, sizes.csvRows),
     dispatch: () => runDispatch(ctx, sizes.dispatchLeads),
+    "dispatch-batch": () =>
+      runDispatchBatch(ctx, sizes.dispatchBatchLeads, sizes.dispatchBatchRounds, {
+        windowSeconds: sizes.dispatchBatchWindowSeconds,
+      }),
     recovery: () => runRecovery(ctx, sizes.recoveryBlips),
     "scale-out": () => runScaleOut(ctx, sizes.scaleOut),
     "zone-lookup": () => runZoneLookup(sizes.zoneLookupNumbers, sizes.zoneLookupRounds),
@@ -139,6 +150,7 @@ try {
       throughput: all.throughput,
       csvImport: all["csv-import"],
       dispatch: all.dispatch,
+      dispatchBatch: all["dispatch-batch"],
       recovery: all.recovery,
       scaleOut: all["scale-out"],
       zoneLookup: all["zone-lookup"],

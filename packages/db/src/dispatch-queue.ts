@@ -19,6 +19,13 @@ export interface ClaimRequest {
   now: Date;
 }
 
+export interface BatchClaimRequest extends ClaimRequest {
+  /** At most this many leads: the worker's free dialer lines, capped by `DISPATCH_BATCH_SIZE`. */
+  limit: number;
+  /** Runs between finding the candidates and leasing them: tests race another worker there. */
+  beforeLease?: (candidateIds: ObjectId[]) => Promise<void>;
+}
+
 /**
  * The claim's filter: one `$or` branch per kind of lead (due pending, or a
  * lease that expired because its worker died) and per group of campaigns.
@@ -84,6 +91,82 @@ export function createDispatchQueue(collections: Collections) {
       );
     },
 
+    /**
+     * Leases up to `limit` due leads in {@link CLAIM_SORT} order in three round trips, whatever
+     * the limit: finds the candidates' ids with the single claim's filter and sort (so the same
+     * indexes serve it), leases them with one `updateMany` guarded by that same filter, tagged
+     * with a token of this claim's own, and reads back the leads that carry the token. A
+     * candidate another worker leased in between no longer matches the guard and is simply not
+     * in the batch; each lead keeps its own lease and its attempt is counted as by `claimNext`.
+     */
+    async claimBatch({ workerId, scope, leaseMs, now, limit, beforeLease }: BatchClaimRequest): Promise<LeadDoc[]> {
+      const filter = claimFilter(scope, now);
+      if (!filter || limit < 1) return [];
+      const candidates = await leads.find(filter, { sort: CLAIM_SORT, limit, projection: { _id: 1 } }).toArray();
+      if (candidates.length === 0) return [];
+      const ids = candidates.map((candidate) => candidate._id);
+      await beforeLease?.(ids);
+      const leaseToken = crypto.randomUUID();
+      const leased = await leads.updateMany(
+        { $and: [{ _id: { $in: ids } }, filter] },
+        {
+          $set: {
+            state: "dispatching",
+            leaseOwner: workerId,
+            leaseToken,
+            leaseExpiresAt: new Date(now.getTime() + leaseMs),
+            updatedAt: now,
+          },
+          $inc: { attempts: 1 },
+        },
+      );
+      if (leased.modifiedCount === 0) return [];
+      // By _id (the primary index), then the token: only the leads this very claim leased.
+      const got = await leads.find({ _id: { $in: ids }, leaseToken, state: "dispatching" }).toArray();
+      const order = new Map(ids.map((id, index) => [id.toHexString(), index]));
+      return got.sort((a, b) => order.get(a._id.toHexString())! - order.get(b._id.toHexString())!);
+    },
+
+    /**
+     * The suppression entries that forbid calling any of these leads, in one query; keyed by
+     * lead id, as {@link suppressionOf} would answer for each. Read after the claim.
+     */
+    async suppressionsOf(batch: readonly LeadDoc[]): Promise<Map<string, SuppressionDoc>> {
+      const found = new Map<string, SuppressionDoc>();
+      if (batch.length === 0) return found;
+      const byAccount = new Map<
+        string,
+        { accountId: ObjectId; phones: Set<string>; campaigns: Map<string, ObjectId> }
+      >();
+      for (const lead of batch) {
+        const key = lead.accountId.toHexString();
+        let group = byAccount.get(key);
+        if (!group)
+          byAccount.set(key, (group = { accountId: lead.accountId, phones: new Set(), campaigns: new Map() }));
+        group.phones.add(lead.phoneNumber);
+        group.campaigns.set(lead.campaignId.toHexString(), lead.campaignId);
+      }
+      const entries = await suppressions
+        .find({
+          $or: [...byAccount.values()].map((group) => ({
+            accountId: group.accountId,
+            phoneNumber: { $in: [...group.phones] },
+            campaignId: { $in: [null, ...group.campaigns.values()] },
+          })),
+        })
+        .toArray();
+      for (const lead of batch) {
+        const entry = entries.find(
+          (candidate) =>
+            candidate.accountId.equals(lead.accountId) &&
+            candidate.phoneNumber === lead.phoneNumber &&
+            (candidate.campaignId == null || candidate.campaignId.equals(lead.campaignId)),
+        );
+        if (entry) found.set(lead._id.toHexString(), entry);
+      }
+      return found;
+    },
+
     /** How many leads are due now: the backlog a metrics gauge samples. */
     async countDue(scope: ClaimScope, now: Date): Promise<number> {
       const filter = claimFilter(scope, now);
@@ -124,7 +207,7 @@ export function createDispatchQueue(collections: Collections) {
         heldBy(lead, workerId),
         {
           $set: { state: "suppressed", suppressedAt: now, suppressionReason: reason, updatedAt: now, pendingEvent },
-          $unset: { leaseOwner: "", leaseExpiresAt: "" },
+          $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
           $inc: { attempts: -1 },
         },
         { returnDocument: "after" },
@@ -141,7 +224,7 @@ export function createDispatchQueue(collections: Collections) {
         { _id: { $in: leadIds }, state: "dispatching", leaseOwner: workerId },
         {
           $set: { state: "dispatched", dispatchedAt: now, updatedAt: now },
-          $unset: { leaseOwner: "", leaseExpiresAt: "", lastError: "" },
+          $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "", lastError: "" },
         },
       );
       return result.modifiedCount;
@@ -150,7 +233,7 @@ export function createDispatchQueue(collections: Collections) {
     async scheduleRetry(lead: LeadDoc, workerId: string, error: string, nextAttemptAt: Date): Promise<boolean> {
       const result = await leads.updateOne(heldBy(lead, workerId), {
         $set: { state: "pending", nextAttemptAt, lastError: error, updatedAt: new Date() },
-        $unset: { leaseOwner: "", leaseExpiresAt: "" },
+        $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
       });
       return result.modifiedCount === 1;
     },
@@ -162,7 +245,7 @@ export function createDispatchQueue(collections: Collections) {
         heldBy(lead, workerId),
         {
           $set: { state: "failed", lastError: error, failedAt: now, updatedAt: now, pendingEvent },
-          $unset: { leaseOwner: "", leaseExpiresAt: "" },
+          $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
         },
         { returnDocument: "after" },
       );
@@ -175,7 +258,7 @@ export function createDispatchQueue(collections: Collections) {
     async release(lead: LeadDoc, workerId: string): Promise<boolean> {
       const result = await leads.updateOne(heldBy(lead, workerId), {
         $set: { state: "pending", nextAttemptAt: new Date(), updatedAt: new Date() },
-        $unset: { leaseOwner: "", leaseExpiresAt: "" },
+        $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
         $inc: { attempts: -1 },
       });
       return result.modifiedCount === 1;

@@ -7,6 +7,12 @@
 export { createCampaignRepository, type CampaignRepository } from "./campaigns.ts";
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
-export { createDispatchQueue, type ClaimRequest, type ClaimScope, type DispatchQueue } from "./dispatch-queue.ts";
+export {
+  createDispatchQueue,
+  type BatchClaimRequest,
+  type ClaimRequest,
+  type ClaimScope,
+  type DispatchQueue,
+} from "./dispatch-queue.ts";
 export type { CampaignDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
 export { ObjectId } from "mongodb";

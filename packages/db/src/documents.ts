@@ -67,6 +67,8 @@ export interface LeadDoc {
   /** Set while `dispatching`: which worker holds the lead, and until when. */
   leaseOwner?: string;
   leaseExpiresAt?: Date;
+  /** Set by a batch claim: which claim leased the lead, so that it reads back only its own. */
+  leaseToken?: string;
   lastError?: string;
   dispatchedAt?: Date;
   failedAt?: Date;

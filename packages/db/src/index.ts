@@ -12,6 +12,7 @@ export {
   CLAIM_SORT,
   claimFilter,
   createDispatchQueue,
+  type BatchClaimRequest,
   type ClaimRequest,
   type ClaimScope,
   type DispatchQueue,

@@ -8,6 +8,8 @@ const configSchema = z
     DIALER_URL: z.url({ error: "must be the dialer's http(s) URL" }),
     DIALER_SECRET: z.string().min(16, "must be at least 16 characters (it signs every hand-off)"),
     DISPATCH_CONCURRENCY: integer(4, 1).pipe(z.number().max(256)),
+    // Leads leased per claim (never more than the free dialer lines); 1 claims one lead per round trip.
+    DISPATCH_BATCH_SIZE: integer(50, 1).pipe(z.number().max(1_000)),
     DISPATCH_LEASE_MS: integer(60_000, 100),
     DISPATCH_TIMEOUT_MS: integer(10_000, 50),
     DISPATCH_POLL_MS: integer(1_000, 10),
@@ -30,6 +32,7 @@ const configSchema = z
     dialerUrl: e.DIALER_URL,
     dialerSecret: e.DIALER_SECRET,
     concurrency: e.DISPATCH_CONCURRENCY,
+    batchSize: e.DISPATCH_BATCH_SIZE,
     leaseMs: e.DISPATCH_LEASE_MS,
     handOffTimeoutMs: e.DISPATCH_TIMEOUT_MS,
     pollMs: e.DISPATCH_POLL_MS,

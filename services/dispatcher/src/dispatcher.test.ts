@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   ObjectId,
   type CampaignDoc,
+  type BatchClaimRequest,
   type CampaignRepository,
   type ClaimRequest,
   type LeadDoc,
@@ -20,6 +21,7 @@ const config: DispatcherConfig = {
   dialerUrl: "http://dialer.test/calls",
   dialerSecret: "unit-test-secret-0123456789",
   concurrency: 1,
+  batchSize: 1,
   leaseMs: 60_000,
   handOffTimeoutMs: 5_000,
   pollMs: 10,
@@ -84,6 +86,21 @@ class FakeQueue implements HandOffQueue {
     return { ...lead };
   }
 
+  async claimBatch(request: BatchClaimRequest): Promise<LeadDoc[]> {
+    const batch: LeadDoc[] = [];
+    for (let lead; batch.length < request.limit && (lead = await this.claimNext(request)); ) batch.push(lead);
+    return batch;
+  }
+
+  async suppressionsOf(leads: readonly LeadDoc[]): Promise<Map<string, SuppressionDoc>> {
+    const found = new Map<string, SuppressionDoc>();
+    for (const lead of leads) {
+      const entry = this.suppressed.get(lead.phoneNumber);
+      if (entry) found.set(lead._id.toHexString(), entry);
+    }
+    return found;
+  }
+
   async markManyDispatched(leadIds: ObjectId[]): Promise<number> {
     for (const id of leadIds) this.transition(id, "dispatched", "delivered");
     return leadIds.length;
@@ -134,8 +151,11 @@ function campaignStore(active: CampaignDoc[]) {
   return { store, repo };
 }
 
+/** The claim path under test: 1 is the single claim, more the batch claim. */
+let batchSize = 1;
+
 function startDispatcher(queue: FakeQueue, campaigns: CampaignDoc[], overrides: Partial<DispatcherConfig> = {}) {
-  const settings = { ...config, ...overrides };
+  const settings = { ...config, batchSize, ...overrides };
   const { store, repo } = campaignStore(campaigns);
   const dispatcher = new Dispatcher(
     settings,
@@ -154,7 +174,10 @@ function dialerAnswers(respond: (init: RequestInit | undefined) => Promise<Respo
   return fetch;
 }
 
-describe("Dispatcher decisions", () => {
+describe.each([1, 8])("Dispatcher decisions, DISPATCH_BATCH_SIZE=%i", (size) => {
+  beforeEach(() => {
+    batchSize = size;
+  });
   afterEach(() => {
     vi.unstubAllGlobals();
     vi.useRealTimers();

@@ -1,5 +1,5 @@
 import { backoffDelayMs } from "@leadline/core";
-import type { DispatchQueue, LeadDoc } from "@leadline/db/dispatch";
+import type { DispatchQueue, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
 
 /** The transitions the dispatcher makes; counting due leads is the metrics' business. */
 export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf">;
@@ -29,8 +29,11 @@ export interface DispatcherStats {
 }
 
 /**
- * Hands due leads to the dialer: `concurrency` loops, each claiming one lead
- * at a time with an atomic lease, posting it, and recording the outcome.
+ * Hands due leads to the dialer, at most `concurrency` at a time, posting
+ * each and recording the outcome. With `batchSize` 1, `concurrency` loops
+ * each claim one lead at a time with an atomic lease (`claimNext`); above 1,
+ * one loop leases as many due leads as there are free dialer lines (up to
+ * `batchSize`) in one batch claim and hands them off side by side.
  * Web-standard APIs only; runs under Node and Deno alike.
  */
 export class Dispatcher {
@@ -54,8 +57,9 @@ export class Dispatcher {
   }
 
   start(): void {
-    this.log.info({ concurrency: this.config.concurrency, dialerUrl: this.config.dialerUrl }, "dispatcher started");
-    this.loops = Array.from({ length: this.config.concurrency }, () => this.loop());
+    const { concurrency, batchSize, dialerUrl } = this.config;
+    this.log.info({ concurrency, batchSize, dialerUrl }, "dispatcher started");
+    this.loops = batchSize > 1 ? [this.batchLoop()] : Array.from({ length: concurrency }, () => this.loop());
   }
 
   /**
@@ -123,6 +127,81 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * The batch path: claims only for free dialer lines, so that no lease ticks while its lead
+   * waits for one. It waits until half the lines (of a batch) are free before claiming again,
+   * so that each claim carries several leads, not the one line freed last.
+   */
+  private async batchLoop(): Promise<void> {
+    const { concurrency, batchSize, pollMs } = this.config;
+    const inFlight = new Set<Promise<void>>();
+    const claimAtLeast = Math.max(1, Math.floor(Math.min(batchSize, concurrency) / 2));
+    let idleMs = pollMs;
+    while (!this.stopping) {
+      if (concurrency - inFlight.size < claimAtLeast) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let batch: ClaimedLead[];
+      try {
+        batch = await this.claimBatch(Math.min(batchSize, concurrency - inFlight.size));
+      } catch (error) {
+        this.log.error({ err: error }, "claiming leads failed; backing off");
+        await this.sleep(Math.min(idleMs * 2, 30_000));
+        idleMs = Math.min(idleMs * 2, 30_000);
+        continue;
+      }
+      idleMs = pollMs;
+      if (batch.length === 0) {
+        // Jitter keeps idle workers from polling in step; a line freed meanwhile does not end the wait.
+        await this.sleep(pollMs * (0.75 + Math.random() / 2));
+        continue;
+      }
+      let suppressions: Map<string, SuppressionDoc>;
+      try {
+        // One query for the whole batch, read after the claim as in `dispatch`.
+        suppressions = await this.queue.suppressionsOf(batch.map((claimed) => claimed.lead));
+      } catch (error) {
+        this.log.error(
+          { err: error, leads: batch.length },
+          "checking the batch's suppressions failed; its leases will expire and the leads be claimed again",
+        );
+        await this.sleep(Math.min(idleMs * 2, 30_000));
+        continue;
+      }
+      for (const claimed of batch) {
+        const suppression = suppressions.get(claimed.lead._id.toHexString());
+        const work = (
+          suppression ? this.skipSuppressed(claimed.lead, suppression) : this.handOffClaimed(claimed)
+        ).catch((error: unknown) =>
+          this.log.error(
+            { err: error, leadId: claimed.lead._id.toHexString() },
+            "recording a hand-off failed; the lease will expire and the lead be retried",
+          ),
+        );
+        const tracked = work.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+      }
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async claimBatch(limit: number): Promise<ClaimedLead[]> {
+    const now = this.clock();
+    const callable = await this.campaigns.callableNow(now);
+    const leads = await this.queue.claimBatch({
+      workerId: this.config.workerId,
+      scope: callable.scope,
+      leaseMs: this.config.leaseMs,
+      now,
+      limit,
+    });
+    const maxAttempts = new Map(
+      callable.campaigns.map((campaign) => [campaign._id.toHexString(), campaign.maxAttempts]),
+    );
+    return leads.map((lead) => ({ lead, maxAttempts: maxAttempts.get(lead.campaignId.toHexString()) ?? 1 }));
+  }
+
   private async claimNext(): Promise<ClaimedLead | null> {
     const now = this.clock();
     const callable = await this.campaigns.callableNow(now);
@@ -138,22 +217,30 @@ export class Dispatcher {
     return { lead, maxAttempts: campaign?.maxAttempts ?? 1 };
   }
 
-  private async dispatch({ lead, maxAttempts }: ClaimedLead): Promise<void> {
-    const { workerId } = this.config;
-    const leadId = lead._id.toHexString();
+  private async dispatch(claimed: ClaimedLead): Promise<void> {
     // Read after the claim: a suppression acknowledged before this read is always seen, so the
     // number is not handed off; one added later can only meet a hand-off already on its way.
-    const suppression = await this.queue.suppressionOf(lead);
-    if (suppression) {
-      const reason =
-        suppression.reason ?? `on the ${suppression.campaignId ? "campaign's" : "account's"} suppression list`;
-      if (await this.queue.markSuppressed(lead, workerId, reason)) {
-        this.stats.suppressed++;
-        this.metrics.leadSuppressed();
-      }
-      this.log.info({ leadId, source: suppression.source }, "lead not handed off: its number is suppressed");
-      return;
+    const suppression = await this.queue.suppressionOf(claimed.lead);
+    if (suppression) return this.skipSuppressed(claimed.lead, suppression);
+    return this.handOffClaimed(claimed);
+  }
+
+  private async skipSuppressed(lead: LeadDoc, suppression: SuppressionDoc): Promise<void> {
+    const reason =
+      suppression.reason ?? `on the ${suppression.campaignId ? "campaign's" : "account's"} suppression list`;
+    if (await this.queue.markSuppressed(lead, this.config.workerId, reason)) {
+      this.stats.suppressed++;
+      this.metrics.leadSuppressed();
     }
+    this.log.info(
+      { leadId: lead._id.toHexString(), source: suppression.source },
+      "lead not handed off: its number is suppressed",
+    );
+  }
+
+  private async handOffClaimed({ lead, maxAttempts }: ClaimedLead): Promise<void> {
+    const { workerId } = this.config;
+    const leadId = lead._id.toHexString();
     const started = performance.now();
     const outcome = await handOff(lead, {
       dialerUrl: this.config.dialerUrl,
