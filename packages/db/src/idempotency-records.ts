@@ -24,6 +24,9 @@ export interface ClaimRequest extends IdempotencyScope {
 
 export type UnreadClaimRequest = Omit<ClaimRequest, "fingerprint">;
 
+/** A claimed record; `holder` proves the claim when the request stores or releases. */
+type ClaimedRecord = { kind: "claimed"; record: IdempotencyRecordDoc; holder: string };
+
 /** What a claim found: go ahead, answer as before, or refuse. */
 export type Claim =
   /** This request runs; `holder` proves it when it stores or releases. */
@@ -64,7 +67,7 @@ export function createIdempotencyRecords({ idempotencyRecords: records }: Collec
   async function takeOver(
     existing: IdempotencyRecordDoc,
     request: Pick<ClaimRequest, "now" | "leaseMs">,
-  ): Promise<{ kind: "claimed"; record: IdempotencyRecordDoc; holder: string } | undefined> {
+  ): Promise<ClaimedRecord | undefined> {
     const holder = crypto.randomUUID();
     const taken = await records.findOneAndUpdate(
       { _id: existing._id, state: "running", holder: existing.holder, lockedUntil: existing.lockedUntil },
@@ -105,6 +108,43 @@ export function createIdempotencyRecords({ idempotencyRecords: records }: Collec
     return takeOver(existing, request);
   }
 
+  /**
+   * The claim both kinds of request make: insert a running record under
+   * `fingerprint`, or, when the key is taken, let `judgeExisting` say what
+   * the stored record means for this request.
+   */
+  async function claimRecord<TClaim>(
+    request: UnreadClaimRequest,
+    fingerprint: string,
+    judgeExisting: (existing: IdempotencyRecordDoc) => Promise<TClaim | undefined>,
+  ): Promise<TClaim | ClaimedRecord | { kind: "running"; retryAfterSeconds: number }> {
+    const scope = { accountId: request.accountId, operation: request.operation, key: request.key };
+    // Each round either settles or saw the record vanish (expired, swept) or change hands; a few suffice.
+    for (let round = 0; round < 5; round++) {
+      const holder = crypto.randomUUID();
+      const record: IdempotencyRecordDoc = {
+        _id: new ObjectId(),
+        ...scope,
+        fingerprint,
+        state: "running",
+        holder,
+        lockedUntil: new Date(request.now.getTime() + request.leaseMs),
+        createdAt: request.now,
+        expiresAt: new Date(request.now.getTime() + request.ttlMs),
+      };
+      try {
+        await records.insertOne(record);
+        return { kind: "claimed", record, holder };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const existing = await records.findOne(scope);
+      const claim = existing ? await judgeExisting(existing) : undefined;
+      if (claim) return claim;
+    }
+    return { kind: "running", retryAfterSeconds: 1 };
+  }
+
   return {
     /**
      * {@link claim} before the body has been read (a streamed upload):
@@ -113,30 +153,7 @@ export function createIdempotencyRecords({ idempotencyRecords: records }: Collec
      * the fingerprint with {@link settleFingerprint} once the body is read.
      */
     async claimUnread(request: UnreadClaimRequest): Promise<UnreadClaim> {
-      const scope = { accountId: request.accountId, operation: request.operation, key: request.key };
-      for (let round = 0; round < 5; round++) {
-        const holder = crypto.randomUUID();
-        const record: IdempotencyRecordDoc = {
-          _id: new ObjectId(),
-          ...scope,
-          fingerprint: UNREAD_FINGERPRINT,
-          state: "running",
-          holder,
-          lockedUntil: new Date(request.now.getTime() + request.leaseMs),
-          createdAt: request.now,
-          expiresAt: new Date(request.now.getTime() + request.ttlMs),
-        };
-        try {
-          await records.insertOne(record);
-          return { kind: "claimed", record, holder };
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-        }
-        const existing = await records.findOne(scope);
-        const claim = existing ? await judgeUnread(existing, request) : undefined;
-        if (claim) return claim;
-      }
-      return { kind: "running", retryAfterSeconds: 1 };
+      return claimRecord(request, UNREAD_FINGERPRINT, (existing) => judgeUnread(existing, request));
     },
 
     /**
@@ -170,31 +187,7 @@ export function createIdempotencyRecords({ idempotencyRecords: records }: Collec
      * different body: mismatch. Concurrent claims of one key: one wins.
      */
     async claim(request: ClaimRequest): Promise<Claim> {
-      const scope = { accountId: request.accountId, operation: request.operation, key: request.key };
-      // Each round either settles or saw the record vanish (expired, swept) or change hands; a few suffice.
-      for (let round = 0; round < 5; round++) {
-        const holder = crypto.randomUUID();
-        const record: IdempotencyRecordDoc = {
-          _id: new ObjectId(),
-          ...scope,
-          fingerprint: request.fingerprint,
-          state: "running",
-          holder,
-          lockedUntil: new Date(request.now.getTime() + request.leaseMs),
-          createdAt: request.now,
-          expiresAt: new Date(request.now.getTime() + request.ttlMs),
-        };
-        try {
-          await records.insertOne(record);
-          return { kind: "claimed", record, holder };
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-        }
-        const existing = await records.findOne(scope);
-        const claim = existing ? await judge(existing, request) : undefined;
-        if (claim) return claim;
-      }
-      return { kind: "running", retryAfterSeconds: 1 };
+      return claimRecord(request, request.fingerprint, (existing) => judge(existing, request));
     },
 
     /** Stores the answer; false when another attempt took the record over meanwhile. */
