@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CampaignDoc, ObjectId } from "@leadline/db";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { newLead } from "./support/new-lead.ts";
-import { TestDialer, testPhones, waitFor, type DialerCall } from "@leadline/testkit";
-import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
-
-const SECRET = "test-dialer-secret-0123456789";
+import { testPhones, waitFor, type DialerCall } from "@leadline/testkit";
+import { useDispatcherWorkers } from "./support/dispatcher-workers.ts";
+import type { WorkerRuntime } from "./support/worker-process.ts";
 
 /** `count` due leads spread over `campaigns` campaigns of one account, with mixed priorities. */
 async function seedCampaigns(db: TestDatabase, campaigns: number, count: number, areaCode: number) {
@@ -41,34 +40,16 @@ const byKey = (calls: DialerCall[]) => {
  */
 describe.each<WorkerRuntime>(["node", "deno"])("batch claims under %s", (runtime) => {
   const db = useTestDatabase(`dispatch_batch_${runtime}`);
-  const dialer = new TestDialer(SECRET);
-  const workers: WorkerProcess[] = [];
-
-  const startWorker = async (env: Record<string, string> = {}) => {
-    const worker = await startWorkerProcess(runtime, {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      DIALER_URL: dialer.url,
-      DIALER_SECRET: SECRET,
-      DISPATCH_POLL_MS: "50",
-      CAMPAIGN_REFRESH_MS: "100",
-      DISPATCH_CONCURRENCY: "16",
-      DISPATCH_BATCH_SIZE: "25",
-      DISPATCH_LEASE_MS: "60000",
-      DISPATCH_TIMEOUT_MS: "2000",
-      ...env,
-    });
-    workers.push(worker);
-    return worker;
-  };
-  const stopWorkers = async () => {
-    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-  };
-
-  beforeAll(() => dialer.start());
-  afterAll(async () => {
-    await stopWorkers();
-    await dialer.stop();
+  const {
+    dialer,
+    workers,
+    start: startWorker,
+    stopAll: stopWorkers,
+  } = useDispatcherWorkers(runtime, db, {
+    DISPATCH_CONCURRENCY: "16",
+    DISPATCH_BATCH_SIZE: "25",
+    DISPATCH_LEASE_MS: "60000",
+    DISPATCH_TIMEOUT_MS: "2000",
   });
 
   it("three workers hand 1,200 leads of 6 campaigns over, each exactly once", { timeout: 120_000 }, async () => {

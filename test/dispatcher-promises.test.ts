@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { NewLead } from "@leadline/core";
 import type { CampaignDoc } from "@leadline/db";
-import { TestDialer, testPhones, waitFor } from "@leadline/testkit";
+import { testPhones, waitFor } from "@leadline/testkit";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
-import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { useDispatcherWorkers } from "./support/dispatcher-workers.ts";
+import type { WorkerProcess, WorkerRuntime } from "./support/worker-process.ts";
 
 const SECRET = "test-dialer-secret-0123456789";
 const dispatcherDir = fileURLToPath(new URL("../services/dispatcher/", import.meta.url));
@@ -28,35 +29,22 @@ async function campaignWithLeads(db: TestDatabase, phones: string[]): Promise<Ca
 /** What the README promises of the worker, under Node and Deno alike. */
 describe.each<WorkerRuntime>(["node", "deno"])("the dispatcher worker's promises under %s", (runtime) => {
   const db = useTestDatabase(`dispatch_promises_${runtime}`);
-  const dialer = new TestDialer(SECRET);
+  const { dialer, start: startWorker } = useDispatcherWorkers(runtime, db, {
+    DISPATCH_RETRY_BASE_MS: "200",
+    DISPATCH_RETRY_MAX_MS: "400",
+    DISPATCH_TIMEOUT_MS: "500",
+    DISPATCH_LEASE_MS: "60000",
+    DISPATCH_CONCURRENCY: "1",
+  });
   let worker: WorkerProcess | undefined;
   let area = 700;
 
   const start = async (env: Record<string, string> = {}) => {
-    worker = await startWorkerProcess(runtime, {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      DIALER_URL: dialer.url,
-      DIALER_SECRET: SECRET,
-      DISPATCH_POLL_MS: "50",
-      CAMPAIGN_REFRESH_MS: "100",
-      DISPATCH_RETRY_BASE_MS: "200",
-      DISPATCH_RETRY_MAX_MS: "400",
-      DISPATCH_TIMEOUT_MS: "500",
-      DISPATCH_LEASE_MS: "60000",
-      DISPATCH_CONCURRENCY: "1",
-      ...env,
-    });
+    worker = await startWorker(env);
     return worker;
   };
   const leadOf = async (campaign: CampaignDoc) =>
     (await db.repos.collections.leads.find({ campaignId: campaign._id }).toArray())[0]!;
-
-  beforeAll(() => dialer.start());
-  afterAll(async () => {
-    await worker?.stop();
-    await dialer.stop();
-  });
 
   it(
     "retries a hand-off that timed out, and one that met a network error, with the same key",

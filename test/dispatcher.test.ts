@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ObjectId, type CampaignDoc, type LeadDoc } from "@leadline/db";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { newLead } from "./support/new-lead.ts";
-import { TestDialer, testPhones, waitFor } from "@leadline/testkit";
-import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
-
-const SECRET = "test-dialer-secret-0123456789";
+import { testPhones, waitFor } from "@leadline/testkit";
+import { useDispatcherWorkers } from "./support/dispatcher-workers.ts";
+import type { WorkerRuntime } from "./support/worker-process.ts";
 
 async function createCampaign(
   db: TestDatabase,
@@ -35,33 +34,15 @@ function hoursExcludingNow() {
 
 describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (runtime) => {
   const db = useTestDatabase(`dispatch_${runtime}`);
-  const dialer = new TestDialer(SECRET);
-  const workers: WorkerProcess[] = [];
-
-  const startWorker = async (env: Record<string, string> = {}) => {
-    const worker = await startWorkerProcess(runtime, {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      DIALER_URL: dialer.url,
-      DIALER_SECRET: SECRET,
-      DISPATCH_POLL_MS: "50",
-      CAMPAIGN_REFRESH_MS: "100",
-      DISPATCH_RETRY_BASE_MS: "200",
-      DISPATCH_LEASE_MS: "3000",
-      DISPATCH_TIMEOUT_MS: "2000",
-      ...env,
-    });
-    workers.push(worker);
-    return worker;
-  };
-  const stopWorkers = async () => {
-    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-  };
-
-  beforeAll(() => dialer.start());
-  afterAll(async () => {
-    await stopWorkers();
-    await dialer.stop();
+  const {
+    dialer,
+    workers,
+    start: startWorker,
+    stopAll: stopWorkers,
+  } = useDispatcherWorkers(runtime, db, {
+    DISPATCH_RETRY_BASE_MS: "200",
+    DISPATCH_LEASE_MS: "3000",
+    DISPATCH_TIMEOUT_MS: "2000",
   });
 
   it(
@@ -297,22 +278,14 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher worker under %s", (ru
 
 describe("graceful shutdown", () => {
   const db = useTestDatabase("dispatch_shutdown");
-  const dialer = new TestDialer(SECRET);
-  beforeAll(() => dialer.start());
-  afterAll(() => dialer.stop());
+  const { dialer, start } = useDispatcherWorkers("node", db);
 
   it("finishes hand-offs in flight on SIGTERM before exiting", { timeout: 60_000 }, async () => {
     const account = await db.repos.accounts.create({ name: "shutdown" });
     const campaign = await db.repos.campaigns.create({ accountId: account._id, name: "shutdown" });
     await db.repos.leads.insertSkippingDuplicates(campaign, [newLead("+13055550001")]);
     dialer.answer = () => ({ status: 200, delayMs: 1000 });
-    const worker = await startWorkerProcess("node", {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      DIALER_URL: dialer.url,
-      DIALER_SECRET: SECRET,
-      DISPATCH_POLL_MS: "50",
-    });
+    const worker = await start();
     await waitFor("the hand-off to start", () => dialer.calls.length === 1);
     expect(await worker.stop("SIGTERM")).toBe(0);
     const lead = await db.repos.collections.leads.findOne({ campaignId: new ObjectId(campaign._id) });

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ObjectId, type OutboxEventDoc } from "@leadline/db";
-import { TestDialer, testPhones, waitFor } from "@leadline/testkit";
+import { testPhones, waitFor } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { dispatchedLeads } from "./support/dispatched-leads.ts";
 import { newLead } from "./support/new-lead.ts";
 import { rest } from "./support/rest.ts";
-import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { useDispatcherWorkers } from "./support/dispatcher-workers.ts";
+import type { WorkerRuntime } from "./support/worker-process.ts";
 
 const eventsOf = (db: TestDatabase, leadId: string): Promise<OutboxEventDoc[]> =>
   db.repos.collections.outboxEvents.find({ "payload.lead.id": leadId }).toArray();
@@ -100,17 +101,9 @@ describe("lead events from call outcomes", () => {
   });
 });
 
-const SECRET = "test-dialer-secret-0123456789";
-
 describe.each<WorkerRuntime>(["node", "deno"])("lead events from the dispatcher under %s", (runtime) => {
   const db = useTestDatabase(`lead_events_dispatch_${runtime}`);
-  const dialer = new TestDialer(SECRET);
-  let worker: WorkerProcess | undefined;
-  beforeAll(() => dialer.start());
-  afterAll(async () => {
-    await worker?.stop();
-    await dialer.stop();
-  });
+  const { dialer, start } = useDispatcherWorkers(runtime, db);
 
   it(
     "suppression at claim sends lead.suppressed, a rejected hand-off lead.failed, a delivered one nothing",
@@ -132,14 +125,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("lead events from the dispatcher 
         source: "api",
       });
       dialer.answer = (call) => (call.body.phoneNumber === rejectedPhone ? { status: 400 } : { status: 200 });
-      worker = await startWorkerProcess(runtime, {
-        MONGODB_URI: db.uri,
-        MONGODB_DB: db.dbName,
-        DIALER_URL: dialer.url,
-        DIALER_SECRET: SECRET,
-        DISPATCH_POLL_MS: "50",
-        CAMPAIGN_REFRESH_MS: "100",
-      });
+      await start();
       const leads = await db.repos.collections.leads.find({ campaignId: campaign._id }).toArray();
       const idOf = (phone: string) => leads.find((lead) => lead.phoneNumber === phone)!._id.toHexString();
       await waitFor("every lead to leave the queue", async () => {

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
 import { seedAccount } from "@leadline/db";
-import { TestDialer, waitFor, testPhones } from "@leadline/testkit";
+import { waitFor, testPhones } from "@leadline/testkit";
 import { API_RUNTIMES, postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { scrape } from "./support/prometheus.ts";
-import { startWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { useDispatcherWorkers } from "./support/dispatcher-workers.ts";
+import type { WorkerRuntime } from "./support/worker-process.ts";
 
 const BULK = { route: "/api/v1/leads/bulk", method: "POST" };
 
@@ -54,8 +55,6 @@ describe.each(API_RUNTIMES)("API GET /metrics (%s)", (runtime) => {
   });
 });
 
-const SECRET = "test-dialer-secret-0123456789";
-
 const newLead = (phoneNumber: string, priority = 0): NewLead => ({
   phoneNumber,
   externalId: undefined,
@@ -66,14 +65,7 @@ const newLead = (phoneNumber: string, priority = 0): NewLead => ({
 
 describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s", (runtime) => {
   const db = useTestDatabase(`metrics_dispatch_${runtime}`);
-  const dialer = new TestDialer(SECRET);
-  let worker: WorkerProcess | undefined;
-
-  beforeAll(() => dialer.start());
-  afterAll(async () => {
-    await worker?.stop();
-    await dialer.stop();
-  });
+  const { dialer, secret, start } = useDispatcherWorkers(runtime, db);
 
   it(
     "counts hand-offs by result (delivered equals leads delivered, suppressed numbers apart) and samples the due leads",
@@ -90,14 +82,8 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s
       ]);
       // The first hand-off is held, so the others wait due while the gauge is sampled.
       dialer.answer = () => ({ status: 200, delayMs: 1_500 });
-      worker = await startWorkerProcess(runtime, {
-        MONGODB_URI: db.uri,
-        MONGODB_DB: db.dbName,
-        DIALER_URL: dialer.url,
-        DIALER_SECRET: SECRET,
+      const worker = await start({
         DISPATCH_CONCURRENCY: "1",
-        DISPATCH_POLL_MS: "50",
-        CAMPAIGN_REFRESH_MS: "100",
         DISPATCH_RETRY_BASE_MS: "200",
         DISPATCH_LEASE_MS: "5000",
         DISPATCH_TIMEOUT_MS: "4000",
@@ -147,7 +133,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("dispatcher GET /metrics under %s
       expect(handOffs("delivered") + handOffs("failed") + handOffs("retried")).toBe(dialer.calls.length);
       expect(done.value("leadline_dispatcher_hand_off_duration_seconds", { result: "delivered" })).toBe(3);
       expect(done.value("leadline_dispatcher_leases_released_total")).toBe(0);
-      for (const secret of [first!, campaign._id.toHexString(), SECRET]) expect(done.text).not.toContain(secret);
+      for (const hidden of [first!, campaign._id.toHexString(), secret]) expect(done.text).not.toContain(hidden);
 
       const health = await fetch(`${metricsUrl}/healthz`);
       expect(health.status).toBe(200);

@@ -79,7 +79,7 @@ const sizes = values.quick
       dispatchBatchRounds: 3,
       dispatchBatchWindowSeconds: 30,
       recoveryBlips: 20,
-      scaleOut: { budgetRequests: 30, overlapLeads: 20_000, throughputLeads: 100_000, dispatchLeads: 10_000 },
+      scaleOut: { budgetRequests: 30, overlapLeads: 20_000, throughputLeads: 100_000, dispatchLeads: 2_000 },
       zoneLookupNumbers: 20_000,
       zoneLookupRounds: 10,
       idempotencyRequests: 30,

@@ -117,6 +117,9 @@ async function dispatchWith(ctx: BenchContext, workers: number, leads: number, c
             DIALER_URL: dialer.url,
             DIALER_SECRET,
             DISPATCH_POLL_MS: "20",
+            // Enough lines that each batch claim carries many leads: on the wire server every claim
+            // scans the whole backlog, so a claim per two leads would measure the scan, not the workers.
+            DISPATCH_CONCURRENCY: "16",
             WORKER_ID: `scale-${i}`,
             NODE_ENV: "production",
           },
