@@ -83,7 +83,8 @@ export async function sendBatch(
     result: (data: unknown) => data as BulkCreateResult,
   };
   const body = JSON.stringify(target.body(leads));
-  const idempotencyKey = keySeed && `csv-${createHash("sha256").update(`${keySeed}\n${body}`).digest("hex")}`;
+  // Hashed in two updates: the same digest as of `${keySeed}\n${body}`, without copying the body into a new string.
+  const idempotencyKey = keySeed && `csv-${createHash("sha256").update(`${keySeed}\n`).update(body).digest("hex")}`;
   for (;;) {
     let response: Response;
     try {
