@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ObjectId, seedAccount } from "@leadline/db";
-import { waitFor } from "@leadline/testkit";
+import { shippedNodeArgs, waitFor } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { flawedCsv } from "./support/imports.ts";
@@ -14,13 +14,14 @@ import { startImporterProcess, type WorkerProcess } from "./support/worker-proce
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const built = path.join(repoRoot, "scripts/dist/import-csv.js");
+const builtNodeArgs = shippedNodeArgs(path.join(repoRoot, "package.json"), "import:csv", "scripts/dist/import-csv.js");
 
 /** Runs the built `pnpm import:csv` (scripts/dist/import-csv.js) to its end. */
 function runScript(args: string[], apiKey: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [built, ...args],
+      [...builtNodeArgs, built, ...args],
       { cwd: repoRoot, env: { ...process.env, LEADLINE_API_KEY: apiKey } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

@@ -4,13 +4,15 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { processStats } from "@leadline/testkit";
+import { processStats, shippedNodeArgs } from "@leadline/testkit";
 import { testPhone } from "@leadline/testkit";
 import type { BenchContext } from "../bench-context.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built script, as `pnpm import:csv` runs it (BenchContext.start builds it when stale). */
 const script = path.join(repoRoot, "scripts/dist/import-csv.js");
+/** The node options `pnpm import:csv` starts it with (V8 heap flags). */
+const scriptNodeArgs = shippedNodeArgs(path.join(repoRoot, "package.json"), "import:csv", "scripts/dist/import-csv.js");
 
 export interface CsvImportResult {
   rows: number;
@@ -60,6 +62,7 @@ export async function runImportScript(
   const child = spawn(
     process.execPath,
     [
+      ...scriptNodeArgs,
       script,
       "--file",
       file,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { processStats, spawnService, testPhone } from "@leadline/testkit";
+import { processStats, shippedNodeArgs, spawnService, testPhone } from "@leadline/testkit";
 import type { BenchContext, BenchDatabase } from "../bench-context.ts";
 import { runImportScript, watchPeakRss, writeCsv } from "./csv-import.ts";
 
@@ -107,7 +107,8 @@ async function startImporter(ctx: BenchContext, db: BenchDatabase) {
   const service = await spawnService(
     "import worker",
     process.execPath,
-    ["dist/main.node.js"],
+    // With the node options of `pnpm worker:imports` (its package's start script).
+    [...shippedNodeArgs(path.join(importerDir, "package.json"), "start", "dist/main.node.js"), "dist/main.node.js"],
     {
       cwd: importerDir,
       env: {

@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { shippedNodeArgs } from "./shipped-node-args.ts";
 import { spawnService } from "./spawn-service.ts";
 
 const serviceDir = fileURLToPath(new URL("../../../services/api/", import.meta.url));
@@ -15,7 +16,12 @@ export interface ApiProcess {
 }
 
 function commandFor(runtime: ApiRuntime, nodeArgs: string[], built: boolean): [string, string[]] {
-  if (runtime === "node" && built) return [process.execPath, [...nodeArgs, "dist/main.node.js"]];
+  // Built: with the node options of `pnpm start` (V8 heap flags), as users run it.
+  if (runtime === "node" && built)
+    return [
+      process.execPath,
+      [...shippedNodeArgs(`${serviceDir}package.json`, "start", "dist/main.node.js"), ...nodeArgs, "dist/main.node.js"],
+    ];
   if (runtime === "node") return [process.execPath, [...nodeArgs, "--import", "tsx", "src/main.node.ts"]];
   // The binary itself, not the npm shim, so that a signal reaches the service.
   return [

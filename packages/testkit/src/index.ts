@@ -6,3 +6,4 @@ export { FaultProxy, type HeldRequest } from "./fault-proxy.ts";
 export { spawnService, type ServiceProcess } from "./spawn-service.ts";
 export { createTestRepositories, type TestRepositories } from "./test-repositories.ts";
 export { connectThroughFaultProxy, type ProxiedDatabase } from "./proxied-database.ts";
+export { shippedNodeArgs } from "./shipped-node-args.ts";
