@@ -137,6 +137,40 @@ describe("pnpm import:csv against a running server", () => {
     },
   );
 
+  it(
+    "sends the rows before a quote left open or broken CSV, then stops with exit code 1 naming the line",
+    { timeout: 60_000 },
+    async () => {
+      const { apiKey, campaignId } = await seedAccount(db.repos);
+      const dir = mkdtempSync(path.join(tmpdir(), "leadline-csv-"));
+      const good = [1, 2, 3].map((i) => `${testPhone(7_770_000 + i, 212)},Ann ${i}`);
+      // The open quote would read the rest of the file, 100,000 more characters, into one row.
+      const openQuote = path.join(dir, "open-quote.csv");
+      writeFileSync(
+        openQuote,
+        ["phone,name", ...good, `${testPhone(7_770_009, 212)},"Bob`, "x".repeat(100_000)].join("\n"),
+      );
+      const first = await importCsv(openQuote, server.url, apiKey, campaignId);
+      expect(first.code).toBe(1);
+      expect(first.summary).toMatchObject({
+        rows: 3,
+        created: 3,
+        abortedBecause: "line 5: the row runs past 65536 characters; is a quote left open?",
+      });
+      expect(first.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+
+      const broken = path.join(dir, "broken.csv");
+      writeFileSync(broken, ["phone,name", ...good, `${testPhone(7_770_010, 212)},"Bo"b`, good[0]].join("\n"));
+      const second = await importCsv(broken, server.url, apiKey, campaignId);
+      expect(second.code).toBe(1);
+      expect(second.summary.abortedBecause).toMatch(
+        /^line 5: the file is not valid CSV from here: Invalid Closing Quote/,
+      );
+      expect(second.summary).toMatchObject({ rows: 3, created: 0, skipped: 3 });
+      expect(await db.repos.collections.leads.countDocuments({ campaignId: new ObjectId(campaignId) })).toBe(3);
+    },
+  );
+
   it("stops with exit code 1 and says why when the campaign does not exist", async () => {
     const { apiKey } = await seedAccount(db.repos);
     const dir = mkdtempSync(path.join(tmpdir(), "leadline-csv-"));

@@ -164,6 +164,54 @@ describe.each<WorkerRuntime>(["node", "deno"])("import jobs processed by the wor
   );
 
   it(
+    "fails a file at a quote left open, broken CSV or an endless NDJSON line, storing the rows before it",
+    { timeout: 60_000 },
+    async () => {
+      if (workers.length === 0) await startWorker();
+      const { apiKey, campaignId } = await seedAccount(db.repos);
+      const good = (first: number) => [1, 2, 3].map((i) => `+1212555${first + i}`);
+      const files: [string, string, string, RegExp][] = [
+        // The open quote would read the rest of the file, 100,000 more characters, into one row.
+        [
+          "text/csv",
+          ["phone,name", ...good(1000).map((phone) => `${phone},Ann`), '+12125551009,"Bob', "x".repeat(100_000)].join(
+            "\n",
+          ),
+          "+1212555100",
+          /^line 5: the row runs past 65536 characters; is a quote left open\?$/,
+        ],
+        // Rows and the broken one in a single chunk: the parser fails before the rows are read.
+        [
+          "text/csv",
+          ["phone,name", ...good(2000).map((phone) => `${phone},Ann`), '+12125552009,"Bo"b', "+12125552010,Cy"].join(
+            "\n",
+          ),
+          "+1212555200",
+          /^line 5: the file is not valid CSV from here: Invalid Closing Quote/,
+        ],
+        [
+          "application/x-ndjson",
+          [...good(3000).map((phone) => JSON.stringify({ phoneNumber: phone })), "x".repeat(100_000)].join("\n"),
+          "+1212555300",
+          /^line 4: the line runs past 65536 bytes without a line break$/,
+        ],
+      ];
+      for (const [type, body, phonePrefix, error] of files) {
+        const job = await uploadImport(server.url, apiKey, campaignId, body, type);
+        expect(job.status).toBe(202);
+        const view = await waitForImportEnd(server.url, apiKey, job.body.data.id);
+        expect(view).toMatchObject({ state: "failed", created: 3, rowsProcessed: 3 });
+        expect(view.error).toMatch(error);
+        const stored = await db.repos.collections.leads.countDocuments({
+          campaignId: new ObjectId(campaignId),
+          phoneNumber: { $regex: `^\\${phonePrefix}` },
+        });
+        expect(stored).toBe(3);
+      }
+    },
+  );
+
+  it(
     "reads a BOM, CRLF line ends, quoted fields with commas, quotes and line breaks, and NDJSON",
     { timeout: 60_000 },
     async () => {

@@ -15,6 +15,23 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[keyof typeof IMPORT_FORMATS];
 /** Leads stored per `insertMany` and per checkpoint, as the bulk endpoint's own maximum. */
 export const IMPORT_BATCH_SIZE = 1000;
 
+/**
+ * The longest row a file import reads: characters of a CSV row, bytes of an NDJSON line. A
+ * lead's fields and its 8 KiB of metadata fit many times over; a longer row is nearly always a
+ * quote left open, which would otherwise read the rest of the file into one row in memory.
+ */
+export const MAX_IMPORT_ROW_LENGTH = 64 * 1024;
+
+/**
+ * What to tell the caller when the CSV parser gives up on a file, from csv-parse's `CsvError`
+ * (its `code` and message) and the line the row it stopped in starts on; reading stops there.
+ */
+export function csvParseProblem(error: { code?: string; message: string }, rowStartLine: number): string {
+  if (error.code === "CSV_MAX_RECORD_SIZE")
+    return `line ${rowStartLine}: the row runs past ${MAX_IMPORT_ROW_LENGTH} characters; is a quote left open?`;
+  return `line ${rowStartLine}: the file is not valid CSV from here: ${error.message}`;
+}
+
 const booleanText = z
   .enum(["true", "false"], { error: 'must be "true" or "false"' })
   .transform((value) => value === "true");

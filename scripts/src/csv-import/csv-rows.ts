@@ -1,18 +1,23 @@
 import {
   badPriorityProblem,
+  csvParseProblem,
   csvRecordToLeadInput,
   describeIssues,
   leadInputSchemaFor,
+  MAX_IMPORT_ROW_LENGTH,
   type LeadInput,
   type PhoneCountry,
 } from "@leadline/core";
-import { parse } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 import { createReadStream } from "node:fs";
 
-/** One data row of the file: a lead ready to send, or why it cannot be sent. */
+/**
+ * One data row of the file: a lead ready to send, or why it cannot be sent. `unreadable`: the
+ * file cannot be read from this row on (not valid CSV, or a quote left open); it is the last.
+ */
 export type CsvRow =
   | { line: number; ok: true; lead: LeadInput; phoneNumber: string }
-  | { line: number; ok: false; problem: string };
+  | { line: number; ok: false; problem: string; unreadable?: true };
 
 /** How rows are judged: `sendInvalid` leaves bad rows to the server (`--on-invalid skip`). */
 export interface RowRules {
@@ -50,16 +55,41 @@ export function leadFromRecord(
  * ends are fine; memory stays flat however long the file is.
  */
 export async function* readCsvRows(file: string, rules: RowRules = {}): AsyncGenerator<CsvRow> {
+  type Parsed = { record: Record<string, string>; info: { lines: number } };
+  // Records the parser has produced and this loop not yet read: when the parser fails on a row,
+  // its stream drops what it still buffers, and the rows before the failure must still be sent.
+  const unread: Parsed[] = [];
   const parser = createReadStream(file).pipe(
-    parse({ bom: true, columns: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
+    parse({
+      bom: true,
+      columns: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: false,
+      max_record_size: MAX_IMPORT_ROW_LENGTH,
+      on_record: (parsed: Parsed) => (unread.push(parsed), parsed),
+    }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
+  const toRow = ({ record, info }: Parsed): CsvRow => {
     const result = leadFromRecord(record, rules);
-    yield "problem" in result
+    return "problem" in result
       ? { line: info.lines, ok: false, problem: result.problem }
       : { line: info.lines, ok: true, ...result };
+  };
+  let lastLine = 1;
+  try {
+    for await (const parsed of parser as AsyncIterable<Parsed>) {
+      unread.shift();
+      lastLine = parsed.info.lines;
+      yield toRow(parsed);
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    for (const parsed of unread.splice(0)) {
+      lastLine = parsed.info.lines;
+      yield toRow(parsed);
+    }
+    yield { line: lastLine + 1, ok: false, problem: csvParseProblem(error, lastLine + 1), unreadable: true };
   }
 }

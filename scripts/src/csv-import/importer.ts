@@ -121,8 +121,14 @@ export async function importRows(rows: AsyncIterable<CsvRow>, options: ImportOpt
     options.progress(summary);
   };
 
+  let unreadable: string | undefined;
   for await (const row of rows) {
     if (summary.abortedBecause) break;
+    if (!row.ok && row.unreadable) {
+      // The rows before it are still sent; the import then stops with the reason.
+      unreadable = row.problem;
+      break;
+    }
     summary.rows++;
     if (!row.ok) {
       summary.invalid++;
@@ -134,6 +140,10 @@ export async function importRows(rows: AsyncIterable<CsvRow>, options: ImportOpt
     if (batch.length >= options.batchSize) await flush();
   }
   await flush();
+  if (unreadable && !summary.abortedBecause) {
+    summary.abortedBecause = unreadable;
+    options.log(unreadable);
+  }
   await Promise.all([skippedReport.close(), invalidReport.close()]);
   if (summary.invalid > 20) options.log(`${summary.invalid - 20} more invalid rows, see ${invalidReport.path}`);
   tick();

@@ -12,7 +12,7 @@ import type {
   SuppressionRepository,
   ZoneLookup,
 } from "@leadline/db/imports";
-import { csvRows, ndjsonRows, type SourceRow } from "./row-sources.ts";
+import { csvRows, ndjsonRows, UnreadableRow, type SourceRow } from "./row-sources.ts";
 
 /** The stores one job touches. */
 export interface ImportStores {
@@ -143,20 +143,26 @@ export async function processImport(
   };
   let batch: SourceRow[] = [];
   try {
-    for await (const row of rows) {
-      batch.push(row);
-      if (!row.checked.ok && job.options.onInvalid === "reject") {
-        rejected = `line ${row.line}: ${row.checked.problem} (onInvalid=reject)`;
-        break;
+    try {
+      for await (const row of rows) {
+        batch.push(row);
+        if (!row.checked.ok && job.options.onInvalid === "reject") {
+          rejected = `line ${row.line}: ${row.checked.problem} (onInvalid=reject)`;
+          break;
+        }
+        if (batch.length >= options.batchSize) {
+          const stop = await written();
+          if (stop) return stop;
+          writing = flush(batch);
+          // Its failure is seen when it is awaited, before the next batch or at the end.
+          writing.catch(() => undefined);
+          batch = [];
+        }
       }
-      if (batch.length >= options.batchSize) {
-        const stop = await written();
-        if (stop) return stop;
-        writing = flush(batch);
-        // Its failure is seen when it is awaited, before the next batch or at the end.
-        writing.catch(() => undefined);
-        batch = [];
-      }
+    } catch (error) {
+      // Like a rejected row: the rows before it are stored, then the job fails with the reason.
+      if (!(error instanceof UnreadableRow)) throw error;
+      rejected = error.message;
     }
     const stop = await written();
     if (stop) return stop;

@@ -1,5 +1,12 @@
-import { leadFromCsvRecord, leadFromNdjsonLine, type CheckedRow, type PhoneCountry } from "@leadline/core";
-import { parse } from "csv-parse/stream";
+import {
+  csvParseProblem,
+  leadFromCsvRecord,
+  leadFromNdjsonLine,
+  MAX_IMPORT_ROW_LENGTH,
+  type CheckedRow,
+  type PhoneCountry,
+} from "@leadline/core";
+import { CsvError, parse, type Options } from "csv-parse/stream";
 
 /** One row of an import file, where it ends in the file, and what the bulk rules make of it. */
 export interface SourceRow {
@@ -13,6 +20,12 @@ export interface SourceRow {
 }
 
 const NEWLINE = 0x0a;
+
+/**
+ * The file cannot be read past a row: it is not valid CSV there, or the row is longer than
+ * MAX_IMPORT_ROW_LENGTH. The job stores the rows before it and fails with this message.
+ */
+export class UnreadableRow extends Error {}
 
 /** Where reading starts: the file's beginning or a checkpoint. */
 export interface ReadStart {
@@ -79,12 +92,19 @@ export async function* csvRows(
       ? (names: string[]) => (header = names.map((name) => name.trim()))
       : HEADERLESS_COLUMNS
     : (start.columns ?? HEADERLESS_COLUMNS);
+  type Parsed = { record: Record<string, string>; info: { bytes: number } };
+  // Records the parser has produced and this loop not yet read: when the parser fails on a row,
+  // its stream drops what it still buffers, and the rows before the failure must still be stored.
+  const unread: Parsed[] = [];
   const parser = parse({
     bom: fromStart,
     columns,
     info: true,
     skip_empty_lines: true,
     relax_column_count: true,
+    max_record_size: MAX_IMPORT_ROW_LENGTH,
+    // Typed for plain records; with `info: true` it is handed the { record, info } pair.
+    on_record: ((parsed: Parsed) => (unread.push(parsed), parsed)) as unknown as Options["on_record"],
   });
   const writer = parser.writable.getWriter();
   const lines = new LineCounter(start.offset, start.line);
@@ -97,21 +117,30 @@ export async function* csvRows(
   })();
   feeding.catch((error: unknown) => parser.writable.abort(error).catch(() => undefined));
   let announced = false;
-  for await (const { record, info } of parser.readable as unknown as AsyncIterable<{
-    record: Record<string, string>;
-    info: { bytes: number };
-  }>) {
+  let lastLine = start.line;
+  async function* toRow({ record, info }: Parsed): AsyncGenerator<SourceRow> {
     if (header && !announced) {
       announced = true;
       await options.onColumns(header);
     }
     const endOffset = start.offset + info.bytes;
+    lastLine = lines.lineEndingAt(endOffset);
     yield {
-      line: lines.lineEndingAt(endOffset),
+      line: lastLine,
       endOffset,
       fields: Object.values(record),
       checked: leadFromCsvRecord(record, options.defaultCountry),
     };
+  }
+  try {
+    for await (const parsed of parser.readable as unknown as AsyncIterable<Parsed>) {
+      unread.shift();
+      yield* toRow(parsed);
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    for (const parsed of unread.splice(0)) yield* toRow(parsed);
+    throw new UnreadableRow(csvParseProblem(error, lastLine + 1));
   }
   if (header && !announced) await options.onColumns(header);
   await feeding;
@@ -154,6 +183,10 @@ export async function* ndjsonRows(
     joined.set(chunk, pending.length);
     pending = joined;
     yield* lines(false);
+    if (pending.length > MAX_IMPORT_ROW_LENGTH)
+      throw new UnreadableRow(
+        `line ${line + 1}: the line runs past ${MAX_IMPORT_ROW_LENGTH} bytes without a line break`,
+      );
   }
   yield* lines(true);
 }
