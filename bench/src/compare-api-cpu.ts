@@ -19,6 +19,9 @@ const { values } = parseArgs({
     base: { type: "string" },
     // The build to compare, likewise; dist/main.node.js when not given.
     current: { type: "string" },
+    // Node options for the base side only, after those of `pnpm start` (a later V8 flag wins), to
+    // compare heap settings on one build: --base dist/main.node.js --base-node-args "--max-semi-space-size=16".
+    "base-node-args": { type: "string" },
     rounds: { type: "string", default: "10" },
     "per-round": { type: "string", default: "10" },
     profile: { type: "string" },
@@ -55,6 +58,7 @@ try {
       mkdirSync(values.profile, { recursive: true });
       nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${values.profile}`);
     }
+    if (name === "base" && values["base-node-args"]) nodeArgs.push(...values["base-node-args"].split(/\s+/).filter(Boolean));
     // The entry given replaces dist/main.node.js: node runs the first script named.
     if (entry) nodeArgs.push(entry);
     const api = await startApiProcess(
