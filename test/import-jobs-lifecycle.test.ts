@@ -3,7 +3,7 @@ import { ObjectId, seedAccount } from "@leadline/db";
 import { testPhones, waitFor } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
-import { flawedCsv, getImport, uploadImport, waitForImportEnd } from "./support/imports.ts";
+import { expectedCounts, flawedCsv, getImport, uploadImport, waitForImportEnd } from "./support/imports.ts";
 import { rest } from "./support/rest.ts";
 import { startImporterProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
@@ -99,15 +99,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("import job lifecycle, worker und
         }),
       );
       const { records } = flawedCsv(rows);
-      // What the rows should give: a bad phone or priority is invalid, a number seen before a duplicate.
-      const seen = new Set<string>();
-      let invalid = 0;
-      let duplicates = 0;
-      for (const record of records) {
-        if (record.phone === "not-a-phone" || record.priority === "high") invalid += 1;
-        else if (seen.has(record.phone!)) duplicates += 1;
-        else seen.add(record.phone!);
-      }
+      const { invalid, duplicates } = expectedCounts(records);
       for (const [i, id] of jobs.entries()) {
         const view = await waitForImportEnd(server.url, apiKey, id, 150_000);
         expect(view).toMatchObject({

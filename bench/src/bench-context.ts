@@ -119,3 +119,31 @@ export function rawLeadDocs(campaign: CampaignDoc, leads: ReturnType<typeof benc
   const now = new Date();
   return leads.map((lead) => toLeadDoc(campaign, leadInputSchema.parse(lead), now));
 }
+
+/**
+ * `count` due leads stored raw, spread round-robin over `campaigns` campaigns of one seeded
+ * account (the seeded campaign and `campaigns - 1` more); answers the seeded campaign.
+ */
+export async function seedDueLeads(
+  ctx: BenchContext,
+  db: BenchDatabase,
+  count: number,
+  campaigns = 1,
+): Promise<CampaignDoc> {
+  const { campaign: first } = await ctx.seed(db);
+  const all: CampaignDoc[] = [first];
+  for (let c = 1; c < campaigns; c++) {
+    all.push(await db.repos.campaigns.create({ accountId: first.accountId, name: `bench ${c}`, callingHours: null }));
+  }
+  for (let start = 0; start < count; start += 1000) {
+    const leads = Array.from({ length: Math.min(1000, count - start) }, (_, i) => benchLead(start + i));
+    const docs = all.flatMap((campaign, c) =>
+      rawLeadDocs(
+        campaign,
+        leads.filter((_, i) => (start + i) % campaigns === c),
+      ),
+    );
+    await db.repos.collections.leads.insertMany(docs, { ordered: false });
+  }
+  return first;
+}

@@ -39,3 +39,31 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
   const value = await work();
   return { ms: performance.now() - started, value };
 }
+
+/**
+ * Runs `round` `warmup + rounds` times and summarises each figure it answers over the rounds
+ * after the warm-up, which only let caches and connections settle.
+ *
+ * @example
+ * const { plainMs, keyedMs } = await timedRounds(30, 3, async () => ({
+ *   plainMs: (await timed(() => post(plain))).ms,
+ *   keyedMs: (await timed(() => post(keyed, key))).ms,
+ * }));
+ */
+export async function timedRounds<TName extends string>(
+  rounds: number,
+  warmup: number,
+  round: (index: number) => Promise<Record<TName, number>>,
+): Promise<Record<TName, Summary>> {
+  const samples = {} as Record<TName, number[]>;
+  for (let i = 0; i < rounds + warmup; i++) {
+    const figures = await round(i);
+    for (const name of Object.keys(figures) as TName[]) {
+      samples[name] ??= [];
+      if (i >= warmup) samples[name].push(figures[name]);
+    }
+  }
+  const summaries = {} as Record<TName, Summary>;
+  for (const name of Object.keys(samples) as TName[]) summaries[name] = summarize(samples[name]);
+  return summaries;
+}

@@ -56,3 +56,24 @@ export function flawedCsv(rows: number, seed = 0): { csv: string; records: Recor
   }
   return { csv: `${lines.join("\n")}\n`, records };
 }
+
+/**
+ * What importing `records` (from {@link flawedCsv}) should give: a bad phone
+ * or priority is invalid, a phone seen before is a duplicate (skipped), and
+ * every other row creates a lead.
+ */
+export function expectedCounts(records: Record<string, string>[]): {
+  invalid: number;
+  duplicates: number;
+  created: number;
+} {
+  const seen = new Set<string>();
+  let invalid = 0;
+  let duplicates = 0;
+  for (const record of records) {
+    if (record.phone === "not-a-phone" || record.priority === "high") invalid += 1;
+    else if (seen.has(record.phone!)) duplicates += 1;
+    else seen.add(record.phone!);
+  }
+  return { invalid, duplicates, created: seen.size };
+}

@@ -1,7 +1,6 @@
-import type { CampaignDoc } from "@leadline/db";
 import { runWorker, parseDispatcherConfig } from "@leadline/dispatcher";
 import { TestDialer } from "@leadline/testkit";
-import { benchLead, rawLeadDocs, type BenchContext, type BenchDatabase } from "../bench-context.ts";
+import { seedDueLeads, type BenchContext, type BenchDatabase } from "../bench-context.ts";
 import { describe, round, summarize, type Summary } from "../stats.ts";
 
 export interface DispatchBatchResult {
@@ -26,25 +25,6 @@ export interface DispatchBatchResult {
 
 const SECRET = "bench-dialer-secret-0123456789";
 const round2 = (value: number) => Math.round(value * 100) / 100;
-
-/** `count` due leads spread round-robin over `campaigns` campaigns of one account. */
-async function seedLeads(ctx: BenchContext, db: BenchDatabase, count: number, campaigns: number): Promise<void> {
-  const { campaign: first } = await ctx.seed(db);
-  const all: CampaignDoc[] = [first];
-  for (let c = 1; c < campaigns; c++) {
-    all.push(await db.repos.campaigns.create({ accountId: first.accountId, name: `bench ${c}`, callingHours: null }));
-  }
-  for (let start = 0; start < count; start += 1000) {
-    const leads = Array.from({ length: Math.min(1000, count - start) }, (_, i) => benchLead(start + i));
-    const docs = all.flatMap((campaign, c) =>
-      rawLeadDocs(
-        campaign,
-        leads.filter((_, i) => (start + i) % campaigns === c),
-      ),
-    );
-    await db.repos.collections.leads.insertMany(docs, { ordered: false });
-  }
-}
 
 /**
  * Hand-offs per second of one worker on a backlog of `leads` due leads: from its start until
@@ -128,7 +108,7 @@ export async function runDispatchBatch(
     const figures: Record<string, number> = {};
     for (const kind of order) {
       const db = await ctx.database(`dispatch_batch_${kind}`);
-      await seedLeads(ctx, db, leads, campaigns);
+      await seedDueLeads(ctx, db, leads, campaigns);
       const dialer = new TestDialer(SECRET);
       await dialer.start();
       try {

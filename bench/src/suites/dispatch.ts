@@ -1,7 +1,6 @@
-import type { CampaignDoc } from "@leadline/db";
 import { runWorker, parseDispatcherConfig } from "@leadline/dispatcher";
 import { TestDialer, waitFor } from "@leadline/testkit";
-import { benchLead, rawLeadDocs, type BenchContext, type BenchDatabase } from "../bench-context.ts";
+import { seedDueLeads, type BenchContext } from "../bench-context.ts";
 
 export interface DispatchResult {
   leads: number;
@@ -11,22 +10,13 @@ export interface DispatchResult {
   dispatchRatio: number;
 }
 
-async function seedLeads(ctx: BenchContext, db: BenchDatabase, count: number): Promise<CampaignDoc> {
-  const { campaign } = await ctx.seed(db);
-  for (let start = 0; start < count; start += 1000) {
-    const leads = Array.from({ length: Math.min(1000, count - start) }, (_, i) => benchLead(start + i));
-    await db.repos.collections.leads.insertMany(rawLeadDocs(campaign, leads), { ordered: false });
-  }
-  return campaign;
-}
-
 /**
  * Leads handed off per second by one worker with an instant dialer, against
  * a bare loop of the same claim (`findOneAndUpdate`) at the same concurrency.
  */
 export async function runDispatch(ctx: BenchContext, leads: number, concurrency = 4): Promise<DispatchResult> {
   const bareDb = await ctx.database("dispatch_bare");
-  const bareCampaign = await seedLeads(ctx, bareDb, leads);
+  const bareCampaign = await seedDueLeads(ctx, bareDb, leads);
   const bareStarted = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -43,7 +33,7 @@ export async function runDispatch(ctx: BenchContext, leads: number, concurrency 
   const bareClaimsPerSecond = leads / ((performance.now() - bareStarted) / 1000);
 
   const workerDb = await ctx.database("dispatch_worker");
-  await seedLeads(ctx, workerDb, leads);
+  await seedDueLeads(ctx, workerDb, leads);
   const dialer = new TestDialer("bench-dialer-secret-0123456789");
   await dialer.start();
   const started = performance.now();

@@ -1,5 +1,5 @@
 import { benchLead, bulkBody, postBulk, rawLeadDocs, type BenchContext } from "../bench-context.ts";
-import { summarize, timed, type Summary } from "../stats.ts";
+import { timed, timedRounds, type Summary } from "../stats.ts";
 
 export interface DuplicatesResult {
   requests: number;
@@ -12,6 +12,8 @@ export interface DuplicatesResult {
   rawDuplicateHeavyRatio: number;
 }
 
+const WARMUP = 2;
+
 /** A 1000-lead request of which 900 are already stored, against one of 1000 new leads. */
 export async function runDuplicates(ctx: BenchContext, requests: number): Promise<DuplicatesResult> {
   const db = await ctx.database("duplicates");
@@ -23,38 +25,34 @@ export async function runDuplicates(ctx: BenchContext, requests: number): Promis
     db.repos.collections.leads
       .insertMany(rawLeadDocs(account.campaign, leads), { ordered: false })
       .catch(() => undefined);
-  const allNew: number[] = [];
-  const heavy: number[] = [];
-  const rawNew: number[] = [];
-  const rawHeavy: number[] = [];
-  const warmup = 2;
-  for (let i = 0; i < requests + warmup; i++) {
-    const fresh = bulkBody(
-      account.campaignId,
-      Array.from({ length: 1000 }, () => benchLead(next++)),
-    );
-    const freshTime = await timed(() => send(fresh));
-    // 900 of the next request are stored first, through the API as a caller would have.
-    const mixed = Array.from({ length: 1000 }, () => benchLead(next++));
-    await send(mixed.slice(0, 900));
-    const mixedBody = bulkBody(account.campaignId, mixed);
-    const heavyTime = await timed(() => send(mixedBody));
-    if (heavyTime.value.skipped !== 900) throw new Error(`expected 900 skipped, got ${heavyTime.value.skipped}`);
-    const rawFresh = Array.from({ length: 1000 }, () => benchLead(next++));
-    const rawFreshTime = await timed(() => rawInsert(rawFresh));
-    const rawMixed = Array.from({ length: 1000 }, () => benchLead(next++));
-    await rawInsert(rawMixed.slice(0, 900));
-    const rawHeavyTime = await timed(() => rawInsert(rawMixed));
-    if (i < warmup) continue;
-    allNew.push(freshTime.ms);
-    heavy.push(heavyTime.ms);
-    rawNew.push(rawFreshTime.ms);
-    rawHeavy.push(rawHeavyTime.ms);
-  }
-  const allNewMs = summarize(allNew);
-  const ninetyPercentStoredMs = summarize(heavy);
-  const rawAllNewMs = summarize(rawNew);
-  const rawNinetyPercentStoredMs = summarize(rawHeavy);
+  const { allNewMs, ninetyPercentStoredMs, rawAllNewMs, rawNinetyPercentStoredMs } = await timedRounds(
+    requests,
+    WARMUP,
+    async () => {
+      const fresh = bulkBody(
+        account.campaignId,
+        Array.from({ length: 1000 }, () => benchLead(next++)),
+      );
+      const freshTime = await timed(() => send(fresh));
+      // 900 of the next request are stored first, through the API as a caller would have.
+      const mixed = Array.from({ length: 1000 }, () => benchLead(next++));
+      await send(mixed.slice(0, 900));
+      const mixedBody = bulkBody(account.campaignId, mixed);
+      const heavyTime = await timed(() => send(mixedBody));
+      if (heavyTime.value.skipped !== 900) throw new Error(`expected 900 skipped, got ${heavyTime.value.skipped}`);
+      const rawFresh = Array.from({ length: 1000 }, () => benchLead(next++));
+      const rawFreshTime = await timed(() => rawInsert(rawFresh));
+      const rawMixed = Array.from({ length: 1000 }, () => benchLead(next++));
+      await rawInsert(rawMixed.slice(0, 900));
+      const rawHeavyTime = await timed(() => rawInsert(rawMixed));
+      return {
+        allNewMs: freshTime.ms,
+        ninetyPercentStoredMs: heavyTime.ms,
+        rawAllNewMs: rawFreshTime.ms,
+        rawNinetyPercentStoredMs: rawHeavyTime.ms,
+      };
+    },
+  );
   return {
     requests,
     allNewMs,

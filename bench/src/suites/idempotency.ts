@@ -1,5 +1,5 @@
 import { benchLead, bulkBody, type BenchContext } from "../bench-context.ts";
-import { summarize, timed, type Summary } from "../stats.ts";
+import { timed, timedRounds, type Summary } from "../stats.ts";
 
 export interface IdempotencyResult {
   requests: number;
@@ -50,10 +50,7 @@ export async function runIdempotency(ctx: BenchContext, requests: number): Promi
       account.campaignId,
       Array.from({ length: 1000 }, () => benchLead(next++)),
     );
-  const without: number[] = [];
-  const withKey: number[] = [];
-  const replay: number[] = [];
-  for (let i = 0; i < requests + WARMUP; i++) {
+  const { withoutKeyMs, withKeyMs, replayMs } = await timedRounds(requests, WARMUP, async (i) => {
     const plain = batch();
     const keyed = batch();
     const key = `bench-${process.pid}-${i}`;
@@ -64,14 +61,8 @@ export async function runIdempotency(ctx: BenchContext, requests: number): Promi
       throw new Error("expected 1000 new leads stored, not replayed");
     }
     if (!c.value.replayed || c.value.created !== 1000) throw new Error("expected the keyed request to be replayed");
-    if (i < WARMUP) continue;
-    without.push(a.ms);
-    withKey.push(b.ms);
-    replay.push(c.ms);
-  }
-  const withoutKeyMs = summarize(without);
-  const withKeyMs = summarize(withKey);
-  const replayMs = summarize(replay);
+    return { withoutKeyMs: a.ms, withKeyMs: b.ms, replayMs: c.ms };
+  });
   const storeExtraMs = withKeyMs.median - withoutKeyMs.median;
   return {
     requests,
