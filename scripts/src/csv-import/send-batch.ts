@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { backoffDelayMs, parseRetryAfterMs, type BulkCreateResult } from "@leadline/core";
+import { postText, type PostAnswer } from "./http-post.ts";
 
 /** What one batch request looks like, and how its answer counts: bulk leads by default, or a DNC list. */
 export interface BatchTarget {
@@ -51,14 +52,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoffMs = (attempt: number) => backoffDelayMs(attempt, { baseMs: 500, maxMs: 30_000 });
 
 /** What the server's Retry-After asks for; a second when it asks for nothing. */
-const retryAfterMs = (response: Response): number => parseRetryAfterMs(response.headers.get("retry-after")) || 1000;
+const retryAfterMs = (response: PostAnswer): number => parseRetryAfterMs(response.header("retry-after")) || 1000;
 
-async function errorMessage(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
+function errorMessage(response: PostAnswer): string {
   try {
-    return (JSON.parse(text) as { error?: string }).error ?? `HTTP ${response.status}`;
+    return (JSON.parse(response.text) as { error?: string }).error ?? `HTTP ${response.status}`;
   } catch {
-    return `HTTP ${response.status}: ${text.slice(0, 200)}`;
+    return `HTTP ${response.status}: ${response.text.slice(0, 200)}`;
   }
 }
 
@@ -86,18 +86,14 @@ export async function sendBatch(
   // Hashed in two updates: the same digest as of `${keySeed}\n${body}`, without copying the body into a new string.
   const idempotencyKey = keySeed && `csv-${createHash("sha256").update(`${keySeed}\n`).update(body).digest("hex")}`;
   for (;;) {
-    let response: Response;
+    let response: PostAnswer;
     try {
-      response = await fetch(`${options.url}${target.path}`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-api-key": options.apiKey,
-          ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
-        },
-        body,
-        signal: AbortSignal.timeout(options.requestTimeoutMs),
-      });
+      const headers = {
+        "content-type": "application/json",
+        "x-api-key": options.apiKey,
+        ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
+      };
+      response = await postText(`${options.url}${target.path}`, headers, body, options.requestTimeoutMs);
     } catch (error) {
       const reason =
         error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
@@ -107,10 +103,10 @@ export async function sendBatch(
       await sleep(wait);
       continue;
     }
-    if (response.ok) {
-      const body = (await response.json()) as { data: unknown };
-      const reset = Number(response.headers.get("ratelimit-reset"));
-      const remaining = Number(response.headers.get("ratelimit-remaining"));
+    if (response.status >= 200 && response.status < 300) {
+      const body = JSON.parse(response.text) as { data: unknown };
+      const reset = Number(response.header("ratelimit-reset"));
+      const remaining = Number(response.header("ratelimit-remaining"));
       return {
         ok: true,
         result: target.result(body.data),
@@ -122,12 +118,11 @@ export async function sendBatch(
     const keyBusy = response.status === 409 && idempotencyKey !== undefined;
     if (response.status === 429 || keyBusy) {
       const wait = retryAfterMs(response) + Math.round(Math.random() * 250);
-      await response.body?.cancel();
       options.onWait(keyBusy ? "an earlier attempt of this batch is still running" : "rate limited", wait);
       await sleep(wait);
       continue;
     }
-    const message = await errorMessage(response);
+    const message = errorMessage(response);
     if (response.status < 500) return { ok: false, fatal: [401, 403, 404].includes(response.status), error: message };
     if (++failures >= options.maxAttempts) return { ok: false, fatal: false, error: message };
     const wait = response.status === 503 ? Math.max(retryAfterMs(response), backoffMs(failures)) : backoffMs(failures);
