@@ -5,14 +5,14 @@ import {
   campaignViewSchema,
   successEnvelope,
 } from "@leadline/core";
-import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import { CAMPAIGN_NOT_FOUND, ERROR_DESCRIPTIONS, scopedErrors } from "../error-descriptions.ts";
+import { taggedOperations } from "../operation-meta.ts";
 
 const READ_ERRORS = scopedErrors("read", { 404: CAMPAIGN_NOT_FOUND });
 const WRITE_ERRORS = scopedErrors("write", { 400: ERROR_DESCRIPTIONS[400] });
 
-const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["campaigns"], ...spec } });
+const openapi = taggedOperations("campaigns");
 
 /** Settings a caller may leave out on create and on update alike. */
 const optionalSettings = {
@@ -63,7 +63,8 @@ export const getCampaignMeta = openapi({
 export const updateCampaignInput = z
   .strictObject({ campaignId: campaignIdSchema, name: campaignSettingsSchema.name.optional(), ...optionalSettings })
   .refine((input) => Object.keys(input).some((key) => key !== "campaignId"), {
-    message: "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy, defaultCountry",
+    message:
+      "Nothing to update: send at least one of name, status, callingHours, maxAttempts, retryPolicy, defaultCountry",
   });
 export const updateCampaignMeta = openapi({
   method: "PATCH",

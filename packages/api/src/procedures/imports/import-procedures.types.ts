@@ -1,15 +1,11 @@
 import { campaignIdSchema, importViewSchema, successEnvelope } from "@leadline/core";
-import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import { CAMPAIGN_NOT_FOUND, IMPORT_NOT_FOUND, scopedErrors } from "../error-descriptions.ts";
+import { resourceIdSchema, taggedOperations } from "../operation-meta.ts";
 
-const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["imports"], ...spec } });
+const openapi = taggedOperations("imports");
 
-const importIdSchema = z
-  .string({ error: "must be a string" })
-  .min(1, "is required")
-  .max(64, "must be at most 64 characters")
-  .meta({ description: "The import job's id", example: "6650c0ffee00000000000009" });
+const importIdSchema = resourceIdSchema("The import job's id", "6650c0ffee00000000000009");
 
 export const importPathInput = z.object({ importId: importIdSchema });
 export const importOutput = successEnvelope(importViewSchema);

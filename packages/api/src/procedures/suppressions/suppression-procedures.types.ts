@@ -9,14 +9,12 @@ import {
   successEnvelope,
   suppressionViewSchema,
 } from "@leadline/core";
-import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import { nextCursorOutput, pagingInput } from "../paging.ts";
 import { CAMPAIGN_NOT_FOUND, ERROR_DESCRIPTIONS, scopedErrors } from "../error-descriptions.ts";
+import { taggedOperations } from "../operation-meta.ts";
 
-const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({
-  openapi: { tags: ["suppressions"], ...spec },
-});
+const openapi = taggedOperations("suppressions");
 
 const WRITE_ERRORS = scopedErrors("write", {
   400: `${ERROR_DESCRIPTIONS[400]}, e.g. phoneNumbers[0] must be a valid E.164 phone number`,

@@ -3,10 +3,11 @@ import { WEBHOOK_EVENT_TYPES } from "@leadline/db";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import { ERROR_DESCRIPTIONS, WEBHOOK_NOT_FOUND, scopedErrors } from "../error-descriptions.ts";
+import { resourceIdSchema, taggedOperations } from "../operation-meta.ts";
 import { nextCursorOutput, pagingInput } from "../paging.ts";
 import type { SuccessStatusMeta } from "../success-statuses.ts";
 
-const openapi = (spec: OpenApiMeta["openapi"] & object): OpenApiMeta => ({ openapi: { tags: ["webhooks"], ...spec } });
+const openapi = taggedOperations("webhooks");
 
 /** The longest URL an endpoint may have. */
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
@@ -102,11 +103,7 @@ export const listWebhooksMeta = openapi({
   errorResponses: scopedErrors("read"),
 });
 
-const webhookIdSchema = z
-  .string({ error: "must be a string" })
-  .min(1, "is required")
-  .max(64, "must be at most 64 characters")
-  .meta({ description: "The webhook's id", example: "6650c0ffee00000000000011" });
+const webhookIdSchema = resourceIdSchema("The webhook's id", "6650c0ffee00000000000011");
 
 export const webhookPathInput = z.object({ webhookId: webhookIdSchema });
 export const deleteWebhookOutput = successEnvelope(
