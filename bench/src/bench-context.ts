@@ -26,9 +26,13 @@ export interface BenchDatabase {
   repos: TestRepositories;
 }
 
-/** The database server and everything started on it, stopped together at the end. */
+/**
+ * The database server and everything started on it. What a suite starts (its databases and
+ * API processes) is stopped and dropped by `endSuite`; the server, at the end.
+ */
 export class BenchContext {
   private readonly cleanups: (() => Promise<unknown>)[] = [];
+  private suiteCleanups: (() => Promise<unknown>)[] = [];
   private counter = 0;
 
   private constructor(
@@ -55,7 +59,7 @@ export class BenchContext {
     const dbName = `bench_${label}_${process.pid}_${++this.counter}`;
     const connection = await connectMongo(this.mongoUri, { dbName, appName: "leadline-bench" });
     await ensureIndexes(connection.db);
-    this.cleanups.push(async () => {
+    this.suiteCleanups.push(async () => {
       await connection.db.dropDatabase().catch(() => undefined);
       await connection.close();
     });
@@ -73,7 +77,7 @@ export class BenchContext {
       { MONGODB_URI: this.mongoUri, MONGODB_DB: db.dbName, ...budget, LOG_LEVEL: "info" },
       { built: !options.fromSources },
     );
-    this.cleanups.push(() => api.stop());
+    this.suiteCleanups.push(() => api.stop());
     return api;
   }
 
@@ -85,7 +89,19 @@ export class BenchContext {
     return { ...account, campaign };
   }
 
+  /**
+   * Stops the suite's API processes and drops its databases. The wire server keeps every
+   * database in its Java heap: a full run's suites left undropped fill it, and the later suites
+   * then crawl through back-to-back full collections instead of measuring anything.
+   */
+  async endSuite(): Promise<void> {
+    const cleanups = this.suiteCleanups.reverse();
+    this.suiteCleanups = [];
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
+    await this.endSuite();
     for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
   }
 }

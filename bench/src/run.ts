@@ -128,12 +128,14 @@ try {
       if (!suite) throw new Error(`no suite named ${name}`);
       log(`${name} ...`);
       console.log(JSON.stringify({ [name]: await suite() }, null, 2));
+      await ctx.endSuite();
     }
   } else {
     const measured: Partial<{ [TName in keyof typeof suites]: Awaited<ReturnType<(typeof suites)[TName]>> }> = {};
     for (const [name, suite] of Object.entries(suites)) {
       log(`${name} ...`);
       Object.assign(measured, { [name]: await suite() });
+      await ctx.endSuite();
     }
     const all = measured as Required<typeof measured>;
 
