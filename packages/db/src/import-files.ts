@@ -1,5 +1,8 @@
-import { GridFSBucket, MongoRuntimeError, type Db, type ObjectId } from "mongodb";
+import { GridFSBucket, MongoRuntimeError, type Binary, type Db, type ObjectId } from "mongodb";
 import { COLLECTION_NAMES } from "./collections.ts";
+
+/** Chunks (255 KiB each by default) fetched per round trip when a file is read. */
+const READ_AHEAD_CHUNKS = 4;
 
 /** How storing an upload ended. */
 export type StoredUpload = { ok: true; fileId: ObjectId; length: number } | { ok: false; reason: "too_large" };
@@ -11,6 +14,10 @@ export type StoredUpload = { ok: true; fileId: ObjectId; length: number } | { ok
  */
 export function createImportFiles(db: Db) {
   const bucket = new GridFSBucket(db, { bucketName: COLLECTION_NAMES.importFilesBucket });
+  const filesCollection = db.collection<{ chunkSize: number; length: number }>(
+    `${COLLECTION_NAMES.importFilesBucket}.files`,
+  );
+  const chunksCollection = db.collection(`${COLLECTION_NAMES.importFilesBucket}.chunks`);
 
   return {
     /**
@@ -48,11 +55,36 @@ export function createImportFiles(db: Db) {
       return { ok: true, fileId: upload.id as ObjectId, length };
     },
 
-    /** The file's bytes from `start` on; resumed jobs read from their checkpoint. */
+    /**
+     * The file's bytes from `start` up to `length`; resumed jobs read from their checkpoint.
+     * Chunks are fetched READ_AHEAD_CHUNKS at a time: the driver's download stream takes
+     * the server's default batch, about 16 MiB of chunks per reply, which alone doubled the
+     * import worker's memory.
+     */
     async *read(fileId: ObjectId, start: number, length: number): AsyncGenerator<Uint8Array> {
       if (start >= length) return;
-      // The driver refuses `start` without `end` (see STACK-NOTES).
-      yield* bucket.openDownloadStream(fileId, { start, end: length }) as AsyncIterable<Uint8Array>;
+      const file = await filesCollection.findOne({ _id: fileId }, { projection: { chunkSize: 1, length: 1 } });
+      if (!file) throw new MongoRuntimeError(`File not found for id ${fileId.toHexString()}`);
+      const { chunkSize } = file;
+      const end = Math.min(length, file.length);
+      let expected = Math.floor(start / chunkSize);
+      const chunks = chunksCollection
+        .find({ files_id: fileId, n: { $gte: expected } }, { sort: { n: 1 }, batchSize: READ_AHEAD_CHUNKS })
+        .project<{ n: number; data: Binary }>({ _id: 0, n: 1, data: 1 });
+      try {
+        for await (const chunk of chunks) {
+          if (chunk.n !== expected)
+            throw new MongoRuntimeError(`ChunkIsMissing: got chunk ${chunk.n}, expected ${expected}`);
+          const from = chunk.n * chunkSize;
+          const bytes = chunk.data.value().subarray(Math.max(0, start - from), Math.max(0, end - from));
+          expected += 1;
+          if (bytes.byteLength > 0) yield bytes;
+          if (from + chunkSize >= end) return;
+        }
+      } finally {
+        await chunks.close();
+      }
+      throw new MongoRuntimeError(`ChunkIsMissing: the file ends before chunk ${expected}`);
     },
 
     /** Deletes a file; one already gone is fine. */
