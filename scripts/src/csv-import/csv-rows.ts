@@ -55,7 +55,7 @@ export function leadFromRecord(
  * ends are fine; memory stays flat however long the file is.
  */
 export async function* readCsvRows(file: string, rules: RowRules = {}): AsyncGenerator<CsvRow> {
-  type Parsed = { record: Record<string, string>; info: { lines: number } };
+  type Parsed = { record: Record<string, string>; line: number };
   // Records the parser has produced and this loop not yet read: when the parser fails on a row,
   // its stream drops what it still buffers, and the rows before the failure must still be sent.
   const unread: Parsed[] = [];
@@ -63,31 +63,34 @@ export async function* readCsvRows(file: string, rules: RowRules = {}): AsyncGen
     parse({
       bom: true,
       columns: true,
-      info: true,
       skip_empty_lines: true,
       relax_column_count: true,
       trim: false,
       max_record_size: MAX_IMPORT_ROW_LENGTH,
-      on_record: (parsed: Parsed) => (unread.push(parsed), parsed),
+      // The line comes from the hook's context rather than `info: true`, which builds a
+      // second info object per record.
+      on_record: (record: Record<string, string>, context: { lines: number }) => {
+        const parsed = { record, line: context.lines };
+        unread.push(parsed);
+        return parsed;
+      },
     }),
   );
-  const toRow = ({ record, info }: Parsed): CsvRow => {
+  const toRow = ({ record, line }: Parsed): CsvRow => {
     const result = leadFromRecord(record, rules);
-    return "problem" in result
-      ? { line: info.lines, ok: false, problem: result.problem }
-      : { line: info.lines, ok: true, ...result };
+    return "problem" in result ? { line, ok: false, problem: result.problem } : { line, ok: true, ...result };
   };
   let lastLine = 1;
   try {
     for await (const parsed of parser as AsyncIterable<Parsed>) {
       unread.shift();
-      lastLine = parsed.info.lines;
+      lastLine = parsed.line;
       yield toRow(parsed);
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     for (const parsed of unread.splice(0)) {
-      lastLine = parsed.info.lines;
+      lastLine = parsed.line;
       yield toRow(parsed);
     }
     yield { line: lastLine + 1, ok: false, problem: csvParseProblem(error, lastLine + 1), unreadable: true };

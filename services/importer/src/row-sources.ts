@@ -92,19 +92,23 @@ export async function* csvRows(
       ? (names: string[]) => (header = names.map((name) => name.trim()))
       : HEADERLESS_COLUMNS
     : (start.columns ?? HEADERLESS_COLUMNS);
-  type Parsed = { record: Record<string, string>; info: { bytes: number } };
+  type Parsed = { record: Record<string, string>; bytes: number };
   // Records the parser has produced and this loop not yet read: when the parser fails on a row,
   // its stream drops what it still buffers, and the rows before the failure must still be stored.
   const unread: Parsed[] = [];
   const parser = parse({
     bom: fromStart,
     columns,
-    info: true,
     skip_empty_lines: true,
     relax_column_count: true,
     max_record_size: MAX_IMPORT_ROW_LENGTH,
-    // Typed for plain records; with `info: true` it is handed the { record, info } pair.
-    on_record: ((parsed: Parsed) => (unread.push(parsed), parsed)) as unknown as Options["on_record"],
+    // The byte offset comes from the hook's context rather than `info: true`, which builds a
+    // second info object per record; csv-parse's types expect the hook to return a record.
+    on_record: ((record: Record<string, string>, context: { bytes: number }) => {
+      const parsed = { record, bytes: context.bytes };
+      unread.push(parsed);
+      return parsed;
+    }) as unknown as Options["on_record"],
   });
   const writer = parser.writable.getWriter();
   const lines = new LineCounter(start.offset, start.line);
@@ -118,12 +122,12 @@ export async function* csvRows(
   feeding.catch((error: unknown) => parser.writable.abort(error).catch(() => undefined));
   let announced = false;
   let lastLine = start.line;
-  async function* toRow({ record, info }: Parsed): AsyncGenerator<SourceRow> {
+  async function* toRow({ record, bytes }: Parsed): AsyncGenerator<SourceRow> {
     if (header && !announced) {
       announced = true;
       await options.onColumns(header);
     }
-    const endOffset = start.offset + info.bytes;
+    const endOffset = start.offset + bytes;
     lastLine = lines.lineEndingAt(endOffset);
     yield {
       line: lastLine,
