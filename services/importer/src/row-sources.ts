@@ -120,33 +120,36 @@ export async function* csvRows(
     await writer.close();
   })();
   feeding.catch((error: unknown) => parser.writable.abort(error).catch(() => undefined));
+  // The header is known by the first record (or the end of a file without any): heard once.
   let announced = false;
+  const announce = async () => {
+    announced = true;
+    if (header) await options.onColumns(header);
+  };
   let lastLine = start.line;
-  async function* toRow({ record, bytes }: Parsed): AsyncGenerator<SourceRow> {
-    if (header && !announced) {
-      announced = true;
-      await options.onColumns(header);
-    }
+  const toRow = ({ record, bytes }: Parsed): SourceRow => {
     const endOffset = start.offset + bytes;
     lastLine = lines.lineEndingAt(endOffset);
-    yield {
+    return {
       line: lastLine,
       endOffset,
       fields: Object.values(record),
       checked: leadFromCsvRecord(record, options.defaultCountry),
     };
-  }
+  };
   try {
     for await (const parsed of parser.readable as unknown as AsyncIterable<Parsed>) {
       unread.shift();
-      yield* toRow(parsed);
+      if (!announced) await announce();
+      yield toRow(parsed);
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    for (const parsed of unread.splice(0)) yield* toRow(parsed);
+    if (!announced && unread.length > 0) await announce();
+    for (const parsed of unread.splice(0)) yield toRow(parsed);
     throw new UnreadableRow(csvParseProblem(error, lastLine + 1));
   }
-  if (header && !announced) await options.onColumns(header);
+  if (!announced) await announce();
   await feeding;
 }
 
