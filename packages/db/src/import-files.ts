@@ -14,9 +14,6 @@ export type StoredUpload = { ok: true; fileId: ObjectId; length: number } | { ok
  */
 export function createImportFiles(db: Db) {
   const bucket = new GridFSBucket(db, { bucketName: COLLECTION_NAMES.importFilesBucket });
-  const filesCollection = db.collection<{ chunkSize: number; length: number }>(
-    `${COLLECTION_NAMES.importFilesBucket}.files`,
-  );
   const chunksCollection = db.collection(`${COLLECTION_NAMES.importFilesBucket}.chunks`);
 
   return {
@@ -63,7 +60,7 @@ export function createImportFiles(db: Db) {
      */
     async *read(fileId: ObjectId, start: number, length: number): AsyncGenerator<Uint8Array> {
       if (start >= length) return;
-      const file = await filesCollection.findOne({ _id: fileId }, { projection: { chunkSize: 1, length: 1 } });
+      const file = await bucket.find({ _id: fileId }, { limit: 1 }).next();
       if (!file) throw new MongoRuntimeError(`File not found for id ${fileId.toHexString()}`);
       const { chunkSize } = file;
       const end = Math.min(length, file.length);
