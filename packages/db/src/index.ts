@@ -40,7 +40,6 @@ export {
   type LeadRepository,
   type BulkInsertResult,
   type LeadOutcome,
-  type LeadToStore,
 } from "./leads.ts";
 export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";
 export { createOutcomeRepository, type OutcomeRepository } from "./outcomes.ts";

@@ -28,12 +28,16 @@ export type LeadOutcome = { status: "created"; id?: string } | { status: "duplic
 /** The bulk answer's counts and lists, plus each lead's outcome in input order. */
 export type BulkInsertResult = BulkCreateResult & { outcomes: LeadOutcome[] };
 
-/** A validated lead with the zones its number maps to (none when unknown or country-wide). */
-export type LeadToStore = NewLead & { zones?: readonly string[] };
+const NO_ZONES: readonly string[] = Object.freeze([]);
 
-/** The stored form of a validated lead. An explicit `timeZone` wins over the number's zones. */
-export function toLeadDoc(campaign: CampaignDoc, lead: LeadToStore, now: Date): LeadDoc {
-  const zones = lead.timeZone ? [lead.timeZone] : [...(lead.zones ?? [])];
+/**
+ * The stored form of a validated lead, with the zones its number maps to (none when unknown or
+ * country-wide). An explicit `timeZone` wins over the number's zones. `zones` is stored as given,
+ * not copied: the zone table hands out one frozen array per prefix, and a document is serialised
+ * and dropped, never changed in place.
+ */
+export function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date, numberZones = NO_ZONES): LeadDoc {
+  const zones = lead.timeZone ? [lead.timeZone] : numberZones;
   const doc: LeadDoc = {
     _id: new ObjectId(),
     accountId: campaign.accountId,
@@ -43,7 +47,7 @@ export function toLeadDoc(campaign: CampaignDoc, lead: LeadToStore, now: Date): 
     state: "pending",
     attempts: 0,
     nextAttemptAt: lead.scheduledFor ?? now,
-    zones,
+    zones: zones as string[],
     zoneKey: zoneKeyOf(zones),
     createdAt: now,
     updatedAt: now,
@@ -91,6 +95,8 @@ export interface InsertOptions {
   suppressed?: ReadonlySet<string>;
   /** An import job's leads: stamped with the job and their file lines. */
   origin?: ImportOrigin;
+  /** The recipient zones of a number (the zone table's `zonesOf`); without it, leads are stored without zones. */
+  zonesOf?: (phoneNumber: string) => readonly string[];
 }
 
 /**
@@ -136,12 +142,13 @@ export function createLeadRepository({ leads }: Collections) {
      */
     async insertSkippingDuplicates(
       campaign: CampaignDoc,
-      newLeads: readonly LeadToStore[],
+      newLeads: readonly NewLead[],
       options: InsertOptions = {},
     ): Promise<BulkInsertResult> {
       const now = new Date();
       const suppressed = options.suppressed ?? new Set<string>();
-      const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now));
+      const { zonesOf } = options;
+      const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now, zonesOf?.(lead.phoneNumber)));
       if (options.createdByRequest) for (const doc of docs) doc.createdByRequest = options.createdByRequest;
       const { origin } = options;
       if (origin)

@@ -109,9 +109,9 @@ export async function processImport(
         campaign!._id,
         leads.map((lead) => lead.phoneNumber),
       );
-      const withZones = leads.map((lead) => ({ ...lead, zones: stores.zones.zonesOf(lead.phoneNumber) }));
-      const result = await stores.leads.insertSkippingDuplicates(campaign!, withZones, {
+      const result = await stores.leads.insertSkippingDuplicates(campaign!, leads, {
         suppressed: suppressedNumbers,
+        zonesOf: stores.zones.zonesOf,
         origin: { importId: job._id, lines },
       });
       const suppressed = result.suppressedPhones.length;

@@ -57,11 +57,11 @@ export const bulkCreateLeads = writeProcedure
     );
     const stored = input.dryRun
       ? await repos.leads.planInsert(campaign, leads, { suppressed })
-      : await repos.leads.insertSkippingDuplicates(
-          campaign,
-          leads.map((lead) => ({ ...lead, zones: ctx.deps.zones.zonesOf(lead.phoneNumber) })),
-          { suppressed, createdByRequest: ctx.createdByRequest },
-        );
+      : await repos.leads.insertSkippingDuplicates(campaign, leads, {
+          suppressed,
+          createdByRequest: ctx.createdByRequest,
+          zonesOf: ctx.deps.zones.zonesOf,
+        });
     log.info(
       {
         requestId: ctx.requestId,

@@ -25,11 +25,12 @@ export const createLead = writeProcedure
         `${phoneNumber} is on the do-not-call list for this campaign; the lead was not stored`,
       );
     }
-    const lead = { ...input.lead, zones: ctx.deps.zones.zonesOf(phoneNumber) };
+    const { lead } = input;
     // A lead deleted between the insert's refusal and the look-up is gone: one more try stores it anew.
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await repos.leads.insertSkippingDuplicates(campaign, [lead], {
         createdByRequest: ctx.createdByRequest,
+        zonesOf: ctx.deps.zones.zonesOf,
       });
       const created = result.created === 1;
       const stored = created
