@@ -341,6 +341,78 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
     },
   );
 
+  it(
+    "deletes deliveries that ended and events fanned out before WEBHOOK_RETENTION_HOURS, keeping what is still sent",
+    { timeout: 60_000 },
+    async () => {
+      const { apiKey, accountId } = await seedAccount(db.repos);
+      const receiver = await WebhookReceiver.start(() => 200);
+      receivers.push(receiver);
+      const hook = await register(server.url, apiKey, { url: `${receiver.url}/old`, events: ["lead.completed"] });
+      expect(hook.status).toBe(201);
+      const endpointId = new ObjectId(hook.body.data.id as string);
+      const now = Date.now();
+      const twoHoursAgo = new Date(now - 2 * 3_600_000);
+      const event = (id: string, at: Date) => ({
+        _id: id,
+        accountId: new ObjectId(accountId),
+        type: "lead.completed",
+        payload: { lead: { id } },
+        createdAt: at,
+        fannedOutAt: at,
+      });
+      const delivery = (eventId: string, state: "delivered" | "failed" | "pending", at: Date) => ({
+        _id: deliveryIdOf(eventId, endpointId),
+        accountId: new ObjectId(accountId),
+        endpointId,
+        eventId,
+        eventType: "lead.completed",
+        state,
+        attempts: 1,
+        // The pending one is not due for an hour: the sweep, not a delivery attempt, is what this test watches.
+        nextAttemptAt: state === "pending" ? new Date(now + 3_600_000) : at,
+        leaseExpiresAt: new Date(0),
+        createdAt: at,
+        updatedAt: at,
+        ...(state === "delivered" ? { deliveredAt: at } : state === "failed" ? { failedAt: at } : {}),
+      });
+      const { outboxEvents, webhookDeliveries } = db.repos.collections;
+      await outboxEvents.insertMany([
+        event("old-delivered", twoHoursAgo),
+        event("old-failed", twoHoursAgo),
+        event("old-still-retrying", twoHoursAgo),
+        event("old-no-subscriber", twoHoursAgo),
+        event("recent", new Date(now)),
+      ]);
+      await webhookDeliveries.insertMany([
+        delivery("old-delivered", "delivered", twoHoursAgo),
+        delivery("old-failed", "failed", twoHoursAgo),
+        delivery("old-still-retrying", "pending", twoHoursAgo),
+        delivery("recent", "delivered", new Date(now)),
+      ]);
+
+      const worker = await startImporterProcess(runtime, {
+        MONGODB_URI: db.uri,
+        MONGODB_DB: db.dbName,
+        WEBHOOK_ALLOW_PRIVATE: "true",
+        WEBHOOK_RETENTION_HOURS: "1",
+      });
+      workers.push(worker);
+      await waitFor("the retention sweep", () =>
+        worker.logs.some((line) => line.includes('"msg":"webhook history deleted after the retention time"')),
+      );
+      const line = JSON.parse(worker.logs.find((entry) => entry.includes("webhook history deleted"))!);
+      expect(line).toMatchObject({ deliveries: 2, events: 3 });
+      const listed = await deliveries(server.url, apiKey, hook.body.data.id);
+      expect(listed.map(({ eventId, state }) => `${eventId} ${state}`).sort()).toEqual([
+        "old-still-retrying pending",
+        "recent delivered",
+      ]);
+      const kept = await outboxEvents.find({ accountId: new ObjectId(accountId) }).toArray();
+      expect(kept.map(({ _id }) => _id).sort()).toEqual(["old-still-retrying", "recent"]);
+    },
+  );
+
   it("delivers the lead events that call outcomes write, with the lead in data", { timeout: 60_000 }, async () => {
     const { apiKey, leads, dialerKey } = await dispatchedLeads(db, server.url, 2, 40);
     const receiver = await WebhookReceiver.start(() => 200);

@@ -90,6 +90,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
       { name: "webhook_deliveries_claim" },
     ),
     webhookDeliveries.createIndex({ endpointId: 1, createdAt: -1, _id: -1 }, { name: "webhook_deliveries_listing" }),
+    // The retention sweep: deliveries that ended, oldest change first.
+    webhookDeliveries.createIndex({ state: 1, updatedAt: 1 }, { name: "webhook_deliveries_ended" }),
   ]);
   const rateLimits = db.collection(COLLECTION_NAMES.rateLimits);
   // The layout rate-limiter-flexible's Mongo store expects; it is told not to create these itself.

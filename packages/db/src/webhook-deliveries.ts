@@ -136,6 +136,39 @@ export function createWebhookDeliveries({
       return webhookEndpoints.findOne({ _id: delivery.endpointId });
     },
 
+    /**
+     * Retention: deletes up to `limit` deliveries that ended (delivered or failed) before
+     * `cutoff`, then up to `limit` outbox events fanned out before it that no pending delivery
+     * still sends. Answers how many of each it deleted; a full batch means more may be due.
+     * Nothing comes back to need a deleted event: an ended delivery never turns pending again,
+     * and a fanned-out event is never fanned out again.
+     */
+    async deleteEndedBefore(cutoff: Date, limit: number): Promise<{ deliveries: number; events: number }> {
+      const endedFilter = { state: { $in: ["delivered" as const, "failed" as const] }, updatedAt: { $lt: cutoff } };
+      const ended = await webhookDeliveries
+        .find(endedFilter, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray();
+      const deliveries =
+        ended.length === 0
+          ? 0
+          : (await webhookDeliveries.deleteMany({ ...endedFilter, _id: { $in: ended.map(({ _id }) => _id) } }))
+              .deletedCount;
+      const old = await outboxEvents
+        .find({ fannedOutAt: { $lt: cutoff } }, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray();
+      if (old.length === 0) return { deliveries, events: 0 };
+      // A delivery still retrying keeps its event: possible when the retention is shorter than the retry window, or no worker ran for that long.
+      const stillSent = new Set(
+        await webhookDeliveries.distinct("eventId", { state: "pending", eventId: { $in: old.map(({ _id }) => _id) } }),
+      );
+      const unneeded = old.map(({ _id }) => _id).filter((id) => !stillSent.has(id));
+      const events =
+        unneeded.length === 0 ? 0 : (await outboxEvents.deleteMany({ _id: { $in: unneeded } })).deletedCount;
+      return { deliveries, events };
+    },
+
     /** An endpoint's deliveries, newest first, `limit` from after `after`. */
     async listPage(endpointId: ObjectId, limit: number, after?: DeliveryPosition): Promise<WebhookDeliveryDoc[]> {
       const filter = after

@@ -22,6 +22,7 @@ const configSchema = z
     WEBHOOK_POLL_MS: integer(1_000, 10),
     WEBHOOK_LEASE_MS: integer(60_000, 100),
     WEBHOOK_CONCURRENCY: integer(4, 1).pipe(z.number().max(64)),
+    WEBHOOK_RETENTION_HOURS: z.coerce.number().min(0).default(720),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .transform((e) => ({
@@ -45,6 +46,7 @@ const configSchema = z
       // Longer than an attempt can take, so a live sender never loses its delivery to another.
       leaseMs: Math.max(e.WEBHOOK_LEASE_MS, e.WEBHOOK_TIMEOUT_MS + 5_000),
       concurrency: e.WEBHOOK_CONCURRENCY,
+      retentionMs: e.WEBHOOK_RETENTION_HOURS * 3_600_000,
     },
   }));
 

@@ -7,6 +7,9 @@ import { checkTarget, type ResolveHost } from "./webhook-target.ts";
 
 /** Outbox events planned per fan-out round. */
 const FAN_OUT_BATCH = 100;
+/** Deliveries and events deleted per retention round, and how often the history is swept. */
+const RETENTION_BATCH = 1000;
+const RETENTION_SWEEP_MS = 10 * 60_000;
 
 type AttemptResult = SendResult | { delivered: false; statusCode?: undefined; error: string; permanent: true };
 
@@ -39,6 +42,7 @@ export class WebhookDeliveryLoop {
   start(): void {
     this.tasks ??= [
       this.repeat("fan-out", () => this.fanOut()),
+      this.repeat("retention", () => this.deleteOldHistory(), RETENTION_SWEEP_MS),
       ...Array.from({ length: this.settings.concurrency }, () => this.repeat("delivery", () => this.deliverOne())),
     ];
   }
@@ -49,15 +53,15 @@ export class WebhookDeliveryLoop {
     await Promise.all(this.tasks ?? []);
   }
 
-  /** Runs `step` until stopped: it answers whether there was work; idle or failing steps wait. */
-  private async repeat(name: string, step: () => Promise<boolean>): Promise<void> {
+  /** Runs `step` until stopped: it answers whether there was work; idle ones wait `idleMs`, failing ones back off. */
+  private async repeat(name: string, step: () => Promise<boolean>, idleMs = this.settings.pollMs): Promise<void> {
     const signal = this.stopping.signal;
     let failures = 0;
     while (!signal.aborted) {
       try {
         const busy = await step();
         failures = 0;
-        if (!busy) await sleep(this.settings.pollMs, signal);
+        if (!busy) await sleep(idleMs, signal);
       } catch (error) {
         failures += 1;
         const delay = backoffDelayMs(failures, { baseMs: 500, maxMs: 30_000 });
@@ -69,6 +73,19 @@ export class WebhookDeliveryLoop {
 
   private async fanOut(): Promise<boolean> {
     return (await this.deliveries.fanOut(FAN_OUT_BATCH)) > 0;
+  }
+
+  /**
+   * Deletes deliveries that ended and fanned-out events older than WEBHOOK_RETENTION_HOURS, so
+   * the history does not grow for ever; busy while whole batches go, so a backlog clears at once.
+   */
+  private async deleteOldHistory(): Promise<boolean> {
+    const before = new Date(Date.now() - this.settings.retentionMs);
+    const deleted = await this.deliveries.deleteEndedBefore(before, RETENTION_BATCH);
+    if (deleted.deliveries > 0 || deleted.events > 0) {
+      this.log.info({ ...deleted, before: before.toISOString() }, "webhook history deleted after the retention time");
+    }
+    return deleted.deliveries === RETENTION_BATCH || deleted.events === RETENTION_BATCH;
   }
 
   private async deliverOne(): Promise<boolean> {

@@ -145,5 +145,7 @@ export const listWebhookDeliveriesMeta = openapi({
   path: "/webhooks/{webhookId}/deliveries",
   operationId: "listWebhookDeliveries",
   summary: "A webhook's deliveries, newest first, with attempts, last status and last error",
+  description:
+    "A delivery that ended (delivered or failed) is listed until 30 days after its last attempt: the import worker's WEBHOOK_RETENTION_HOURS (720) deletes it then.",
   errorResponses: scopedErrors("read", { 400: "Invalid limit or cursor", 404: WEBHOOK_NOT_FOUND }),
 });
