@@ -1,5 +1,5 @@
 import { errorEnvelopeSchema, importViewSchema } from "@leadline/core";
-import { generateOpenApiDocument } from "trpc-to-openapi";
+import type { generateOpenApiDocument } from "trpc-to-openapi";
 import { IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER } from "./idempotency/idempotent-posts.ts";
 import { IMPORT_OPERATIONS } from "./imports/import-operations.ts";
 import { BODY_ERROR_STATUSES, ERROR_DESCRIPTIONS } from "./procedures/error-descriptions.ts";
@@ -91,7 +91,10 @@ function describeIdempotency(operation: Operation): void {
  * errors with its own body; ours is the `{ success, data, error }` envelope,
  * so every error response is pointed at `ErrorResponse`.
  */
-export function buildOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
+export async function buildOpenApiDocument(options: { serverUrl?: string } = {}): Promise<OpenApiDocument> {
+  // Loaded here rather than at start: the generator and the schema converter behind it hold about
+  // 7 MiB of heap, which a process that never serves the document need not carry.
+  const { generateOpenApiDocument } = await import("trpc-to-openapi");
   const document = generateOpenApiDocument(appRouter, {
     title: "Leadline API",
     version: "1.0.0",

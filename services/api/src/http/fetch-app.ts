@@ -47,7 +47,16 @@ const isUnder = (path: string, base: string) => path === base || path.startsWith
  * ours, written as the documented envelope.
  */
 export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions): FetchApp {
-  const openApiJson = JSON.stringify(buildOpenApiDocument({ serverUrl: REST_BASE_PATH }));
+  // Built on the first request for it and kept (see buildOpenApiDocument); a failed build is tried again.
+  let openApiJson: Promise<string> | undefined;
+  const openApiText = () =>
+    (openApiJson ??= buildOpenApiDocument({ serverUrl: REST_BASE_PATH }).then(
+      (document) => JSON.stringify(document),
+      (error: unknown) => {
+        openApiJson = undefined;
+        throw error;
+      },
+    ));
   const rest = createRestHandler(deps, options.maxBodyBytes);
   const trpc = createTrpcHandler(deps, {
     maxBodyBytes: options.maxBodyBytes,
@@ -92,7 +101,7 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
     }
     if (path === `${REST_BASE_PATH}/openapi.json` && request.method === "GET") {
       scope.route = path;
-      return { status: 200, json: openApiJson };
+      return { status: 200, json: await openApiText() };
     }
     if (isUnder(path, TRPC_BASE_PATH)) {
       scope.route = TRPC_BASE_PATH;
