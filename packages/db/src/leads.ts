@@ -147,18 +147,20 @@ export function createLeadRepository({ leads }: Collections) {
     ): Promise<BulkInsertResult> {
       const now = new Date();
       const suppressed = options.suppressed ?? new Set<string>();
-      const { zonesOf } = options;
-      const docs = newLeads.map((lead) => toLeadDoc(campaign, lead, now, zonesOf?.(lead.phoneNumber)));
-      if (options.createdByRequest) for (const doc of docs) doc.createdByRequest = options.createdByRequest;
-      const { origin } = options;
-      if (origin)
-        docs.forEach((doc, index) =>
-          Object.assign(doc, { importId: origin.importId, importLine: origin.lines[index] }),
-        );
-      // The documents to insert, and where each stands in `docs`.
+      const { zonesOf, createdByRequest, origin } = options;
+      // One pass over the leads: each document, stamped, and (unless suppressed) queued for the
+      // insert with where it stands in `docs`.
+      const docs: LeadDoc[] = [];
       const toInsert: LeadDoc[] = [];
       const positions: number[] = [];
-      docs.forEach((doc, index) => {
+      newLeads.forEach((lead, index) => {
+        const doc = toLeadDoc(campaign, lead, now, zonesOf?.(lead.phoneNumber));
+        if (createdByRequest) doc.createdByRequest = createdByRequest;
+        if (origin) {
+          doc.importId = origin.importId;
+          doc.importLine = origin.lines[index];
+        }
+        docs.push(doc);
         if (suppressed.has(doc.phoneNumber)) return;
         toInsert.push(doc);
         positions.push(index);
@@ -178,8 +180,8 @@ export function createLeadRepository({ leads }: Collections) {
           if (duplicates.has(at)) skipped.add(position);
         });
       }
-      const ownEarlier = options.createdByRequest
-        ? await storedByRequest(leads, campaign._id, docs, skipped, options.createdByRequest)
+      const ownEarlier = createdByRequest
+        ? await storedByRequest(leads, campaign._id, docs, skipped, createdByRequest)
         : new Map<number, ObjectId>();
       const createdIds: string[] = [];
       const skippedPhones: string[] = [];
