@@ -97,6 +97,17 @@ describe("canonicalJson", () => {
     for (const value of values) expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
   });
 
+  it("sorts objects with many keys as it sorts small ones", () => {
+    // Small objects are sorted by insertion, larger ones by Array#sort: both must give the same order.
+    const next = random(7);
+    for (const size of [15, 16, 17, 40]) {
+      const keys = Array.from({ length: size }, (_, i) => `${KEYS[i % KEYS.length]}${Math.floor(i / KEYS.length)}`);
+      const shuffled = [...keys].sort(() => next() - 0.5);
+      const value = Object.fromEntries(shuffled.map((key, i) => [key, i]));
+      expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
+    }
+  });
+
   it("reads bodies that differ only in key order as the same", async () => {
     const sent = { leads: [{ phoneNumber: "+12015550100", externalId: "CRM_1" }], campaignId: "c" };
     const reordered = JSON.parse('{"campaignId":"c","leads":[{"externalId":"CRM_1","phoneNumber":"+12015550100"}]}');
