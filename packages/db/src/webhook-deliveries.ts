@@ -154,12 +154,17 @@ export function createWebhookDeliveries({
           ? 0
           : (await webhookDeliveries.deleteMany({ ...endedFilter, _id: { $in: ended.map(({ _id }) => _id) } }))
               .deletedCount;
+      // A delivery still retrying keeps its event: possible when the retention is shorter than the retry window, or no
+      // worker ran for that long. Such events are left out of the query, not only out of the delete: a batch made of
+      // them alone would be found again on every round, and no event behind it would ever go. A delivery is planned
+      // at its event's fan-out, so those events' deliveries were created before the cutoff too.
+      const retrying = await webhookDeliveries.distinct("eventId", { state: "pending", createdAt: { $lt: cutoff } });
       const old = await outboxEvents
-        .find({ fannedOutAt: { $lt: cutoff } }, { projection: { _id: 1 } })
+        .find({ fannedOutAt: { $lt: cutoff }, _id: { $nin: retrying } }, { projection: { _id: 1 } })
         .limit(limit)
         .toArray();
       if (old.length === 0) return { deliveries, events: 0 };
-      // A delivery still retrying keeps its event: possible when the retention is shorter than the retry window, or no worker ran for that long.
+      // Checked again for exactly these events: a delivery that turned pending since the query above keeps its event.
       const stillSent = new Set(
         await webhookDeliveries.distinct("eventId", { state: "pending", eventId: { $in: old.map(({ _id }) => _id) } }),
       );
