@@ -164,7 +164,7 @@ export function createWebhookDeliveries({
         .limit(limit)
         .toArray();
       if (old.length === 0) return { deliveries, events: 0 };
-      // Checked again for exactly these events: a delivery that turned pending since the query above keeps its event.
+      // Checked again for exactly these events without the creation bound, which the query above relies on.
       const stillSent = new Set(
         await webhookDeliveries.distinct("eventId", { state: "pending", eventId: { $in: old.map(({ _id }) => _id) } }),
       );
