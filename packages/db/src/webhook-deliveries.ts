@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type ObjectId } from "mongodb";
+import { MongoBulkWriteError, type Collection, type Filter, type ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { OutboxEventDoc, WebhookDeliveryDoc, WebhookEndpointDoc } from "./documents.ts";
 
@@ -30,6 +30,24 @@ export type AttemptRecord =
  * and the leased claim the delivery loop sends them through. Any number of
  * loop processes may run; each delivery is held by one at a time.
  */
+/**
+ * Deletes at most `limit` documents that match `filter`: their ids first, then those of them
+ * that still match. MongoDB's `deleteMany` takes no limit, and the bound keeps each round short.
+ */
+async function deleteUpTo<TDoc extends { _id: unknown }>(
+  collection: Collection<TDoc>,
+  filter: Filter<TDoc>,
+  limit: number,
+): Promise<number> {
+  const batch = await collection
+    .find(filter, { projection: { _id: 1 } })
+    .limit(limit)
+    .toArray();
+  if (batch.length === 0) return 0;
+  const ids = batch.map(({ _id }) => _id);
+  return (await collection.deleteMany({ $and: [filter, { _id: { $in: ids } }] } as Filter<TDoc>)).deletedCount;
+}
+
 export function createWebhookDeliveries({
   outboxEvents,
   webhookEndpoints,
@@ -144,33 +162,18 @@ export function createWebhookDeliveries({
      * and a fanned-out event is never fanned out again.
      */
     async deleteEndedBefore(cutoff: Date, limit: number): Promise<{ deliveries: number; events: number }> {
-      const endedFilter = { state: { $in: ["delivered" as const, "failed" as const] }, updatedAt: { $lt: cutoff } };
-      const ended = await webhookDeliveries
-        .find(endedFilter, { projection: { _id: 1 } })
-        .limit(limit)
-        .toArray();
-      const deliveries =
-        ended.length === 0
-          ? 0
-          : (await webhookDeliveries.deleteMany({ ...endedFilter, _id: { $in: ended.map(({ _id }) => _id) } }))
-              .deletedCount;
+      const deliveries = await deleteUpTo(
+        webhookDeliveries,
+        { state: { $in: ["delivered", "failed"] }, updatedAt: { $lt: cutoff } },
+        limit,
+      );
       // A delivery still retrying keeps its event: possible when the retention is shorter than the retry window, or no
       // worker ran for that long. Such events are left out of the query, not only out of the delete: a batch made of
-      // them alone would be found again on every round, and no event behind it would ever go. A delivery is planned
-      // at its event's fan-out, so those events' deliveries were created before the cutoff too.
+      // them alone would be found again on every round, and no event behind it would ever go. Deliveries are planned
+      // only by `fanOut`, created no later than their event's `fannedOutAt`, so the creation bound finds every
+      // pending delivery of an event older than the cutoff (and only the few old ones, not the whole retry backlog).
       const retrying = await webhookDeliveries.distinct("eventId", { state: "pending", createdAt: { $lt: cutoff } });
-      const old = await outboxEvents
-        .find({ fannedOutAt: { $lt: cutoff }, _id: { $nin: retrying } }, { projection: { _id: 1 } })
-        .limit(limit)
-        .toArray();
-      if (old.length === 0) return { deliveries, events: 0 };
-      // Checked again for exactly these events without the creation bound, which the query above relies on.
-      const stillSent = new Set(
-        await webhookDeliveries.distinct("eventId", { state: "pending", eventId: { $in: old.map(({ _id }) => _id) } }),
-      );
-      const unneeded = old.map(({ _id }) => _id).filter((id) => !stillSent.has(id));
-      const events =
-        unneeded.length === 0 ? 0 : (await outboxEvents.deleteMany({ _id: { $in: unneeded } })).deletedCount;
+      const events = await deleteUpTo(outboxEvents, { fannedOutAt: { $lt: cutoff }, _id: { $nin: retrying } }, limit);
       return { deliveries, events };
     },
 
