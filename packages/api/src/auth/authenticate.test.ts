@@ -22,6 +22,7 @@ function setup() {
   };
   const authFailures = new RateLimiterMemory({ points: FAILURES_ALLOWED, duration: 60 });
   const limiterReads = vi.spyOn(authFailures, "get");
+  const limiterWrites = vi.spyOn(authFailures, "consume");
   const keyLookups = vi.fn(async (keyHash: string) => (keyHash === keyDoc.keyHash ? keyDoc : null));
   const deps = {
     repos: { apiKeys: { findActiveByHash: keyLookups } } as unknown as Repositories,
@@ -44,34 +45,40 @@ function setup() {
       () => 200,
       (error: unknown) => (error instanceof AppError ? error.httpStatus : 500),
     );
-  return { request, limiterReads, keyLookups };
+  return { request, limiterReads, limiterWrites, keyLookups };
 }
 
 describe("authenticate and the auth-failure limiter", () => {
-  it("issue 9: a cached valid key costs no limiter read (no database round trip)", async () => {
-    const { request, limiterReads, keyLookups } = setup();
+  it("issue 9: a cached valid key costs no database round trip", async () => {
+    const { request, keyLookups } = setup();
     expect([await request(VALID_KEY), await request(VALID_KEY), await request(VALID_KEY)]).toEqual([200, 200, 200]);
     expect(keyLookups).toHaveBeenCalledTimes(1);
-    expect(limiterReads).toHaveBeenCalledTimes(1);
   });
 
-  it("refuses an address over its failure budget even when it then guesses a valid key", async () => {
+  it("issue 21: a valid key never touches the failure limiter, cached or not", async () => {
+    const { request, limiterReads, limiterWrites } = setup();
+    expect([await request(VALID_KEY), await request(VALID_KEY)]).toEqual([200, 200]);
+    expect(limiterReads).not.toHaveBeenCalled();
+    expect(limiterWrites).not.toHaveBeenCalled();
+  });
+
+  it("issue 21: serves a valid key from an address over its failure budget, and still refuses its bad keys", async () => {
     const { request } = setup();
     const guesses = [];
-    for (let i = 0; i < FAILURES_ALLOWED; i++) guesses.push(await request(`ll_live_guess-${i}`));
-    expect(guesses).toEqual([401, 401, 401]);
-    expect(await request(VALID_KEY)).toBe(429);
+    for (let i = 0; i <= FAILURES_ALLOWED; i++) guesses.push(await request(`ll_live_guess-${i}`));
+    expect(guesses).toEqual([401, 401, 401, 429]);
+    expect(await request(VALID_KEY)).toBe(200);
+    expect(await request(VALID_KEY)).toBe(200);
+    expect(await request(`ll_live_guess-again`)).toBe(429);
     expect(await request(undefined)).toBe(429);
-    expect(await request(VALID_KEY, "198.51.100.1")).toBe(200);
+    expect(await request(`ll_live_guess-0`, "198.51.100.1")).toBe(401);
   });
 
-  it("refuses an address over its budget even for a key another caller has just had cached", async () => {
-    const { request, limiterReads } = setup();
-    expect(await request(VALID_KEY, "198.51.100.1")).toBe(200);
+  it("answers an address it has seen go over budget without asking the limiter again", async () => {
+    const { request, limiterWrites } = setup();
     for (let i = 0; i < FAILURES_ALLOWED; i++) await request(`ll_live_guess-${i}`);
-    const readsBefore = limiterReads.mock.calls.length;
-    expect(await request(VALID_KEY)).toBe(429);
-    expect(await request(VALID_KEY, "198.51.100.1")).toBe(200);
-    expect(limiterReads.mock.calls.length).toBe(readsBefore);
+    const writesBefore = limiterWrites.mock.calls.length;
+    expect([await request("ll_live_guess-x"), await request("ll_live_guess-y")]).toEqual([429, 429]);
+    expect(limiterWrites.mock.calls.length).toBe(writesBefore);
   });
 });
