@@ -16,6 +16,7 @@ export {
   type PhoneCountry,
 } from "./phone.ts";
 export { countryCodeSchema } from "./country-code.ts";
+export { csvCell, neutraliseFormula } from "./csv-cell.ts";
 export { bulkLeadIssues, describeLeadIssues, needsDefaultCountry } from "./bulk-lead-issues.ts";
 export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";

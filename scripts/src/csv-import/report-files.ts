@@ -1,9 +1,12 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
+import { csvCell } from "@leadline/core";
 
-const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
-/** A CSV file written line by line, created only when the first line comes. */
+/**
+ * A CSV file written line by line, created only when the first line comes.
+ * Its fields come from the imported file, so formulas in them are
+ * neutralised for whoever opens the report in a spreadsheet.
+ */
 export class ReportFile {
   private stream: WriteStream | undefined;
   lines = 0;
@@ -19,7 +22,7 @@ export class ReportFile {
       this.stream.write(`${this.header.join(",")}\n`);
     }
     this.lines++;
-    if (!this.stream.write(`${fields.map(csvField).join(",")}\n`)) await once(this.stream, "drain");
+    if (!this.stream.write(`${fields.map(csvCell).join(",")}\n`)) await once(this.stream, "drain");
   }
 
   async close(): Promise<void> {

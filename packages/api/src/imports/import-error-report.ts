@@ -1,15 +1,11 @@
-import { AppError, ERROR_CODES } from "@leadline/core";
+import { AppError, csvCell, ERROR_CODES } from "@leadline/core";
 import type { ImportJobDoc } from "@leadline/db";
 import { authenticate } from "../auth/authenticate.ts";
 import type { Context } from "../context.ts";
 import { IMPORT_NOT_FOUND } from "../procedures/error-descriptions.ts";
 
-/** One CSV field, quoted when it must be (RFC 4180). */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-const csvLine = (fields: readonly string[]) => `${fields.map(csvField).join(",")}\r\n`;
+// People open this report in spreadsheets, and its fields (the header too) are the uploader's own text.
+const csvLine = (fields: readonly string[]) => `${fields.map(csvCell).join(",")}\r\n`;
 
 function headerOf(job: ImportJobDoc): string[] {
   return ["line", "error", ...(job.format === "ndjson" ? ["row"] : (job.columns ?? []))];
