@@ -75,9 +75,13 @@ export function createCampaignRepository({ campaigns }: Collections) {
       );
     },
 
-    /** Active campaigns of every account, for the dispatcher to check against their calling hours. */
-    async listActive(): Promise<CampaignDoc[]> {
-      return campaigns.find({ status: "active" }).toArray();
+    /**
+     * The active campaigns among `ids`, for the dispatcher: it asks only for
+     * campaigns with waiting leads, a page at a time, never for every one.
+     */
+    async listActiveAmong(ids: readonly ObjectId[]): Promise<CampaignDoc[]> {
+      if (ids.length === 0) return [];
+      return campaigns.find({ _id: { $in: [...ids] }, status: "active" }).toArray();
     },
   };
 }
