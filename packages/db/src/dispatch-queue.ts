@@ -245,7 +245,8 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
         const groups = leads.aggregate<{ _id: ObjectId }>([
           { $match: { state } },
           { $sort: { state: 1, campaignId: 1 } },
-          { $group: { _id: "$campaignId" } },
+          // Sort and group on the index's prefix with `$first` only: the shape MongoDB serves with a DISTINCT_SCAN.
+          { $group: { _id: "$campaignId", first: { $first: "$campaignId" } } },
         ]);
         for await (const group of groups) found.set(group._id.toHexString(), group._id);
       }
