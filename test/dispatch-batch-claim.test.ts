@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ObjectId, type CampaignDoc, type ClaimScope, type LeadDoc } from "@leadline/db";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
+import { campaignDoc } from "./support/campaign-doc.ts";
 import { newLead } from "./support/new-lead.ts";
 import { testPhones } from "@leadline/testkit";
 
@@ -21,17 +22,8 @@ interface Fixture {
 
 /** The same leads, with the same ids, in whichever database: an open campaign, a zoned one, a paused one. */
 async function seed(db: TestDatabase, ids: { account: ObjectId; campaigns: ObjectId[] }): Promise<Fixture> {
-  const now = new Date();
-  const campaign = (index: number, name: string): CampaignDoc => ({
-    _id: ids.campaigns[index]!,
-    accountId: ids.account,
-    name,
-    status: "active",
-    callingHours: null,
-    maxAttempts: 3,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const campaign = (index: number, name: string) =>
+    campaignDoc({ _id: ids.campaigns[index]!, accountId: ids.account, name });
   const open = campaign(0, "open");
   const local = campaign(1, "recipient-local");
   const paused = campaign(2, "paused");

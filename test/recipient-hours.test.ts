@@ -99,7 +99,7 @@ describe("recipient-local calling hours, end to end with the clock injected", ()
       { campaignId: new ObjectId(campaignId) },
       { $set: { nextAttemptAt: new Date("2020-01-01T00:00:00Z") } },
     );
-    const eligible = new EligibleCampaigns(db.repos.campaigns, 60_000, (ids) => db.repos.dispatchQueue.zoneKeysOf(ids));
+    const eligible = new EligibleCampaigns(db.repos.campaigns, 60_000, db.repos.dispatchQueue);
     const claimAllAt = async (at: string) => {
       const now = new Date(at);
       const { scope } = await eligible.callableNow(now);

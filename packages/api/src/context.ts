@@ -15,6 +15,13 @@ export interface ApiDeps {
   zones: ZoneLookup;
   idempotency: IdempotencySettings;
   webhooks: WebhookSettings;
+  campaigns: CampaignSettings;
+}
+
+/** What campaign creation accepts (MAX_CAMPAIGNS_PER_ACCOUNT). */
+export interface CampaignSettings {
+  /** Campaigns one account may have: bounds the dispatcher's and the listings' work per account. */
+  maxPerAccount: number;
 }
 
 /** What webhook registration accepts (WEBHOOK_* settings). */

@@ -9,6 +9,7 @@ export {
   type LeadOutcome,
   type RequestInfo,
   type WebhookSettings,
+  type CampaignSettings,
 } from "./context.ts";
 export { isServerFault, toAppError, toErrorEnvelope, toTrpcError } from "./failure.ts";
 export type { Logger } from "./logger.ts";

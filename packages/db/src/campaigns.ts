@@ -6,6 +6,7 @@ import {
   type RetryPolicy,
 } from "@leadline/core";
 import { ObjectId } from "mongodb";
+import { createCampaignCounters } from "./campaign-counters.ts";
 import type { Collections } from "./collections.ts";
 import type { CampaignDoc } from "./documents.ts";
 
@@ -25,25 +26,60 @@ export interface CampaignChanges {
   defaultCountry?: string | null;
 }
 
-export function createCampaignRepository({ campaigns }: Collections) {
-  return {
-    async create(input: { accountId: ObjectId; name: string } & Omit<CampaignChanges, "name">): Promise<CampaignDoc> {
-      const now = new Date();
-      const doc: CampaignDoc = {
-        _id: new ObjectId(),
-        accountId: input.accountId,
-        name: input.name,
-        status: input.status ?? "active",
-        callingHours: input.callingHours ?? null,
-        maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        retryPolicy: { ...DEFAULT_RETRY_POLICY, ...input.retryPolicy },
-        defaultCountry: input.defaultCountry ?? null,
-        createdAt: now,
-        updatedAt: now,
-      };
+/** What a new campaign is made of: its owner, its name and any settings. */
+export type NewCampaign = { accountId: ObjectId; name: string } & Omit<CampaignChanges, "name">;
+
+/** What {@link CampaignRepository.createWithinCap} answers when the account already has its most campaigns. */
+export const CAMPAIGN_LIMIT_REACHED = "campaign_limit_reached" as const;
+
+export function createCampaignRepository(collections: Collections) {
+  const { campaigns } = collections;
+  const counters = createCampaignCounters(collections);
+
+  /**
+   * Stores a campaign unless its account has `max` already (see
+   * `campaign-counters.ts` for why this holds under concurrent creates).
+   * A crash between taking the slot and the insert leaves the slot taken:
+   * the cap can only err towards fewer campaigns, never more.
+   */
+  async function createWithinCap(
+    input: NewCampaign,
+    max: number,
+  ): Promise<CampaignDoc | typeof CAMPAIGN_LIMIT_REACHED> {
+    if (!(await counters.reserve(input.accountId, max))) return CAMPAIGN_LIMIT_REACHED;
+    const now = new Date();
+    const doc: CampaignDoc = {
+      _id: new ObjectId(),
+      accountId: input.accountId,
+      name: input.name,
+      status: input.status ?? "active",
+      callingHours: input.callingHours ?? null,
+      maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      retryPolicy: { ...DEFAULT_RETRY_POLICY, ...input.retryPolicy },
+      defaultCountry: input.defaultCountry ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
       await campaigns.insertOne(doc);
-      return doc;
+    } catch (error) {
+      // Given back only when the campaign is seen not stored: a write cut off after it applied keeps its slot.
+      const stored = await campaigns.countDocuments({ _id: doc._id }, { limit: 1 }).catch(() => 1);
+      if (stored === 0) await counters.release(input.accountId).catch(() => undefined);
+      throw error;
+    }
+    return doc;
+  }
+
+  return {
+    /** Stores a campaign, counted against its account's cap but never refused: for seeds and tests. */
+    async create(input: NewCampaign): Promise<CampaignDoc> {
+      const created = await createWithinCap(input, Number.MAX_SAFE_INTEGER);
+      if (created === CAMPAIGN_LIMIT_REACHED) throw new Error("campaign counter is past every limit");
+      return created;
     },
+
+    createWithinCap,
 
     /** The campaign if it exists and belongs to `accountId`; callers cannot tell the two misses apart. */
     async findOwned(accountId: ObjectId, campaignId: string): Promise<CampaignDoc | null> {
@@ -75,9 +111,13 @@ export function createCampaignRepository({ campaigns }: Collections) {
       );
     },
 
-    /** Active campaigns of every account, for the dispatcher to check against their calling hours. */
-    async listActive(): Promise<CampaignDoc[]> {
-      return campaigns.find({ status: "active" }).toArray();
+    /**
+     * The active campaigns among `ids`, for the dispatcher: it asks only for
+     * campaigns with waiting leads, a page at a time, never for every one.
+     */
+    async listActiveAmong(ids: readonly ObjectId[]): Promise<CampaignDoc[]> {
+      if (ids.length === 0) return [];
+      return campaigns.find({ _id: { $in: [...ids] }, status: "active" }).toArray();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Collection, Db } from "mongodb";
 import type {
   AccountDoc,
   ApiKeyDoc,
+  CampaignCounterDoc,
   CampaignDoc,
   IdempotencyRecordDoc,
   ImportErrorDoc,
@@ -27,6 +28,8 @@ export const COLLECTION_NAMES = {
   outboxEvents: "outbox_events",
   webhookEndpoints: "webhook_endpoints",
   webhookDeliveries: "webhook_deliveries",
+  /** One document per account: how many campaigns it has, the cap's guard. */
+  campaignCounters: "campaign_counters",
   /** GridFS bucket of uploaded import files (`imports.files`, `imports.chunks`). */
   importFilesBucket: "imports",
 } as const;
@@ -43,6 +46,7 @@ export interface Collections {
   outboxEvents: Collection<OutboxEventDoc>;
   webhookEndpoints: Collection<WebhookEndpointDoc>;
   webhookDeliveries: Collection<WebhookDeliveryDoc>;
+  campaignCounters: Collection<CampaignCounterDoc>;
 }
 
 export function getCollections(db: Db): Collections {
@@ -58,5 +62,6 @@ export function getCollections(db: Db): Collections {
     outboxEvents: db.collection<OutboxEventDoc>(COLLECTION_NAMES.outboxEvents),
     webhookEndpoints: db.collection<WebhookEndpointDoc>(COLLECTION_NAMES.webhookEndpoints),
     webhookDeliveries: db.collection<WebhookDeliveryDoc>(COLLECTION_NAMES.webhookDeliveries),
+    campaignCounters: db.collection<CampaignCounterDoc>(COLLECTION_NAMES.campaignCounters),
   };
 }

@@ -1,5 +1,6 @@
 import { FALLBACK_ZONE_KEY } from "@leadline/core";
 import type { Filter, ObjectId } from "mongodb";
+import { DEFAULT_CLAIM_CAMPAIGNS, restrictScope, splitScope } from "./claim-scope.ts";
 import type { Collections } from "./collections.ts";
 import type { LeadDoc, SuppressionDoc } from "./documents.ts";
 import { createLeadEvents, leadEventFor } from "./lead-events.ts";
@@ -55,13 +56,48 @@ export function claimFilter(scope: ClaimScope, now: Date): Filter<LeadDoc> | nul
 /** The claim's hand-off order: highest priority, then earliest schedule, then oldest. */
 export const CLAIM_SORT = { priority: -1, scheduledFor: 1, _id: 1 } as const;
 
+type SortKeys = Pick<LeadDoc, "_id" | "priority" | "scheduledFor" | "campaignId">;
+const SORT_KEYS = { _id: 1, priority: 1, scheduledFor: 1, campaignId: 1 } as const;
+
+/** {@link CLAIM_SORT} in memory, as the server orders: a lead without a schedule before any date. */
+function claimOrder(a: SortKeys, b: SortKeys): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  const [at, bt] = [a.scheduledFor?.getTime() ?? -Infinity, b.scheduledFor?.getTime() ?? -Infinity];
+  if (at !== bt) return at < bt ? -1 : 1;
+  const [ai, bi] = [a._id.toHexString(), b._id.toHexString()];
+  return ai < bi ? -1 : ai > bi ? 1 : 0;
+}
+
+/** Settings of the hand-off queue. */
+export interface DispatchQueueOptions {
+  /**
+   * Campaign ids one claim query names, at most (DISPATCH_CLAIM_CAMPAIGNS):
+   * a larger scope is claimed piece by piece, so the filter stays this size.
+   */
+  maxCampaignsPerClaim?: number;
+}
+
 /**
  * The leads' hand-off queue. Every transition is conditional on the state
  * (and lease owner) it expects, so a worker whose lease ran out cannot
  * overwrite what the lead's new owner did.
  */
-export function createDispatchQueue(collections: Collections) {
+export function createDispatchQueue(collections: Collections, options: DispatchQueueOptions = {}) {
   const { leads, suppressions } = collections;
+  const maxCampaigns = options.maxCampaignsPerClaim ?? DEFAULT_CLAIM_CAMPAIGNS;
+  /** Each piece's filter; no filter for an empty scope. */
+  const pieceFilters = (scope: ClaimScope, now: Date) =>
+    splitScope(scope, maxCampaigns).flatMap((piece) => claimFilter(piece, now) ?? []);
+  /**
+   * The first `limit` due leads in claim order across every piece: each piece's own first
+   * `limit`, merged. One query when the scope fits in one piece, as before pieces.
+   */
+  const candidatesOf = async (filters: Filter<LeadDoc>[], limit: number): Promise<SortKeys[]> => {
+    const found = await Promise.all(
+      filters.map((filter) => leads.find(filter, { sort: CLAIM_SORT, limit, projection: SORT_KEYS }).toArray()),
+    );
+    return found.length === 1 ? found[0]! : found.flat().sort(claimOrder).slice(0, limit);
+  };
   // Suppression and failure end a lead: each sends its lead event, marked by the transition's own
   // update and written only once that update applied (see lead-events.ts).
   const events = createLeadEvents(collections);
@@ -72,10 +108,25 @@ export function createDispatchQueue(collections: Collections) {
   });
 
   return {
-    /** Atomically leases the next due lead in {@link CLAIM_SORT} order: one indexed query. */
+    /**
+     * Atomically leases the next due lead in {@link CLAIM_SORT} order: one indexed query when
+     * the scope fits in one piece; else the piece that holds the first candidate of all is
+     * claimed from, atomically (a lead another worker took meanwhile gives way to that
+     * piece's next one).
+     */
     async claimNext({ workerId, scope, leaseMs, now }: ClaimRequest): Promise<LeadDoc | null> {
-      const filter = claimFilter(scope, now);
-      if (!filter) return null;
+      const filters = pieceFilters(scope, now);
+      if (filters.length === 0) return null;
+      let filter = filters[0]!;
+      if (filters.length > 1) {
+        const firsts = await Promise.all(filters.map((piece) => candidatesOf([piece], 1)));
+        const best = firsts
+          .map((found, index) => ({ lead: found[0], index }))
+          .filter((entry): entry is { lead: SortKeys; index: number } => entry.lead !== undefined)
+          .sort((a, b) => claimOrder(a.lead, b.lead))[0];
+        if (!best) return null;
+        filter = filters[best.index]!;
+      }
       return leads.findOneAndUpdate(
         filter,
         {
@@ -94,17 +145,26 @@ export function createDispatchQueue(collections: Collections) {
     /**
      * Leases up to `limit` due leads in {@link CLAIM_SORT} order in three round trips, whatever
      * the limit: finds the candidates' ids with the single claim's filter and sort (so the same
-     * indexes serve it), leases them with one `updateMany` guarded by that same filter, tagged
+     * indexes serve it; one query per piece of the scope, merged), leases them with one
+     * `updateMany` guarded by that same filter over the candidates' campaigns only, tagged
      * with a token of this claim's own, and reads back the leads that carry the token. A
      * candidate another worker leased in between no longer matches the guard and is simply not
      * in the batch; each lead keeps its own lease and its attempt is counted as by `claimNext`.
      */
     async claimBatch({ workerId, scope, leaseMs, now, limit, beforeLease }: BatchClaimRequest): Promise<LeadDoc[]> {
-      const filter = claimFilter(scope, now);
-      if (!filter || limit < 1) return [];
-      const candidates = await leads.find(filter, { sort: CLAIM_SORT, limit, projection: { _id: 1 } }).toArray();
+      const filters = pieceFilters(scope, now);
+      if (filters.length === 0 || limit < 1) return [];
+      const candidates = await candidatesOf(filters, limit);
       if (candidates.length === 0) return [];
       const ids = candidates.map((candidate) => candidate._id);
+      // Never wider than the batch: only the campaigns of the leads chosen.
+      const filter = claimFilter(
+        restrictScope(
+          scope,
+          candidates.map((candidate) => candidate.campaignId),
+        ),
+        now,
+      )!;
       await beforeLease?.(ids);
       const leaseToken = crypto.randomUUID();
       const leased = await leads.updateMany(
@@ -169,8 +229,28 @@ export function createDispatchQueue(collections: Collections) {
 
     /** How many leads are due now: the backlog a metrics gauge samples. */
     async countDue(scope: ClaimScope, now: Date): Promise<number> {
-      const filter = claimFilter(scope, now);
-      return filter ? leads.countDocuments(filter) : 0;
+      const counts = await Promise.all(pieceFilters(scope, now).map((filter) => leads.countDocuments(filter)));
+      return counts.reduce((sum, count) => sum + count, 0);
+    },
+
+    /**
+     * The campaigns that have leads waiting (pending, or leased and maybe expired): the only
+     * ones a claim needs to name. Read from the claim index's first two fields, one campaign
+     * per key group, through a cursor, so neither the answer's size nor the work depends on
+     * campaigns without leads.
+     */
+    async campaignsWithWaitingLeads(): Promise<ObjectId[]> {
+      const found = new Map<string, ObjectId>();
+      for (const state of ["pending", "dispatching"] as const) {
+        const groups = leads.aggregate<{ _id: ObjectId }>([
+          { $match: { state } },
+          { $sort: { state: 1, campaignId: 1 } },
+          // Sort and group on the index's prefix with `$first` only: the shape MongoDB serves with a DISTINCT_SCAN.
+          { $group: { _id: "$campaignId", first: { $first: "$campaignId" } } },
+        ]);
+        for await (const group of groups) found.set(group._id.toHexString(), group._id);
+      }
+      return [...found.values()];
     },
 
     /**

@@ -5,6 +5,7 @@
  * walks the worker's imports to keep it that way.
  */
 export { createCampaignRepository, type CampaignRepository } from "./campaigns.ts";
+export { DEFAULT_CLAIM_CAMPAIGNS } from "./claim-scope.ts";
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
 export {
@@ -13,6 +14,7 @@ export {
   type ClaimRequest,
   type ClaimScope,
   type DispatchQueue,
+  type DispatchQueueOptions,
 } from "./dispatch-queue.ts";
 export type { CampaignDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
 export { ObjectId } from "mongodb";

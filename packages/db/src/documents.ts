@@ -50,6 +50,13 @@ export interface CampaignDoc {
   updatedAt: Date;
 }
 
+/** An account's campaign count, kept beside its campaigns so that the cap holds under concurrent creates. */
+export interface CampaignCounterDoc {
+  /** The account's id. */
+  _id: ObjectId;
+  campaigns: number;
+}
+
 export interface LeadDoc {
   _id: ObjectId;
   accountId: ObjectId;

@@ -7,7 +7,14 @@ export {
   type ApiKeyRepository,
   type CreatedApiKey,
 } from "./api-keys.ts";
-export { createCampaignRepository, parseObjectId, type CampaignChanges, type CampaignRepository } from "./campaigns.ts";
+export {
+  CAMPAIGN_LIMIT_REACHED,
+  createCampaignRepository,
+  parseObjectId,
+  type CampaignChanges,
+  type CampaignRepository,
+  type NewCampaign,
+} from "./campaigns.ts";
 export {
   CLAIM_SORT,
   claimFilter,

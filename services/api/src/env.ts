@@ -1,4 +1,4 @@
-import type { ImportLimits, LimiterSettings, WebhookSettings } from "@leadline/api";
+import type { CampaignSettings, ImportLimits, LimiterSettings, WebhookSettings } from "@leadline/api";
 import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
 import { z } from "zod";
 
@@ -34,6 +34,7 @@ const envSchema = z.object({
     ),
   WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false"),
   WEBHOOK_MAX_PER_ACCOUNT: integer(20, 1),
+  MAX_CAMPAIGNS_PER_ACCOUNT: integer(1000, 1),
   // How many proxies of yours stand in front: "true" means one, "false" none.
   TRUST_PROXY: z
     .union([z.enum(["true", "false"]), z.string().regex(/^\d{1,2}$/, 'must be "true", "false" or a number of proxies')])
@@ -74,6 +75,8 @@ export interface ApiConfig {
   trustedProxyHops: number;
   /** WEBHOOK_ALLOW_HOSTS, WEBHOOK_ALLOW_PRIVATE and WEBHOOK_MAX_PER_ACCOUNT: what webhook registration accepts. */
   webhooks: WebhookSettings;
+  /** MAX_CAMPAIGNS_PER_ACCOUNT: how many campaigns one account may create. */
+  campaigns: CampaignSettings;
 }
 
 /**
@@ -109,5 +112,6 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
       allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === "true",
       maxPerAccount: env.WEBHOOK_MAX_PER_ACCOUNT,
     },
+    campaigns: { maxPerAccount: env.MAX_CAMPAIGNS_PER_ACCOUNT },
   };
 }

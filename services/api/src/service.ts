@@ -56,6 +56,7 @@ export async function createApiService(
     zones,
     idempotency: { ttlMs: IDEMPOTENCY_TTL_MS, leaseMs: config.idempotencyLeaseMs },
     webhooks: config.webhooks,
+    campaigns: config.campaigns,
   };
   // The TTL index does this on real MongoDB; servers without TTL support need the sweep.
   const sweep = setInterval(() => {

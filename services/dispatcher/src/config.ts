@@ -16,6 +16,8 @@ const configSchema = z
     DISPATCH_RETRY_BASE_MS: integer(30_000, 1),
     DISPATCH_RETRY_MAX_MS: integer(3_600_000, 1),
     CAMPAIGN_REFRESH_MS: integer(5_000, 10),
+    // Campaign ids one claim query names; more campaigns with waiting leads are claimed in pieces this size.
+    DISPATCH_CLAIM_CAMPAIGNS: integer(500, 1).pipe(z.number().max(10_000)),
     SHUTDOWN_TIMEOUT_MS: integer(15_000, 0),
     WORKER_ID: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -39,6 +41,7 @@ const configSchema = z
     retryBaseMs: e.DISPATCH_RETRY_BASE_MS,
     retryMaxMs: e.DISPATCH_RETRY_MAX_MS,
     campaignRefreshMs: e.CAMPAIGN_REFRESH_MS,
+    claimCampaigns: e.DISPATCH_CLAIM_CAMPAIGNS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,

@@ -28,6 +28,7 @@ const config: DispatcherConfig = {
   retryBaseMs: 1_000,
   retryMaxMs: 60_000,
   campaignRefreshMs: 10,
+  claimCampaigns: 500,
   shutdownTimeoutMs: 5_000,
   workerId: "unit-worker",
   logLevel: "silent",
@@ -142,13 +143,18 @@ class FakeQueue implements HandOffQueue {
 /** A campaign store whose active list the test changes as it goes. */
 function campaignStore(active: CampaignDoc[]) {
   const store = { active, reloads: 0 };
-  const repo = {
-    listActive: async () => {
+  const repo: Pick<CampaignRepository, "listActiveAmong"> = {
+    listActiveAmong: async (ids) => store.active.filter((campaign) => ids.some((id) => id.equals(campaign._id))),
+  };
+  // Every campaign the test starts with has leads waiting, paused or not; the queue's claim decides which are due.
+  const waiting = {
+    campaignsWithWaitingLeads: async () => {
       store.reloads++;
-      return [...store.active];
+      return active.map((campaign) => campaign._id);
     },
-  } as unknown as CampaignRepository;
-  return { store, repo };
+    zoneKeysOf: async () => [],
+  };
+  return { store, repo, waiting };
 }
 
 /** The claim path under test: 1 is the single claim, more the batch claim. */
@@ -156,11 +162,11 @@ let batchSize = 1;
 
 function startDispatcher(queue: FakeQueue, campaigns: CampaignDoc[], overrides: Partial<DispatcherConfig> = {}) {
   const settings = { ...config, batchSize, ...overrides };
-  const { store, repo } = campaignStore(campaigns);
+  const { store, repo, waiting } = campaignStore(campaigns);
   const dispatcher = new Dispatcher(
     settings,
     queue,
-    new EligibleCampaigns(repo, settings.campaignRefreshMs, async () => []),
+    new EligibleCampaigns(repo, settings.campaignRefreshMs, waiting),
     silent,
   );
   dispatcher.start();

@@ -2,7 +2,7 @@ import { backoffDelayMs } from "@leadline/core";
 import type { DispatchQueue, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
 
 /** The transitions the dispatcher makes; counting due leads is the metrics' business. */
-export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf">;
+export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads">;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";

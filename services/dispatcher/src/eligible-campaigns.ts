@@ -1,8 +1,19 @@
 import { RECIPIENT_TIME_ZONE, isWithinCallingHours, openZoneKeys } from "@leadline/core";
-import type { CampaignDoc, CampaignRepository, ClaimScope, ObjectId } from "@leadline/db/dispatch";
+import {
+  DEFAULT_CLAIM_CAMPAIGNS,
+  type CampaignDoc,
+  type CampaignRepository,
+  type ClaimScope,
+  type ObjectId,
+} from "@leadline/db/dispatch";
 
-/** The zone keys of the waiting leads of some campaigns (`DispatchQueue.zoneKeysOf`). */
-export type ZoneKeySource = (campaignIds: ObjectId[]) => Promise<string[]>;
+/** What the queue knows of waiting leads (`DispatchQueue` provides both). */
+export interface WaitingLeads {
+  /** The campaigns that have leads waiting: the only ones worth loading. */
+  campaignsWithWaitingLeads(): Promise<ObjectId[]>;
+  /** The zone keys of the waiting leads of some campaigns. */
+  zoneKeysOf(campaignIds: ObjectId[]): Promise<string[]>;
+}
 
 /** What may be called at one moment: the campaigns, and the claim's scope over their leads. */
 export interface CallableNow {
@@ -45,8 +56,10 @@ export function claimScopeAt(campaigns: readonly CampaignDoc[], zoneKeys: readon
 }
 
 /**
- * The active campaigns, reloaded every `refreshMs`, and the zone keys of
- * their waiting leads, reloaded as often (a minute at most); which of them
+ * The active campaigns that have leads waiting, reloaded every `refreshMs`
+ * `pageSize` at a time, and the zone keys of their waiting leads, reloaded as
+ * often (a minute at most): a campaign without leads costs no claim anything,
+ * however many there are. Which of them
  * may call is decided at each claim, against the clock, from their calling
  * hours. A campaign paused through the API stops being claimed within
  * `refreshMs`; a lead of a zone set not seen before waits for the next
@@ -59,15 +72,24 @@ export class EligibleCampaigns {
   private loading: Promise<void> | undefined;
 
   constructor(
-    private readonly repo: CampaignRepository,
+    private readonly repo: Pick<CampaignRepository, "listActiveAmong">,
     private readonly refreshMs: number,
-    private readonly zoneKeysOf: ZoneKeySource,
+    private readonly waiting: WaitingLeads,
+    /** Campaign ids per look-up (DISPATCH_CLAIM_CAMPAIGNS), so that no query grows with their number. */
+    private readonly pageSize = DEFAULT_CLAIM_CAMPAIGNS,
   ) {}
 
   private async refresh(): Promise<void> {
-    const active = await this.repo.listActive();
-    const recipientLocal = active.filter(isRecipientLocal).map((campaign) => campaign._id);
-    this.zoneKeys = await this.zoneKeysOf(recipientLocal);
+    const ids = await this.waiting.campaignsWithWaitingLeads();
+    const active: CampaignDoc[] = [];
+    const zoneKeys = new Set<string>();
+    for (let start = 0; start < ids.length; start += this.pageSize) {
+      const page = await this.repo.listActiveAmong(ids.slice(start, start + this.pageSize));
+      active.push(...page);
+      const recipientLocal = page.filter(isRecipientLocal).map((campaign) => campaign._id);
+      if (recipientLocal.length > 0) for (const key of await this.waiting.zoneKeysOf(recipientLocal)) zoneKeys.add(key);
+    }
+    this.zoneKeys = [...zoneKeys];
     this.campaigns = new Map(active.map((campaign) => [campaign._id.toHexString(), campaign]));
     this.loadedAt = Date.now();
   }

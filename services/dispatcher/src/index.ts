@@ -3,3 +3,4 @@ export { Dispatcher, type DispatcherStats } from "./dispatcher.ts";
 export { handOffBody } from "./hand-off.ts";
 export { runWorker, type RunningWorker } from "./run-worker.ts";
 export { EligibleCampaigns, claimScopeAt, type CallableNow } from "./eligible-campaigns.ts";
+export { createClaimSources } from "./claim-sources.ts";

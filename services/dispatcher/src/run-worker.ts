@@ -1,7 +1,7 @@
-import { connectMongo, createCampaignRepository, createDispatchQueue, getCollections } from "@leadline/db/dispatch";
+import { connectMongo, getCollections } from "@leadline/db/dispatch";
+import { createClaimSources } from "./claim-sources.ts";
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { createWorkerLogger, type WorkerLogger } from "./logger.ts";
 import { createMetricsHandler, type MetricsHandler } from "./metrics-endpoint.ts";
 
@@ -25,11 +25,7 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
     appName: "leadline-dispatcher",
     onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
   });
-  const collections = getCollections(connection.db);
-  const queue = createDispatchQueue(collections);
-  const campaigns = new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs, (ids) =>
-    queue.zoneKeysOf(ids),
-  );
+  const { queue, campaigns } = createClaimSources(getCollections(connection.db), config);
   // Loaded only when asked for: a worker without METRICS_PORT pays nothing for prom-client.
   const metrics =
     config.metricsPort === undefined

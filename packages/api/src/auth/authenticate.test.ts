@@ -36,6 +36,7 @@ function setup() {
     zones: { zonesOf: () => [] },
     idempotency: { ttlMs: 60_000, leaseMs: 60_000 },
     webhooks: { allowHosts: [], allowPrivate: false, maxPerAccount: 20 },
+    campaigns: { maxPerAccount: 1000 },
   } satisfies ApiDeps;
   const request = (apiKey: string | undefined, clientAddress = "203.0.113.7") =>
     authenticate(

@@ -38,7 +38,7 @@ export const createCampaignMeta = openapi({
   operationId: "createCampaign",
   summary: "Create a campaign",
   successDescription: "The new campaign",
-  errorResponses: WRITE_ERRORS,
+  errorResponses: { ...WRITE_ERRORS, 422: "The account already has its most campaigns (MAX_CAMPAIGNS_PER_ACCOUNT)" },
 });
 
 export const listCampaignsInput = z.object({});
