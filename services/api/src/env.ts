@@ -12,6 +12,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BULK_RATE_LIMIT: integer(10, 1),
   BULK_RATE_WINDOW_SECONDS: integer(60, 1),
+  WRITE_RATE_LIMIT: integer(600, 1),
+  WRITE_RATE_WINDOW_SECONDS: integer(60, 1),
   AUTH_FAILURE_LIMIT: integer(30, 1),
   AUTH_FAILURE_WINDOW_SECONDS: integer(60, 1),
   MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
@@ -93,6 +95,8 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     limits: {
       bulkPoints: env.BULK_RATE_LIMIT,
       bulkWindowSeconds: env.BULK_RATE_WINDOW_SECONDS,
+      writePoints: env.WRITE_RATE_LIMIT,
+      writeWindowSeconds: env.WRITE_RATE_WINDOW_SECONDS,
       authFailurePoints: env.AUTH_FAILURE_LIMIT,
       authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     },
