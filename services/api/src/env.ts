@@ -14,6 +14,7 @@ const envSchema = z.object({
   BULK_RATE_WINDOW_SECONDS: integer(60, 1),
   WRITE_RATE_LIMIT: integer(600, 1),
   WRITE_RATE_WINDOW_SECONDS: integer(60, 1),
+  TRPC_MAX_BATCH: integer(20, 1).pipe(z.number().max(50)),
   AUTH_FAILURE_LIMIT: integer(30, 1),
   AUTH_FAILURE_WINDOW_SECONDS: integer(60, 1),
   MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
@@ -57,6 +58,8 @@ export interface ApiConfig {
   logLevel: Env["LOG_LEVEL"];
   limits: LimiterSettings;
   maxBodyBytes: number;
+  /** TRPC_MAX_BATCH: calls one tRPC batch request may hold. */
+  trpcMaxBatch: number;
   /** MAX_IMPORT_BYTES and IMPORT_MAX_ACTIVE_JOBS: what one upload may weigh, and how many jobs an account may have waiting or running. */
   imports: ImportLimits;
   requestTimeoutMs: number;
@@ -101,6 +104,7 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
       authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     },
     maxBodyBytes: env.MAX_BODY_BYTES,
+    trpcMaxBatch: env.TRPC_MAX_BATCH,
     imports: { maxBytes: env.MAX_IMPORT_BYTES, maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,

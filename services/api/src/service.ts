@@ -71,6 +71,7 @@ export async function createApiService(
   }, LEAD_EVENT_RECOVERY_INTERVAL_MS);
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
+    trpcMaxBatch: config.trpcMaxBatch,
     imports: config.imports,
     trustedProxyHops: config.trustedProxyHops,
     metrics,

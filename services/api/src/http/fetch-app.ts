@@ -19,6 +19,8 @@ import { TRPC_BASE_PATH, createTrpcHandler } from "./trpc-adapter.ts";
 
 export interface AppOptions {
   maxBodyBytes: number;
+  /** TRPC_MAX_BATCH: calls one tRPC batch may hold; a larger one is refused whole. */
+  trpcMaxBatch: number;
   /** Limits of raw-body import uploads, which bypass `maxBodyBytes`. */
   imports: ImportLimits;
   /** How many proxies of your own stand in front (0: use the peer address, ignore X-Forwarded-For). */
@@ -60,6 +62,7 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
   const rest = createRestHandler(deps, options.maxBodyBytes);
   const trpc = createTrpcHandler(deps, {
     maxBodyBytes: options.maxBodyBytes,
+    maxBatch: options.trpcMaxBatch,
     onFailure: (error, scope) => report(toAppError(error), scope),
   });
   const imports = createImportRoutes(deps, options.imports);
