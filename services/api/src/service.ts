@@ -72,6 +72,7 @@ export async function createApiService(
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
     trpcMaxBatch: config.trpcMaxBatch,
+    metricsToken: config.metricsToken,
     imports: config.imports,
     trustedProxyHops: config.trustedProxyHops,
     metrics,
