@@ -66,7 +66,7 @@ const { key: allScopesKey } = await repos.apiKeys.create({
 });
 const api = await startApiOn(
   { uri: mongoUri, dbName },
-  { BULK_RATE_LIMIT: "1000000", AUTH_FAILURE_LIMIT: "1000000" },
+  { BULK_RATE_LIMIT: "1000000", WRITE_RATE_LIMIT: "1000000", AUTH_FAILURE_LIMIT: "1000000" },
   "warn",
 );
 

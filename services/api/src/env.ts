@@ -12,6 +12,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BULK_RATE_LIMIT: integer(10, 1),
   BULK_RATE_WINDOW_SECONDS: integer(60, 1),
+  WRITE_RATE_LIMIT: integer(600, 1),
+  WRITE_RATE_WINDOW_SECONDS: integer(60, 1),
+  TRPC_MAX_BATCH: integer(20, 1).pipe(z.number().max(50)),
+  // When set, GET /metrics wants "Authorization: Bearer <token>"; unset, it stays open (keep it private).
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   AUTH_FAILURE_LIMIT: integer(30, 1),
   AUTH_FAILURE_WINDOW_SECONDS: integer(60, 1),
   MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
@@ -56,6 +61,10 @@ export interface ApiConfig {
   logLevel: Env["LOG_LEVEL"];
   limits: LimiterSettings;
   maxBodyBytes: number;
+  /** TRPC_MAX_BATCH: calls one tRPC batch request may hold. */
+  trpcMaxBatch: number;
+  /** METRICS_TOKEN: the bearer token GET /metrics asks for; undefined leaves it open. */
+  metricsToken: string | undefined;
   /** MAX_IMPORT_BYTES and IMPORT_MAX_ACTIVE_JOBS: what one upload may weigh, and how many jobs an account may have waiting or running. */
   imports: ImportLimits;
   requestTimeoutMs: number;
@@ -96,10 +105,14 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     limits: {
       bulkPoints: env.BULK_RATE_LIMIT,
       bulkWindowSeconds: env.BULK_RATE_WINDOW_SECONDS,
+      writePoints: env.WRITE_RATE_LIMIT,
+      writeWindowSeconds: env.WRITE_RATE_WINDOW_SECONDS,
       authFailurePoints: env.AUTH_FAILURE_LIMIT,
       authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     },
     maxBodyBytes: env.MAX_BODY_BYTES,
+    trpcMaxBatch: env.TRPC_MAX_BATCH,
+    metricsToken: env.METRICS_TOKEN,
     imports: { maxBytes: env.MAX_IMPORT_BYTES, maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,

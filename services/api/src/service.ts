@@ -72,6 +72,8 @@ export async function createApiService(
   }, LEAD_EVENT_RECOVERY_INTERVAL_MS);
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
+    trpcMaxBatch: config.trpcMaxBatch,
+    metricsToken: config.metricsToken,
     imports: config.imports,
     trustedProxyHops: config.trustedProxyHops,
     metrics,

@@ -19,6 +19,8 @@ describe("bulk budget when the limiter's store fails", () => {
     const limiters = createLimiters(rateLimitStore(connection), {
       bulkPoints: 3,
       bulkWindowSeconds: 60,
+      writePoints: 3,
+      writeWindowSeconds: 60,
       authFailurePoints: 3,
       authFailureWindowSeconds: 60,
     });

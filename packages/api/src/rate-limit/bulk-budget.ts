@@ -1,5 +1,5 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
-import { RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Context } from "../context.ts";
 
 function budgetHeaders(limit: number, res: RateLimiterRes): Record<string, string> {
@@ -15,22 +15,39 @@ function budgetHeaders(limit: number, res: RateLimiterRes): Record<string, strin
   };
 }
 
+/** One per-account budget: its limiter, its size, and what a refusal says before "; retry after N seconds". */
+export interface AccountBudget {
+  limiter: RateLimiterAbstract;
+  limit: number;
+  exceededMessage: string;
+}
+
+/**
+ * Takes one request from an account's budget and reports what is left in
+ * the response headers; over budget, fails with 429 and `Retry-After`.
+ */
+export async function consumeAccountBudget(ctx: Context, accountId: string, budget: AccountBudget): Promise<void> {
+  try {
+    const res = await budget.limiter.consume(accountId);
+    for (const [name, value] of Object.entries(budgetHeaders(budget.limit, res))) ctx.setHeader(name, value);
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    throw new AppError(ERROR_CODES.RATE_LIMITED, `${budget.exceededMessage}; retry after ${retryAfter} seconds`, {
+      headers: { ...budgetHeaders(budget.limit, rejection), "Retry-After": String(retryAfter) },
+    });
+  }
+}
+
 /**
  * Takes one bulk request from the account's budget and reports what is left
  * in the response headers; over budget, fails with 429 and `Retry-After`.
  */
-export async function consumeBulkBudget(ctx: Context, accountId: string): Promise<void> {
+export function consumeBulkBudget(ctx: Context, accountId: string): Promise<void> {
   const { bulk, settings } = ctx.deps.limiters;
-  try {
-    const res = await bulk.consume(accountId);
-    for (const [name, value] of Object.entries(budgetHeaders(settings.bulkPoints, res))) ctx.setHeader(name, value);
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    throw new AppError(
-      ERROR_CODES.RATE_LIMITED,
-      `Rate limit exceeded: ${settings.bulkPoints} bulk requests per ${settings.bulkWindowSeconds} seconds; retry after ${retryAfter} seconds`,
-      { headers: { ...budgetHeaders(settings.bulkPoints, rejection), "Retry-After": String(retryAfter) } },
-    );
-  }
+  return consumeAccountBudget(ctx, accountId, {
+    limiter: bulk,
+    limit: settings.bulkPoints,
+    exceededMessage: `Rate limit exceeded: ${settings.bulkPoints} bulk requests per ${settings.bulkWindowSeconds} seconds`,
+  });
 }

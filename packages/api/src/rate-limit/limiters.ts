@@ -5,6 +5,9 @@ export interface LimiterSettings {
   /** Bulk requests allowed per account per window. */
   bulkPoints: number;
   bulkWindowSeconds: number;
+  /** Writes outside the bulk endpoint (see write-budget.ts) allowed per account per window. */
+  writePoints: number;
+  writeWindowSeconds: number;
   /** Failed authentications allowed per client address per window. */
   authFailurePoints: number;
   authFailureWindowSeconds: number;
@@ -13,6 +16,7 @@ export interface LimiterSettings {
 export interface Limiters {
   settings: LimiterSettings;
   bulk: RateLimiterMongo;
+  writes: RateLimiterMongo;
   authFailures: RateLimiterMongo;
 }
 
@@ -32,6 +36,13 @@ export function createLimiters(store: RateLimitStore, settings: LimiterSettings)
       points: settings.bulkPoints,
       duration: settings.bulkWindowSeconds,
       insuranceLimiter: new RateLimiterMemory({ points: settings.bulkPoints, duration: settings.bulkWindowSeconds }),
+    }),
+    writes: new RateLimiterMongo({
+      ...common,
+      keyPrefix: "writes",
+      points: settings.writePoints,
+      duration: settings.writeWindowSeconds,
+      insuranceLimiter: new RateLimiterMemory({ points: settings.writePoints, duration: settings.writeWindowSeconds }),
     }),
     authFailures: new RateLimiterMongo({
       ...common,

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import type { ApiMetrics } from "../api-metrics.ts";
 import { DOCS_PATH, DOCS_SCRIPT_PATH, createDocsRoutes, type ReadFile } from "./docs-page.ts";
 import { failureResponse, jsonResponse } from "./failure-response.ts";
+import { assertMetricsAccess } from "./metrics-access.ts";
 import { createImportRoutes } from "./import-routes.ts";
 import { clientAddressOf, requestIdOf } from "./request-info.ts";
 import { createRestHandler } from "./rest-adapter.ts";
@@ -19,6 +20,10 @@ import { TRPC_BASE_PATH, createTrpcHandler } from "./trpc-adapter.ts";
 
 export interface AppOptions {
   maxBodyBytes: number;
+  /** TRPC_MAX_BATCH: calls one tRPC batch may hold; a larger one is refused whole. */
+  trpcMaxBatch: number;
+  /** METRICS_TOKEN: when set, `/metrics` wants it as a bearer token. */
+  metricsToken?: string;
   /** Limits of raw-body import uploads, which bypass `maxBodyBytes`. */
   imports: ImportLimits;
   /** How many proxies of your own stand in front (0: use the peer address, ignore X-Forwarded-For). */
@@ -60,6 +65,7 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
   const rest = createRestHandler(deps, options.maxBodyBytes);
   const trpc = createTrpcHandler(deps, {
     maxBodyBytes: options.maxBodyBytes,
+    maxBatch: options.trpcMaxBatch,
     onFailure: (error, scope) => report(toAppError(error), scope),
   });
   const imports = createImportRoutes(deps, options.imports);
@@ -71,7 +77,8 @@ export function createFetchApp(deps: ApiDeps, log: Logger, options: AppOptions):
     [DOCS_SCRIPT_PATH, (request) => docs.script(request)],
     [
       "/metrics",
-      async () => {
+      async (request) => {
+        assertMetricsAccess(request.headers, options.metricsToken);
         const { contentType, text } = await options.metrics.scrape();
         return { response: new Response(text, { status: 200, headers: { "Content-Type": contentType } }) };
       },

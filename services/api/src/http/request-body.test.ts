@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nestsDeeperThan, parseJsonBody } from "./request-body.ts";
+import { jsonTextNestsDeeperThan, nestsDeeperThan, parseJsonBody } from "./request-body.ts";
 
 describe("parseJsonBody", () => {
   it("parses JSON, a byte-order mark included", () => {
@@ -20,5 +20,25 @@ describe("nestsDeeperThan", () => {
     expect(nestsDeeperThan({ a: [{ b: "x" }] }, 3)).toBe(false);
     expect(nestsDeeperThan({ a: [{ b: [] }] }, 3)).toBe(true);
     expect(nestsDeeperThan("flat", 0)).toBe(false);
+  });
+});
+
+describe("jsonTextNestsDeeperThan", () => {
+  it("agrees with nestsDeeperThan on the parsed text, brackets inside strings not counted", () => {
+    for (const value of [
+      { a: [{ b: "x" }] },
+      { a: [{ b: [] }] },
+      "flat",
+      [[["]]]", '\\"[[[']]],
+      { "[{": { "}]": [1] } },
+    ]) {
+      for (const depth of [0, 1, 2, 3]) {
+        expect(jsonTextNestsDeeperThan(JSON.stringify(value), depth)).toBe(nestsDeeperThan(value, depth));
+      }
+    }
+  });
+
+  it("reads a 200,000-deep array without a stack", () => {
+    expect(jsonTextNestsDeeperThan(`${"[".repeat(200_000)}${"]".repeat(200_000)}`, 32)).toBe(true);
   });
 });

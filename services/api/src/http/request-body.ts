@@ -105,8 +105,34 @@ export function parseJsonBody(text: string): unknown {
     const detail = error instanceof Error ? error.message : String(error);
     throw new AppError(ERROR_CODES.INVALID_JSON, `Request body is not valid JSON: ${detail}`);
   }
-  if (nestsDeeperThan(parsed, MAX_BODY_NESTING)) {
-    throw new AppError(ERROR_CODES.VALIDATION_FAILED, `Request body nests deeper than ${MAX_BODY_NESTING} levels`);
-  }
+  if (nestsDeeperThan(parsed, MAX_BODY_NESTING)) throw nestsTooDeep("Request body");
   return parsed;
+}
+
+/** 400 for JSON that nests deeper than MAX_BODY_NESTING; `what` names it ("Request body"). */
+export const nestsTooDeep = (what: string) =>
+  new AppError(ERROR_CODES.VALIDATION_FAILED, `${what} nests deeper than ${MAX_BODY_NESTING} levels`);
+
+/**
+ * `nestsDeeperThan` read from JSON text, for bodies handed on unparsed (tRPC parses its own):
+ * counts brackets outside strings, so it needs no stack and no copy of the text.
+ */
+export function jsonTextNestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22) {
+      // A string: skip to its closing quote, stepping over escaped characters.
+      for (index++; index < text.length; index++) {
+        const inString = text.charCodeAt(index);
+        if (inString === 0x5c) index++;
+        else if (inString === 0x22) break;
+      }
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > maxDepth) return true;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }

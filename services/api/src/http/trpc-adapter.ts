@@ -1,21 +1,53 @@
 import { appRouter, createContext, toAppError, toTrpcError, type ApiDeps } from "@leadline/api";
-import type { AppError } from "@leadline/core";
+import { AppError, ERROR_CODES } from "@leadline/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
-import { assertJsonContentType, readBodyText } from "./request-body.ts";
+import {
+  MAX_BODY_NESTING,
+  assertJsonContentType,
+  jsonTextNestsDeeperThan,
+  nestsTooDeep,
+  readBodyText,
+} from "./request-body.ts";
 import { requestInfoFor } from "./request-info.ts";
 import type { RequestScope, RouteResult } from "./route-result.ts";
 
 export const TRPC_BASE_PATH = "/trpc";
+/** The one route label of every batch of more than one call, whatever it holds. */
+export const TRPC_BATCH_ROUTE = `${TRPC_BASE_PATH} (batch)`;
 
 /**
- * A refusal made before tRPC runs (media type, body size), in tRPC's own
- * error shape so that typed clients read it as they read any other error:
- * same status and message as REST.
+ * The route label of a tRPC request for metrics and logs, from a fixed set:
+ * a known procedure's path for a single call, one label for any batch, the
+ * base path for anything else. Each label value is a series kept for ever,
+ * so nothing a caller writes in the URL may become one.
  */
-function refusedBeforeTrpc(error: AppError, url: URL): RouteResult {
-  const paths = decodeURIComponent(url.pathname.slice(TRPC_BASE_PATH.length + 1)).split(",");
-  const shapeFor = (path: string) => ({
+export function trpcRouteLabel(paths: readonly string[] | undefined): string {
+  if (paths?.length === 1 && Object.hasOwn(appRouter._def.procedures, paths[0]!))
+    return `${TRPC_BASE_PATH}/${paths[0]}`;
+  return paths && paths.length > 1 ? TRPC_BATCH_ROUTE : TRPC_BASE_PATH;
+}
+
+/** The procedure paths a tRPC URL names, decoded as tRPC decodes them (a malformed escape is left as it is: tRPC refuses it). */
+function callPathsOf(url: URL, batch: boolean): string[] {
+  const raw = url.pathname.slice(TRPC_BASE_PATH.length + 1);
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // tRPC answers a malformed escape with its own 400.
+  }
+  return batch ? path.split(",") : [path];
+}
+
+/**
+ * A refusal made before tRPC runs (batch size, media type, body size and
+ * depth), in tRPC's own error shape so that typed clients read it as they
+ * read any other error: same status and message as REST. `perCall: false`
+ * answers one shape for the whole batch (tRPC's client reads it for every call).
+ */
+function refusedBeforeTrpc(error: AppError, paths: string[], batch: boolean, perCall = true): RouteResult {
+  const shapeFor = (path: string | undefined) => ({
     error: getErrorShape({
       config: appRouter._def._config,
       error: toTrpcError(error),
@@ -25,7 +57,7 @@ function refusedBeforeTrpc(error: AppError, url: URL): RouteResult {
       ctx: undefined,
     }),
   });
-  const body = url.searchParams.get("batch") ? paths.map(shapeFor) : shapeFor(paths[0] ?? "");
+  const body = batch && perCall ? paths.map(shapeFor) : shapeFor(batch ? undefined : paths[0]);
   return { status: error.httpStatus, json: JSON.stringify(body) };
 }
 
@@ -37,30 +69,50 @@ function refusedBeforeTrpc(error: AppError, url: URL): RouteResult {
  */
 export function createTrpcHandler(
   deps: ApiDeps,
-  options: { maxBodyBytes: number; onFailure(error: unknown, scope: RequestScope): void },
+  options: { maxBodyBytes: number; maxBatch: number; onFailure(error: unknown, scope: RequestScope): void },
 ) {
   return async (request: Request, url: URL, scope: RequestScope): Promise<RouteResult> => {
+    const batch = url.searchParams.get("batch") === "1";
+    const paths = callPathsOf(url, batch);
+    scope.route = trpcRouteLabel(paths);
+    if (batch && paths.length > options.maxBatch) {
+      // Refused whole and before anything runs: a batch multiplies the work one request may ask for.
+      const error = new AppError(
+        ERROR_CODES.VALIDATION_FAILED,
+        `Maximum ${options.maxBatch} calls per tRPC batch; this batch has ${paths.length}`,
+      );
+      return refusedBeforeTrpc(error, paths, batch, false);
+    }
+    // A batch's inputs sit one level down, under their call's index.
+    const maxDepth = MAX_BODY_NESTING + (batch ? 1 : 0);
     let forwarded = request;
-    if (request.method === "POST") {
-      try {
+    try {
+      if (request.method === "POST") {
         assertJsonContentType(request.headers);
         const body = await readBodyText(request, options.maxBodyBytes);
-        forwarded = new Request(request.url, { method: "POST", headers: request.headers, body, signal: request.signal });
-      } catch (error) {
-        const appError = toAppError(error);
-        for (const [name, value] of Object.entries(appError.headers ?? {})) scope.headers.set(name, value);
-        return refusedBeforeTrpc(appError, url);
+        // tRPC parses the body itself; what it hands on (to the Idempotency-Key fingerprint, to zod) recurses.
+        if (jsonTextNestsDeeperThan(body, maxDepth)) throw nestsTooDeep("Request body");
+        forwarded = new Request(request.url, {
+          method: "POST",
+          headers: request.headers,
+          body,
+          signal: request.signal,
+        });
+      } else if (jsonTextNestsDeeperThan(url.searchParams.get("input") ?? "", maxDepth)) {
+        throw nestsTooDeep("Query input");
       }
+    } catch (error) {
+      const appError = toAppError(error);
+      for (const [name, value] of Object.entries(appError.headers ?? {})) scope.headers.set(name, value);
+      return refusedBeforeTrpc(appError, paths, batch);
     }
     const response = await fetchRequestHandler({
       endpoint: TRPC_BASE_PATH,
       req: forwarded,
       router: appRouter,
       createContext: ({ req }) => createContext(deps, requestInfoFor(req, scope, scope.headers)),
-      responseMeta: ({ errors, paths }) => {
-        // Only known procedures become labels: a caller must not mint new ones.
-        const known = paths?.filter((path) => path in appRouter._def.procedures) ?? [];
-        if (known.length > 0) scope.route = `${TRPC_BASE_PATH}/${known.join(",")}`;
+      responseMeta: ({ errors, paths: called }) => {
+        scope.route = trpcRouteLabel(called);
         return errors[0] ? { headers: toAppError(errors[0]).headers ?? {} } : {};
       },
       onError: ({ error }) => options.onFailure(error, scope),
