@@ -7,6 +7,7 @@
 export { createCampaignRepository, type CampaignRepository } from "./campaigns.ts";
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
+export type { StartupCheck } from "./db-check/startup-check.ts";
 export {
   createDispatchQueue,
   type BatchClaimRequest,

@@ -24,6 +24,7 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
     dbName: config.mongoDbName,
     appName: "leadline-dispatcher",
     onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
+    startupCheck: config.dbCheck,
   });
   const collections = getCollections(connection.db);
   const queue = createDispatchQueue(collections);
