@@ -64,9 +64,12 @@ export const claimIndexUse: DbCheck<ClaimPlan> = {
       );
     }
     if (plan.stages.includes("COLLSCAN")) {
-      return warn(`the claim query scans the whole collection (${plan.stages.join(" > ")}): claims slow down as leads grow`);
+      return warn(
+        `the claim query scans the whole collection (${plan.stages.join(" > ")}): claims slow down as leads grow`,
+      );
     }
-    if (!plan.stages.includes("IXSCAN")) return warn(`no index scan in the claim query's plan (${plan.stages.join(" > ")})`);
+    if (!plan.stages.includes("IXSCAN"))
+      return warn(`no index scan in the claim query's plan (${plan.stages.join(" > ")})`);
     return ok;
   },
 };

@@ -34,7 +34,9 @@ export const ttlIndex: DbCheck<TtlIndexCreation> = {
   judge({ error, expireAfterSeconds }) {
     if (error !== undefined) return fail(`refused: ${error}; the services cannot start on this server`);
     if (expireAfterSeconds !== EXPIRE_AFTER_SECONDS) {
-      return fail(`created, but listed with expireAfterSeconds ${String(expireAfterSeconds)}, not ${EXPIRE_AFTER_SECONDS}`);
+      return fail(
+        `created, but listed with expireAfterSeconds ${String(expireAfterSeconds)}, not ${EXPIRE_AFTER_SECONDS}`,
+      );
     }
     return ok;
   },
