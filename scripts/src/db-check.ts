@@ -16,7 +16,9 @@ database named leadline_dbcheck_<random>, dropped afterwards: the service's
 own data is never touched.
 
 --quick runs only the exactly-once guards with the small counts each service
-uses at start-up (skipped there with DB_CHECK=off).
+uses at start-up. The services run that form in collections of their own
+database named leadline_dbcheck_<random>_*, removed afterwards, and refuse
+to start when a guard fails (DB_CHECK=off skips it).
 
 The database is MONGODB_URI, else the embedded database of a running
 \`pnpm start\`.`;

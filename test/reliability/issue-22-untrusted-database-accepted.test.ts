@@ -70,6 +70,10 @@ describe("a service over a database that breaks an exactly-once guard", () => {
     return { ...config, mongoUri: db.uri, mongoDbName: db.dbName, dbCheck: { ...config.dbCheck, ...dbCheck } };
   };
   const silent = pino({ level: "silent" });
+  const scratchCollections = async () =>
+    (await db.connection.db.listCollections({}, { nameOnly: true }).toArray())
+      .map(({ name }) => name)
+      .filter((name) => name.startsWith("leadline_dbcheck_"));
 
   it("the API refuses to start, naming the behaviour", async () => {
     await expect(startApi(apiConfig({}, { checks: guardsWithBrokenClaim }), silent)).rejects.toThrow(
@@ -91,6 +95,8 @@ describe("a service over a database that breaks an exactly-once guard", () => {
     const checked = await startApi(apiConfig({}), silent);
     expect((await fetch(`${checked.url}/healthz`)).status).toBe(200);
     await checked.close();
+    // It ran in scratch collections of the service's own database, and removed them.
+    expect(await scratchCollections()).toEqual([]);
   });
 
   it("the dispatcher refuses to start, naming the behaviour, and starts with DB_CHECK=off", async () => {

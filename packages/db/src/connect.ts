@@ -28,7 +28,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
  * script given `MONGODB_DB`) can pick a database without rewriting the URI.
  *
  * With `startupCheck` enabled (the services pass `DB_CHECK`), it first runs
- * the quick form of `pnpm db:check` in a scratch database and rejects with a
+ * the quick form of `pnpm db:check` in scratch collections and rejects with a
  * `DatabaseCheckError` naming each behaviour the server gets wrong.
  */
 export async function connectMongo(
@@ -48,14 +48,14 @@ export async function connectMongo(
     connectTimeoutMS: options.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS,
   });
   await client.connect();
+  const db = client.db(options.dbName ?? databaseNameFromUri(uri) ?? DEFAULT_DB_NAME);
   if (options.startupCheck) {
-    await checkDatabaseAtStartup(client, options.startupCheck).catch(async (error: unknown) => {
+    await checkDatabaseAtStartup(client, db, options.startupCheck).catch(async (error: unknown) => {
       await client.close();
       throw error;
     });
   }
   const watchdog = watchHeartbeats(client, { onReconnect: options.onReconnect });
-  const db = client.db(options.dbName ?? databaseNameFromUri(uri) ?? DEFAULT_DB_NAME);
   return {
     client,
     db,

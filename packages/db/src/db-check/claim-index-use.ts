@@ -25,8 +25,8 @@ function stagesOf(plan: unknown): string[] {
 export const claimIndexUse: DbCheck<ClaimPlan> = {
   name: "claim query index use (explain)",
   guardsExactlyOnce: false,
-  async run(db) {
-    const leads = db.collection("claim_index");
+  async run({ db, name }) {
+    const leads = db.collection(name("claim_index"));
     try {
       await Promise.all(Object.entries(CLAIM_INDEXES).map(([name, key]) => leads.createIndex(key, { name })));
       const campaigns = [new ObjectId(), new ObjectId()];

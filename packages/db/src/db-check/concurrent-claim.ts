@@ -20,9 +20,9 @@ const COUNTS = { full: { documents: 200, claimers: 12 }, quick: { documents: 40,
 export const concurrentClaim: DbCheck<ClaimRace> = {
   name: "concurrent claim (findOneAndUpdate)",
   guardsExactlyOnce: true,
-  async run(db, size) {
+  async run({ db, name }, size) {
     const { documents, claimers } = COUNTS[size];
-    const queue = db.collection<{ _id: number; state: string; claimer?: number }>("claim_race");
+    const queue = db.collection<{ _id: number; state: string; claimer?: number }>(name("claim_race"));
     await queue.insertMany(Array.from({ length: documents }, (_, i) => ({ _id: i, state: "pending" })));
     const handed: number[] = [];
     await Promise.all(

@@ -17,9 +17,9 @@ const COUNTS = { full: 400, quick: 40 };
 export const concurrentInc: DbCheck<IncrementRace> = {
   name: "concurrent $inc",
   guardsExactlyOnce: true,
-  async run(db, size) {
+  async run({ db, name }, size) {
     const increments = COUNTS[size];
-    const counters = db.collection<{ _id: string; n: number }>("inc_race");
+    const counters = db.collection<{ _id: string; n: number }>(name("inc_race"));
     await counters.insertOne({ _id: "counter", n: 0 });
     await Promise.all(
       Array.from({ length: increments }, (_, i) =>

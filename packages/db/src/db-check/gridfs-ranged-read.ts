@@ -26,8 +26,8 @@ const byteAt = (i: number): number => (i * 31 + (i >> 8) * 7) & 0xff;
 export const gridfsRangedRead: DbCheck<RangedRead> = {
   name: "GridFS ranged read",
   guardsExactlyOnce: false,
-  async run(db) {
-    const files = createImportFiles(db);
+  async run({ db, name }) {
+    const files = createImportFiles(db, name("fs"));
     const bytes = Uint8Array.from({ length: FILE_BYTES }, (_, i) => byteAt(i));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -19,9 +19,9 @@ const COUNTS = { full: { documents: 50, racers: 6 }, quick: { documents: 10, rac
 export const guardedUpdate: DbCheck<GuardedUpdateRace> = {
   name: "guarded updateOne under a race",
   guardsExactlyOnce: true,
-  async run(db, size) {
+  async run({ db, name }, size) {
     const { documents, racers } = COUNTS[size];
-    const leads = db.collection<{ _id: number; state: string; winner?: number }>("guarded_update_race");
+    const leads = db.collection<{ _id: number; state: string; winner?: number }>(name("guarded_update_race"));
     await leads.insertMany(Array.from({ length: documents }, (_, i) => ({ _id: i, state: "pending" })));
     const results = await Promise.all(
       Array.from({ length: documents * racers }, (_, i) =>

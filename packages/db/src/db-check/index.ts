@@ -14,7 +14,7 @@ export { gridfsRangedRead } from "./gridfs-ranged-read.ts";
 export { guardedUpdate } from "./guarded-update.ts";
 export { insertManyWriteErrors } from "./insert-many-write-errors.ts";
 export { pushSlice } from "./push-slice.ts";
-export { formatReport, runDbChecks, SCRATCH_DATABASE_PREFIX } from "./run-checks.ts";
+export { formatReport, runDbChecks, SCRATCH_PREFIX } from "./run-checks.ts";
 export { checkDatabaseAtStartup, DatabaseCheckError, EXACTLY_ONCE_CHECKS, type StartupCheck } from "./startup-check.ts";
 export { ttlIndex } from "./ttl-index.ts";
 export type * from "./types.ts";

@@ -41,9 +41,9 @@ export function expectedDuplicateIndexes(existing: readonly number[], batch: rea
 export const insertManyWriteErrors: DbCheck<UnorderedInsert> = {
   name: "unordered insertMany write-error indexes",
   guardsExactlyOnce: true,
-  async run(db, size) {
+  async run({ db, name }, size) {
     const { existing, batch } = keysFor(COUNTS[size]);
-    const docs = db.collection<{ key: number }>("insert_many_duplicates");
+    const docs = db.collection<{ key: number }>(name("insert_many_duplicates"));
     await docs.createIndex({ key: 1 }, { unique: true, name: "key_unique" });
     await docs.insertMany(existing.map((key) => ({ key })));
     let errors: UnorderedInsert["errors"] = [];

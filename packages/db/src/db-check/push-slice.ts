@@ -19,9 +19,9 @@ const COUNTS = { full: { cap: 20, pushed: 30 }, quick: { cap: 3, pushed: 5 } };
 export const pushSlice: DbCheck<CappedPush> = {
   name: "$push with $each and $slice",
   guardsExactlyOnce: true,
-  async run(db, size) {
+  async run({ db, name }, size) {
     const { cap, pushed } = COUNTS[size];
-    const histories = db.collection<{ _id: string; entries: number[] }>("capped_history");
+    const histories = db.collection<{ _id: string; entries: number[] }>(name("capped_history"));
     await histories.insertOne({ _id: "lead", entries: [] });
     for (let entry = 1; entry <= pushed; entry++) {
       await histories.updateOne({ _id: "lead" }, { $push: { entries: { $each: [entry], $slice: -cap } } });

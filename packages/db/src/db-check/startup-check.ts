@@ -1,4 +1,4 @@
-import type { MongoClient } from "mongodb";
+import type { Db, MongoClient } from "mongodb";
 import { concurrentClaim } from "./concurrent-claim.ts";
 import { concurrentInc } from "./concurrent-inc.ts";
 import { guardedUpdate } from "./guarded-update.ts";
@@ -39,10 +39,12 @@ export class DatabaseCheckError extends Error {
 /**
  * The quick form of `pnpm db:check`, with small counts: throws
  * {@link DatabaseCheckError} when the database breaks one of the guards.
+ * It runs in scratch collections of the service's own database `db`, so it
+ * needs no right the service lacks, and creates no database on each start.
  */
-export async function checkDatabaseAtStartup(client: MongoClient, setting: StartupCheck): Promise<void> {
+export async function checkDatabaseAtStartup(client: MongoClient, db: Db, setting: StartupCheck): Promise<void> {
   if (!setting.enabled) return;
-  const reports = await runDbChecks(client, setting.checks ?? EXACTLY_ONCE_CHECKS, "quick");
+  const reports = await runDbChecks(client, setting.checks ?? EXACTLY_ONCE_CHECKS, "quick", db);
   const failed = reports.flatMap(({ name, verdict }) =>
     verdict.status === "fail" ? [{ name, detail: verdict.detail }] : [],
   );

@@ -19,8 +19,8 @@ const EXPIRE_AFTER_SECONDS = 60;
 export const ttlIndex: DbCheck<TtlIndexCreation> = {
   name: "TTL index creation",
   guardsExactlyOnce: false,
-  async run(db) {
-    const records = db.collection("ttl_index");
+  async run({ db, name }) {
+    const records = db.collection(name("ttl_index"));
     try {
       await records.createIndex({ expiresAt: 1 }, { expireAfterSeconds: EXPIRE_AFTER_SECONDS, name: "expiry_ttl" });
       const index = (await records.listIndexes().toArray()).find((candidate) => candidate.name === "expiry_ttl");

@@ -10,8 +10,18 @@ export type CheckSize = "full" | "quick";
 export type CheckVerdict = { status: "ok" } | { status: "fail" | "warn"; detail: string };
 
 /**
- * One behaviour the product relies on. `run` exercises it in `db` (a scratch
- * database) and returns what happened; `judge` says whether that is what
+ * Where a check may write: `db`, in collections named through `name` alone,
+ * so that it never meets the service's own.
+ */
+export interface Scratch {
+  db: Db;
+  /** The collection name this run uses for `base`. */
+  name(base: string): string;
+}
+
+/**
+ * One behaviour the product relies on. `run` exercises it in scratch
+ * collections and returns what happened; `judge` says whether that is what
  * the product needs. Split so that `judge` can be fed figures recorded on a
  * server that got it wrong.
  */
@@ -20,7 +30,7 @@ export interface DbCheck<TResult = unknown> {
   name: string;
   /** Breaking it would hand a lead out twice, lose a count or a skip: services refuse to start. */
   guardsExactlyOnce: boolean;
-  run(db: Db, size: CheckSize): Promise<TResult>;
+  run(scratch: Scratch, size: CheckSize): Promise<TResult>;
   judge(result: TResult): CheckVerdict;
 }
 
