@@ -22,7 +22,7 @@ export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";
 export { SIGNATURE_HEADER, signBody, verifySignature } from "./hand-off-signature.ts";
 export { backoffDelayMs, parseRetryAfterMs } from "./retry.ts";
-export { envInteger, mongoUriSchema, parseEnv } from "./parse-env.ts";
+export { dbCheckSchema, envInteger, mongoUriSchema, parseEnv } from "./parse-env.ts";
 export { MONGODB_URI_REQUIRED, workerDatabaseUri } from "./database-uri.ts";
 export { FALLBACK_ZONE_KEY, openZoneKeys, zoneKeyOf, zonesOfKey } from "./recipient-zones.ts";
 export * from "./suppression-schemas.ts";

@@ -7,6 +7,12 @@ export const envInteger = (fallback: number, min = 0) => z.coerce.number().int()
 export const mongoUriSchema = z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://");
 
 /**
+ * DB_CHECK, as every service takes it: "on" runs the quick database check
+ * at start-up (the exactly-once guards of `pnpm db:check`), "off" skips it.
+ */
+export const dbCheckSchema = z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on");
+
+/**
  * Parses environment variables with `schema`, treating empty values as
  * unset. Fails with every bad variable named, so a service stops at
  * start-up with a message that says what to fix.

@@ -1,4 +1,5 @@
 import { MongoClient, type Db } from "mongodb";
+import { checkDatabaseAtStartup, type StartupCheck } from "./db-check/startup-check.ts";
 import { watchHeartbeats } from "./heartbeat-watchdog.ts";
 
 export interface MongoConnection {
@@ -25,6 +26,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
  * The database is `dbName` when given, else the one named in the URI's path,
  * else "leadline". The explicit argument wins so that a caller (a test, a
  * script given `MONGODB_DB`) can pick a database without rewriting the URI.
+ *
+ * With `startupCheck` enabled (the services pass `DB_CHECK`), it first runs
+ * the quick form of `pnpm db:check` in scratch collections and rejects with a
+ * `DatabaseCheckError` naming each behaviour the server gets wrong.
  */
 export async function connectMongo(
   uri: string,
@@ -34,6 +39,7 @@ export async function connectMongo(
     serverSelectionTimeoutMS?: number;
     connectTimeoutMS?: number;
     onReconnect?: (stalled: { address: string; outstandingMs: number }) => void;
+    startupCheck?: StartupCheck;
   } = {},
 ): Promise<MongoConnection> {
   const client = new MongoClient(uri, {
@@ -42,8 +48,14 @@ export async function connectMongo(
     connectTimeoutMS: options.connectTimeoutMS ?? DEFAULT_CONNECT_TIMEOUT_MS,
   });
   await client.connect();
-  const watchdog = watchHeartbeats(client, { onReconnect: options.onReconnect });
   const db = client.db(options.dbName ?? databaseNameFromUri(uri) ?? DEFAULT_DB_NAME);
+  if (options.startupCheck) {
+    await checkDatabaseAtStartup(client, db, options.startupCheck).catch(async (error: unknown) => {
+      await client.close();
+      throw error;
+    });
+  }
+  const watchdog = watchHeartbeats(client, { onReconnect: options.onReconnect });
   return {
     client,
     db,

@@ -8,6 +8,7 @@ export { createCampaignRepository, type CampaignRepository } from "./campaigns.t
 export { DEFAULT_CLAIM_CAMPAIGNS } from "./claim-scope.ts";
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
+export type { StartupCheck } from "./db-check/startup-check.ts";
 export {
   createDispatchQueue,
   type BatchClaimRequest,

@@ -8,13 +8,13 @@ const READ_AHEAD_CHUNKS = 4;
 export type StoredUpload = { ok: true; fileId: ObjectId; length: number } | { ok: false; reason: "too_large" };
 
 /**
- * Uploaded import files in GridFS. Written with web streams and the
+ * Uploaded import files in GridFS (`bucketName` only for `pnpm db:check`'s scratch bucket). Written with web streams and the
  * driver's own stream events only, so the import worker can read them
  * under Deno as well as Node.
  */
-export function createImportFiles(db: Db) {
-  const bucket = new GridFSBucket(db, { bucketName: COLLECTION_NAMES.importFilesBucket });
-  const chunksCollection = db.collection(`${COLLECTION_NAMES.importFilesBucket}.chunks`);
+export function createImportFiles(db: Db, bucketName: string = COLLECTION_NAMES.importFilesBucket) {
+  const bucket = new GridFSBucket(db, { bucketName });
+  const chunksCollection = db.collection(`${bucketName}.chunks`);
 
   return {
     /**

@@ -8,6 +8,7 @@
  */
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
+export type { StartupCheck } from "./db-check/startup-check.ts";
 export { createCampaignRepository, type CampaignRepository } from "./campaigns.ts";
 export type {
   CampaignDoc,

@@ -26,6 +26,27 @@ export {
 } from "./dispatch-queue.ts";
 export { COLLECTION_NAMES, getCollections, type Collections } from "./collections.ts";
 export { connectMongo, DEFAULT_CONNECT_TIMEOUT_MS, type MongoConnection } from "./connect.ts";
+export {
+  checkDatabaseAtStartup,
+  claimIndexUse,
+  concurrentClaim,
+  concurrentInc,
+  DB_CHECKS,
+  DatabaseCheckError,
+  EXACTLY_ONCE_CHECKS,
+  formatReport,
+  gridfsRangedRead,
+  guardedUpdate,
+  insertManyWriteErrors,
+  pushSlice,
+  runDbChecks,
+  ttlIndex,
+  type AnyDbCheck,
+  type CheckReport,
+  type CheckVerdict,
+  type DbCheck,
+  type StartupCheck,
+} from "./db-check/index.ts";
 export type * from "./documents.ts";
 export { CLAIM_INDEXES, ensureIndexes } from "./indexes.ts";
 export {

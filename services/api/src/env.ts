@@ -1,5 +1,6 @@
 import type { CampaignSettings, ImportLimits, LimiterSettings, WebhookSettings } from "@leadline/api";
-import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
+import { dbCheckSchema, envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
+import type { StartupCheck } from "@leadline/db";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -9,6 +10,7 @@ const envSchema = z.object({
   MONGODB_URI: mongoUriSchema.optional(),
   MONGODB_DB: z.string().min(1).optional(),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: integer(5_000, 100),
+  DB_CHECK: dbCheckSchema,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BULK_RATE_LIMIT: integer(10, 1),
   BULK_RATE_WINDOW_SECONDS: integer(60, 1),
@@ -58,6 +60,8 @@ export interface ApiConfig {
   mongoDbName: string | undefined;
   /** How long a request waits for an unreachable database before it gets a 503. */
   mongoServerSelectionTimeoutMs: number;
+  /** DB_CHECK: whether start-up checks the database's exactly-once guards first. */
+  dbCheck: StartupCheck;
   logLevel: Env["LOG_LEVEL"];
   limits: LimiterSettings;
   maxBodyBytes: number;
@@ -101,6 +105,7 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     mongoUri: env.MONGODB_URI,
     mongoDbName: env.MONGODB_DB,
     mongoServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    dbCheck: { enabled: env.DB_CHECK === "on" },
     logLevel: env.LOG_LEVEL,
     limits: {
       bulkPoints: env.BULK_RATE_LIMIT,

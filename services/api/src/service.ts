@@ -38,6 +38,7 @@ export async function createApiService(
     dbName: config.mongoDbName,
     appName: "leadline-api",
     serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+    startupCheck: config.dbCheck,
     onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
   });
   try {

@@ -1,10 +1,12 @@
-import { envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
+import { dbCheckSchema, envInteger as integer, mongoUriSchema, parseEnv } from "@leadline/core";
+import type { StartupCheck } from "@leadline/db/dispatch";
 import { z } from "zod";
 
 const configSchema = z
   .object({
     MONGODB_URI: mongoUriSchema,
     MONGODB_DB: z.string().min(1).optional(),
+    DB_CHECK: dbCheckSchema,
     DIALER_URL: z.url({ error: "must be the dialer's http(s) URL" }),
     DIALER_SECRET: z.string().min(16, "must be at least 16 characters (it signs every hand-off)"),
     DISPATCH_CONCURRENCY: integer(4, 1).pipe(z.number().max(256)),
@@ -31,6 +33,7 @@ const configSchema = z
   .transform((e) => ({
     mongoUri: e.MONGODB_URI,
     mongoDbName: e.MONGODB_DB,
+    dbCheck: { enabled: e.DB_CHECK === "on" } as StartupCheck,
     dialerUrl: e.DIALER_URL,
     dialerSecret: e.DIALER_SECRET,
     concurrency: e.DISPATCH_CONCURRENCY,

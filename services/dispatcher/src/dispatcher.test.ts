@@ -18,6 +18,7 @@ const silent: WorkerLogger = { debug: () => {}, info: () => {}, warn: () => {}, 
 const config: DispatcherConfig = {
   mongoUri: "mongodb://unused",
   mongoDbName: undefined,
+  dbCheck: { enabled: false },
   dialerUrl: "http://dialer.test/calls",
   dialerSecret: "unit-test-secret-0123456789",
   concurrency: 1,

@@ -24,6 +24,7 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
     dbName: config.mongoDbName,
     appName: "leadline-dispatcher",
     onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
+    startupCheck: config.dbCheck,
   });
   const { queue, campaigns } = createClaimSources(getCollections(connection.db), config);
   // Loaded only when asked for: a worker without METRICS_PORT pays nothing for prom-client.

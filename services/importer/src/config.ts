@@ -1,10 +1,12 @@
-import { envInteger as integer, IMPORT_BATCH_SIZE, mongoUriSchema, parseEnv } from "@leadline/core";
+import { dbCheckSchema, envInteger as integer, IMPORT_BATCH_SIZE, mongoUriSchema, parseEnv } from "@leadline/core";
+import type { StartupCheck } from "@leadline/db/imports";
 import { z } from "zod";
 
 const configSchema = z
   .object({
     MONGODB_URI: mongoUriSchema,
     MONGODB_DB: z.string().min(1).optional(),
+    DB_CHECK: dbCheckSchema,
     IMPORT_LEASE_MS: integer(30_000, 100),
     IMPORT_POLL_MS: integer(1_000, 10),
     IMPORT_RETENTION_HOURS: z.coerce.number().min(0).default(72),
@@ -28,6 +30,7 @@ const configSchema = z
   .transform((e) => ({
     mongoUri: e.MONGODB_URI,
     mongoDbName: e.MONGODB_DB,
+    dbCheck: { enabled: e.DB_CHECK === "on" } as StartupCheck,
     leaseMs: e.IMPORT_LEASE_MS,
     pollMs: e.IMPORT_POLL_MS,
     retentionMs: e.IMPORT_RETENTION_HOURS * 3_600_000,

@@ -46,6 +46,7 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
     dbName: config.mongoDbName,
     appName: "leadline-importer",
     onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
+    startupCheck: config.dbCheck,
   });
   const collections = getCollections(connection.db);
   // The bulk path's rules: recipient zones from the number, suppressed numbers never stored.
