@@ -54,11 +54,17 @@ describe("the API with its default settings", () => {
       const headers = { "X-Forwarded-For": `198.51.100.${i}` };
       expect((await postBulk(server.url, "ll_live_guess", body(campaignId, i), { headers })).status).toBe(401);
     }
-    const blocked = await postBulk(server.url, apiKey, body(campaignId, 9), {
+    // A fourth guess under yet another forwarded address is still the same client's.
+    const blocked = await postBulk(server.url, "ll_live_guess", body(campaignId, 9), {
       headers: { "X-Forwarded-For": "198.51.100.99" },
     });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error).toMatch(/^Too many failed authentication attempts/);
+    // A key that checks out is served from the same address all the same.
+    const served = await postBulk(server.url, apiKey, body(campaignId, 10), {
+      headers: { "X-Forwarded-For": "198.51.100.99" },
+    });
+    expect(served.status).toBe(200);
   });
 });
 
