@@ -4,6 +4,14 @@ import type { ImporterConfig } from "./config.ts";
 import { ImportFailure, processImport, type ImportStores, type ProcessOutcome } from "./process-import.ts";
 import { sleep } from "./sleep.ts";
 
+/**
+ * What a tenant reads in `error` when a job fails on something other than
+ * its file or its options: the details are the operator's, in the log.
+ */
+const INTERNAL_FAILURE =
+  "The import stopped on an internal error; leads stored before it stay in the campaign. " +
+  "Upload the file again, or contact support with this import's id";
+
 /** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */
 function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: string | undefined) {
   return {
@@ -96,7 +104,8 @@ export class ImportWorker {
           return;
         } catch (error) {
           if (error instanceof ImportFailure || !translateDatabaseError(error)) {
-            const message = error instanceof Error ? error.message : String(error);
+            // Only an ImportFailure's message is written for the tenant; anything else is an internal detail.
+            const message = error instanceof ImportFailure ? error.message : INTERNAL_FAILURE;
             this.log.warn({ importId: id, err: error }, "import failed");
             await this.end(job, "failed", message);
             return;

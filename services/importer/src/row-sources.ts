@@ -133,7 +133,8 @@ export async function* csvRows(
     }
     await writer.close();
   })();
-  feeding.catch((error: unknown) => parser.writable.abort(error).catch(() => undefined));
+  // Through the writer, which holds the lock: a read error must end the parse, not leave it waiting.
+  feeding.catch((error: unknown) => writer.abort(error).catch(() => undefined));
   // The header is known by the first record (or the end of a file without any): heard once.
   let announced = false;
   const announce = async () => {
