@@ -164,7 +164,7 @@ export interface ImportJobDoc extends ImportCounters {
   state: ImportState | "uploading";
   format: ImportFormat;
   options: ImportOptions;
-  /** The upload in the imports GridFS bucket; unset once deleted after the retention time. */
+  /** The upload in the imports GridFS bucket; unset once deleted (the job failed or was cancelled, or the retention time passed). */
   fileId?: ObjectId;
   bytesTotal: number;
   /** Checkpoint: bytes of the file consumed, and the file line they end on. */
@@ -176,6 +176,8 @@ export interface ImportJobDoc extends ImportCounters {
   leaseExpiresAt?: Date;
   /** Times the job was claimed; more than one means it was resumed. */
   claims: number;
+  /** While uploading: the bytes the upload may still store, counted against the account's stored-bytes quota. */
+  reservedBytes?: number;
   error?: string;
   createdAt: Date;
   startedAt?: Date;

@@ -6,9 +6,9 @@ import type { ImportCounters, ImportJobDoc } from "./documents.ts";
 
 /**
  * An upload whose API process died mid-body stays `uploading`; after this
- * long it no longer holds one of the account's slots.
+ * long it no longer holds one of the account's slots, nor any of its stored-bytes quota.
  */
-const STALE_UPLOAD_MS = 6 * 60 * 60_000;
+export const STALE_UPLOAD_MS = 6 * 60 * 60_000;
 
 /** What a worker records after each batch. */
 export interface ImportCheckpoint extends ImportCounters {
@@ -39,6 +39,8 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       format: ImportFormat;
       options: ImportOptions;
       maxActive: number;
+      /** Counted against the account's stored-bytes quota while the body arrives. */
+      reservedBytes: number;
     }): Promise<ImportJobDoc | null> {
       const now = new Date();
       const job: ImportJobDoc = {
@@ -52,6 +54,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
         bytesProcessed: 0,
         line: 0,
         claims: 0,
+        reservedBytes: input.reservedBytes,
         ...ZERO_COUNTERS,
         createdAt: now,
       };
@@ -73,7 +76,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
     async queue(jobId: ObjectId, fileId: ObjectId, bytesTotal: number): Promise<ImportJobDoc | null> {
       return importJobs.findOneAndUpdate(
         { _id: jobId, state: "uploading" },
-        { $set: { state: "queued", fileId, bytesTotal } },
+        { $set: { state: "queued", fileId, bytesTotal }, $unset: { reservedBytes: "" } },
         { returnDocument: "after" },
       );
     },
@@ -193,13 +196,20 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       return importJobs.findOne(heldBy(jobId, workerId));
     },
 
-    /** Jobs that ended at least `retentionMs` ago and still have their file. */
+    /**
+     * Jobs that still have their file and no longer need it: failed or
+     * cancelled ones once no live worker holds them (a cancelled job's
+     * worker may still be reading), completed ones `retentionMs` after.
+     */
     async filesDueForDeletion(retentionMs: number, now = new Date(), limit = 100): Promise<ImportJobDoc[]> {
       return importJobs
         .find({
-          state: { $in: ["completed", "failed", "cancelled"] },
-          finishedAt: { $lte: new Date(now.getTime() - retentionMs) },
           fileId: { $exists: true },
+          $or: [
+            { state: "completed", finishedAt: { $lte: new Date(now.getTime() - retentionMs) } },
+            { state: { $in: ["failed", "cancelled"] }, leaseOwner: { $exists: false } },
+            { state: { $in: ["failed", "cancelled"] }, leaseExpiresAt: { $lte: now } },
+          ],
         })
         .limit(limit)
         .toArray();

@@ -17,6 +17,8 @@ const envSchema = z.object({
   MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
   MAX_IMPORT_BYTES: integer(1024 * 1024 * 1024, 1),
   IMPORT_MAX_ACTIVE_JOBS: integer(3, 1),
+  // Unset: IMPORT_MAX_ACTIVE_JOBS × MAX_IMPORT_BYTES (3 GiB), room for every job slot's file at full size.
+  IMPORT_MAX_STORED_BYTES: z.coerce.number().int().min(1).optional(),
   REQUEST_TIMEOUT_MS: integer(30_000, 1000),
   HEADERS_TIMEOUT_MS: integer(10_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -55,7 +57,10 @@ export interface ApiConfig {
   logLevel: Env["LOG_LEVEL"];
   limits: LimiterSettings;
   maxBodyBytes: number;
-  /** MAX_IMPORT_BYTES and IMPORT_MAX_ACTIVE_JOBS: what one upload may weigh, and how many jobs an account may have waiting or running. */
+  /**
+   * MAX_IMPORT_BYTES, IMPORT_MAX_ACTIVE_JOBS and IMPORT_MAX_STORED_BYTES: what one upload may weigh, how many
+   * jobs an account may have waiting or running, and how many bytes of files its imports may keep stored.
+   */
   imports: ImportLimits;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
@@ -97,7 +102,11 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
       authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     },
     maxBodyBytes: env.MAX_BODY_BYTES,
-    imports: { maxBytes: env.MAX_IMPORT_BYTES, maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS },
+    imports: {
+      maxBytes: env.MAX_IMPORT_BYTES,
+      maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS,
+      maxStoredBytes: env.IMPORT_MAX_STORED_BYTES ?? env.IMPORT_MAX_ACTIVE_JOBS * env.MAX_IMPORT_BYTES,
+    },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -30,8 +30,9 @@ function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: strin
  * it works and that another worker takes over once it expires.
  *
  * A database outage does not fail a job: the worker waits with backoff and
- * resumes from the last checkpoint, as a new worker would. Ended jobs'
- * files are deleted once IMPORT_RETENTION_HOURS have passed.
+ * resumes from the last checkpoint, as a new worker would. A failed or
+ * cancelled job's file is deleted at once, a completed one's once
+ * IMPORT_RETENTION_HOURS have passed.
  */
 export class ImportWorker {
   private readonly stopping = new AbortController();
@@ -156,6 +157,8 @@ export class ImportWorker {
     } else if (outcome === "cancelled") {
       await this.stores.jobs.release(job._id, this.config.workerId);
     }
+    // A failed or cancelled job will never read its file again: it goes now, not after the retention time.
+    if ((outcome === "failed" && ended) || outcome === "cancelled") await this.deleteFile(job);
     this.finished += 1;
     this.log.info(
       {
@@ -170,12 +173,17 @@ export class ImportWorker {
     );
   }
 
+  private async deleteFile(job: ImportJobDoc): Promise<void> {
+    if (!job.fileId) return;
+    await this.stores.files.remove(job.fileId);
+    await this.stores.jobs.forgetFile(job._id);
+  }
+
+  /** Files of completed jobs past the retention time, and of failed or cancelled ones a crash left behind. */
   private async deleteExpiredFiles(): Promise<void> {
     for (const job of await this.stores.jobs.filesDueForDeletion(this.config.retentionMs)) {
-      if (!job.fileId) continue;
-      await this.stores.files.remove(job.fileId);
-      await this.stores.jobs.forgetFile(job._id);
-      this.log.info({ importId: job._id.toHexString() }, "import file deleted after the retention time");
+      await this.deleteFile(job);
+      this.log.info({ importId: job._id.toHexString(), state: job.state }, "import file deleted");
     }
   }
 }
