@@ -12,6 +12,11 @@ const INTERNAL_FAILURE =
   "The import stopped on an internal error; leads stored before it stay in the campaign. " +
   "Upload the file again, or contact support with this import's id";
 
+const tooManyClaims = (maxClaims: number) =>
+  `The import was started ${maxClaims} times (IMPORT_MAX_CLAIMS) and its worker stopped each time before it ` +
+  `finished, so it was failed rather than tried again; leads stored before it stay in the campaign. ` +
+  `Check the file, or split it into several imports`;
+
 /** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */
 function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: string | undefined) {
   return {
@@ -32,7 +37,8 @@ function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: strin
  * A database outage does not fail a job: the worker waits with backoff and
  * resumes from the last checkpoint, as a new worker would. A failed or
  * cancelled job's file is deleted at once, a completed one's once
- * IMPORT_RETENTION_HOURS have passed.
+ * IMPORT_RETENTION_HOURS have passed; a job claimed more than
+ * IMPORT_MAX_CLAIMS times without finishing is failed unread.
  */
 export class ImportWorker {
   private readonly stopping = new AbortController();
@@ -85,6 +91,11 @@ export class ImportWorker {
     const { workerId, leaseMs } = this.config;
     const id = claimed._id.toHexString();
     this.log.info({ importId: id, claims: claimed.claims, fromLine: claimed.line }, "import claimed");
+    if (claimed.claims > this.config.maxClaims) {
+      this.log.warn({ importId: id, claims: claimed.claims }, "import failed: claimed too often without finishing");
+      await this.end(claimed, "failed", tooManyClaims(this.config.maxClaims));
+      return;
+    }
     const renewal = setInterval(
       () => {
         this.stores.jobs.renew(claimed._id, workerId, leaseMs).catch(() => undefined);
