@@ -178,6 +178,8 @@ export interface ImportJobDoc extends ImportCounters {
   claims: number;
   /** While uploading: the bytes the upload may still store, counted against the account's stored-bytes quota. */
   reservedBytes?: number;
+  /** Claim order across accounts, given when queued: an account's next job waits for every other account's turn. */
+  turn?: number;
   error?: string;
   createdAt: Date;
   startedAt?: Date;

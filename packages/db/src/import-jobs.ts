@@ -72,11 +72,26 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       return null;
     },
 
-    /** The upload arrived whole: the job is queued for a worker. */
-    async queue(jobId: ObjectId, fileId: ObjectId, bytesTotal: number): Promise<ImportJobDoc | null> {
+    /**
+     * The upload arrived whole: the job is queued for a worker, with its
+     * turn. Workers claim by turn, so each account's jobs take turns with
+     * every other's: the turn is one past the account's last, and never
+     * behind the turn last served, so neither a backlog nor a stream of
+     * small uploads from one account holds another account's job back.
+     */
+    async queue(
+      job: Pick<ImportJobDoc, "_id" | "accountId">,
+      fileId: ObjectId,
+      bytesTotal: number,
+    ): Promise<ImportJobDoc | null> {
+      const [served, own] = await Promise.all([
+        importJobs.findOne({ state: { $in: ["running", "completed", "failed"] } }, { sort: { turn: -1 } }),
+        importJobs.findOne({ accountId: job.accountId, _id: { $ne: job._id } }, { sort: { turn: -1 } }),
+      ]);
+      const turn = Math.max(served?.turn ?? 0, (own?.turn ?? -1) + 1);
       return importJobs.findOneAndUpdate(
-        { _id: jobId, state: "uploading" },
-        { $set: { state: "queued", fileId, bytesTotal }, $unset: { reservedBytes: "" } },
+        { _id: job._id, state: "uploading" },
+        { $set: { state: "queued", fileId, bytesTotal, turn }, $unset: { reservedBytes: "" } },
         { returnDocument: "after" },
       );
     },
@@ -118,7 +133,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       );
     },
 
-    /** Leases the oldest queued job, or a running one whose worker's lease ran out. */
+    /** Leases the queued job whose turn comes first, or a running one whose worker's lease ran out. */
     async claim(workerId: string, leaseMs: number, now = new Date()): Promise<ImportJobDoc | null> {
       const lease = {
         state: "running" as const,
@@ -128,7 +143,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       const fresh = await importJobs.findOneAndUpdate(
         { state: "queued" },
         { $set: { ...lease, startedAt: now }, $inc: { claims: 1 } },
-        { sort: { _id: 1 }, returnDocument: "after" },
+        { sort: { turn: 1, _id: 1 }, returnDocument: "after" },
       );
       if (fresh) return fresh;
       return importJobs.findOneAndUpdate(

@@ -249,7 +249,7 @@ async function storeUpload(
       await repos.importJobs.discard(job._id).catch(() => undefined);
       return instead;
     }
-    const queued = await repos.importJobs.queue(job._id, stored.fileId, stored.length);
+    const queued = await repos.importJobs.queue(job, stored.fileId, stored.length);
     if (!queued) throw new Error("an upload's job vanished before it was queued");
     ctx.deps.log.info(
       { requestId: ctx.requestId, importId: job._id.toHexString(), bytes: stored.length, format },
