@@ -57,10 +57,7 @@ export interface ApiConfig {
   logLevel: Env["LOG_LEVEL"];
   limits: LimiterSettings;
   maxBodyBytes: number;
-  /**
-   * MAX_IMPORT_BYTES, IMPORT_MAX_ACTIVE_JOBS and IMPORT_MAX_STORED_BYTES: what one upload may weigh, how many
-   * jobs an account may have waiting or running, and how many bytes of files its imports may keep stored.
-   */
+  /** MAX_IMPORT_BYTES and IMPORT_MAX_ACTIVE_JOBS: what one upload may weigh, and how many jobs an account may have waiting or running. */
   imports: ImportLimits;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
