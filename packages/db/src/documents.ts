@@ -171,7 +171,7 @@ export interface ImportJobDoc extends ImportCounters {
   state: ImportState | "uploading";
   format: ImportFormat;
   options: ImportOptions;
-  /** The upload in the imports GridFS bucket; unset once deleted after the retention time. */
+  /** The upload in the imports GridFS bucket; unset once deleted (the job failed or was cancelled, or the retention time passed). */
   fileId?: ObjectId;
   bytesTotal: number;
   /** Checkpoint: bytes of the file consumed, and the file line they end on. */
@@ -183,6 +183,10 @@ export interface ImportJobDoc extends ImportCounters {
   leaseExpiresAt?: Date;
   /** Times the job was claimed; more than one means it was resumed. */
   claims: number;
+  /** While uploading: the bytes the upload may still store, counted against the account's stored-bytes quota. */
+  reservedBytes?: number;
+  /** Claim order across accounts, given when queued: an account's next job waits for every other account's turn. */
+  turn?: number;
   error?: string;
   createdAt: Date;
   startedAt?: Date;

@@ -6,9 +6,9 @@ import type { ImportCounters, ImportJobDoc } from "./documents.ts";
 
 /**
  * An upload whose API process died mid-body stays `uploading`; after this
- * long it no longer holds one of the account's slots.
+ * long it no longer holds one of the account's slots, nor any of its stored-bytes quota.
  */
-const STALE_UPLOAD_MS = 6 * 60 * 60_000;
+export const STALE_UPLOAD_MS = 6 * 60 * 60_000;
 
 /** What a worker records after each batch. */
 export interface ImportCheckpoint extends ImportCounters {
@@ -39,6 +39,8 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       format: ImportFormat;
       options: ImportOptions;
       maxActive: number;
+      /** Counted against the account's stored-bytes quota while the body arrives. */
+      reservedBytes: number;
     }): Promise<ImportJobDoc | null> {
       const now = new Date();
       const job: ImportJobDoc = {
@@ -52,6 +54,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
         bytesProcessed: 0,
         line: 0,
         claims: 0,
+        reservedBytes: input.reservedBytes,
         ...ZERO_COUNTERS,
         createdAt: now,
       };
@@ -69,11 +72,26 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       return null;
     },
 
-    /** The upload arrived whole: the job is queued for a worker. */
-    async queue(jobId: ObjectId, fileId: ObjectId, bytesTotal: number): Promise<ImportJobDoc | null> {
+    /**
+     * The upload arrived whole: the job is queued for a worker, with its
+     * turn. Workers claim by turn, so each account's jobs take turns with
+     * every other's: the turn is one past the account's last, and never
+     * behind the turn last served, so neither a backlog nor a stream of
+     * small uploads from one account holds another account's job back.
+     */
+    async queue(
+      job: Pick<ImportJobDoc, "_id" | "accountId">,
+      fileId: ObjectId,
+      bytesTotal: number,
+    ): Promise<ImportJobDoc | null> {
+      const [served, own] = await Promise.all([
+        importJobs.findOne({ state: { $in: ["running", "completed", "failed"] } }, { sort: { turn: -1 } }),
+        importJobs.findOne({ accountId: job.accountId, _id: { $ne: job._id } }, { sort: { turn: -1 } }),
+      ]);
+      const turn = Math.max(served?.turn ?? 0, (own?.turn ?? -1) + 1);
       return importJobs.findOneAndUpdate(
-        { _id: jobId, state: "uploading" },
-        { $set: { state: "queued", fileId, bytesTotal } },
+        { _id: job._id, state: "uploading" },
+        { $set: { state: "queued", fileId, bytesTotal, turn }, $unset: { reservedBytes: "" } },
         { returnDocument: "after" },
       );
     },
@@ -115,7 +133,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       );
     },
 
-    /** Leases the oldest queued job, or a running one whose worker's lease ran out. */
+    /** Leases the queued job whose turn comes first, or a running one whose worker's lease ran out. */
     async claim(workerId: string, leaseMs: number, now = new Date()): Promise<ImportJobDoc | null> {
       const lease = {
         state: "running" as const,
@@ -125,7 +143,7 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       const fresh = await importJobs.findOneAndUpdate(
         { state: "queued" },
         { $set: { ...lease, startedAt: now }, $inc: { claims: 1 } },
-        { sort: { _id: 1 }, returnDocument: "after" },
+        { sort: { turn: 1, _id: 1 }, returnDocument: "after" },
       );
       if (fresh) return fresh;
       return importJobs.findOneAndUpdate(
@@ -193,13 +211,20 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       return importJobs.findOne(heldBy(jobId, workerId));
     },
 
-    /** Jobs that ended at least `retentionMs` ago and still have their file. */
+    /**
+     * Jobs that still have their file and no longer need it: failed or
+     * cancelled ones once no live worker holds them (a cancelled job's
+     * worker may still be reading), completed ones `retentionMs` after.
+     */
     async filesDueForDeletion(retentionMs: number, now = new Date(), limit = 100): Promise<ImportJobDoc[]> {
       return importJobs
         .find({
-          state: { $in: ["completed", "failed", "cancelled"] },
-          finishedAt: { $lte: new Date(now.getTime() - retentionMs) },
           fileId: { $exists: true },
+          $or: [
+            { state: "completed", finishedAt: { $lte: new Date(now.getTime() - retentionMs) } },
+            { state: { $in: ["failed", "cancelled"] }, leaseOwner: { $exists: false } },
+            { state: { $in: ["failed", "cancelled"] }, leaseExpiresAt: { $lte: now } },
+          ],
         })
         .limit(limit)
         .toArray();

@@ -75,6 +75,7 @@ export { createSuppressionRepository, type SuppressionRepository } from "./suppr
 export { createImportErrors, type ImportErrors, type ImportRowError } from "./import-errors.ts";
 export { createImportFiles, type ImportFiles, type StoredUpload } from "./import-files.ts";
 export { createImportJobs, type ImportCheckpoint, type ImportJobs } from "./import-jobs.ts";
+export { createImportStorage, type ImportStorage } from "./import-storage.ts";
 export { createOutbox, WEBHOOK_EVENT_TYPES, type Outbox, type WebhookEventType } from "./outbox.ts";
 export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";

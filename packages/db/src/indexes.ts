@@ -79,6 +79,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     leads.createIndex({ "pendingEvent.at": 1 }, { name: "pending_lead_events", sparse: true }),
     importJobs.createIndex({ accountId: 1, state: 1, _id: 1 }, { name: "imports_by_account_state" }),
     importJobs.createIndex({ state: 1, _id: 1 }, { name: "imports_claim_order" }),
+    // Fair claiming: queued jobs by turn, and each account's latest turn.
+    importJobs.createIndex({ state: 1, turn: 1, _id: 1 }, { name: "imports_claim_turns" }),
+    importJobs.createIndex({ accountId: 1, turn: -1 }, { name: "imports_account_turns" }),
     importJobs.createIndex({ accountId: 1, campaignId: 1, _id: -1 }, { name: "imports_by_campaign" }),
     importErrors.createIndex({ importId: 1, line: 1 }, { name: "import_errors_by_line" }),
     // The delivery loop's fan-out takes events not yet fanned out, oldest first.

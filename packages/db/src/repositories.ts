@@ -8,6 +8,7 @@ import { createIdempotencyRecords } from "./idempotency-records.ts";
 import { createImportErrors } from "./import-errors.ts";
 import { createImportFiles } from "./import-files.ts";
 import { createImportJobs } from "./import-jobs.ts";
+import { createImportStorage } from "./import-storage.ts";
 import { createLeadDirectory } from "./lead-directory.ts";
 import { createLeadEvents } from "./lead-events.ts";
 import { createLeadRepository } from "./leads.ts";
@@ -33,6 +34,7 @@ export function createRepositories(db: Db) {
     importJobs: createImportJobs(collections),
     importErrors: createImportErrors(collections),
     importFiles: createImportFiles(db),
+    importStorage: createImportStorage(collections),
     outbox: createOutbox(collections),
     leadEvents: createLeadEvents(collections),
     webhookEndpoints: createWebhookEndpoints(collections),

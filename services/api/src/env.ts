@@ -24,6 +24,8 @@ const envSchema = z.object({
   MAX_BODY_BYTES: integer(10 * 1024 * 1024, 1024),
   MAX_IMPORT_BYTES: integer(1024 * 1024 * 1024, 1),
   IMPORT_MAX_ACTIVE_JOBS: integer(3, 1),
+  // Unset: IMPORT_MAX_ACTIVE_JOBS × MAX_IMPORT_BYTES (3 GiB), room for every job slot's file at full size.
+  IMPORT_MAX_STORED_BYTES: z.coerce.number().int().min(1).optional(),
   REQUEST_TIMEOUT_MS: integer(30_000, 1000),
   HEADERS_TIMEOUT_MS: integer(10_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -118,7 +120,11 @@ export function parseApiConfig(source: Record<string, string | undefined>): ApiC
     maxBodyBytes: env.MAX_BODY_BYTES,
     trpcMaxBatch: env.TRPC_MAX_BATCH,
     metricsToken: env.METRICS_TOKEN,
-    imports: { maxBytes: env.MAX_IMPORT_BYTES, maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS },
+    imports: {
+      maxBytes: env.MAX_IMPORT_BYTES,
+      maxActiveJobs: env.IMPORT_MAX_ACTIVE_JOBS,
+      maxStoredBytes: env.IMPORT_MAX_STORED_BYTES ?? env.IMPORT_MAX_ACTIVE_JOBS * env.MAX_IMPORT_BYTES,
+    },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

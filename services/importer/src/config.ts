@@ -10,6 +10,8 @@ const configSchema = z
     IMPORT_LEASE_MS: integer(30_000, 100),
     IMPORT_POLL_MS: integer(1_000, 10),
     IMPORT_RETENTION_HOURS: z.coerce.number().min(0).default(72),
+    // Claims a job may have without finishing before it is failed: a file that kills its worker stops there.
+    IMPORT_MAX_CLAIMS: integer(5, 1),
     IMPORT_RETRY_BASE_MS: integer(500, 1),
     IMPORT_RETRY_MAX_MS: integer(30_000, 1),
     // Rows per insert and per checkpoint; lower only to watch checkpoints in tests.
@@ -34,6 +36,7 @@ const configSchema = z
     leaseMs: e.IMPORT_LEASE_MS,
     pollMs: e.IMPORT_POLL_MS,
     retentionMs: e.IMPORT_RETENTION_HOURS * 3_600_000,
+    maxClaims: e.IMPORT_MAX_CLAIMS,
     retryBaseMs: e.IMPORT_RETRY_BASE_MS,
     retryMaxMs: e.IMPORT_RETRY_MAX_MS,
     batchSize: e.IMPORT_BATCH_SIZE,

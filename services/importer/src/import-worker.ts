@@ -4,6 +4,19 @@ import type { ImporterConfig } from "./config.ts";
 import { ImportFailure, processImport, type ImportStores, type ProcessOutcome } from "./process-import.ts";
 import { sleep } from "./sleep.ts";
 
+/**
+ * What a tenant reads in `error` when a job fails on something other than
+ * its file or its options: the details are the operator's, in the log.
+ */
+const INTERNAL_FAILURE =
+  "The import stopped on an internal error; leads stored before it stay in the campaign. " +
+  "Upload the file again, or contact support with this import's id";
+
+const tooManyClaims = (maxClaims: number) =>
+  `The import was started ${maxClaims} times (IMPORT_MAX_CLAIMS) and its worker stopped each time before it ` +
+  `finished, so it was failed rather than tried again; leads stored before it stay in the campaign. ` +
+  `Check the file, or split it into several imports`;
+
 /** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */
 function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: string | undefined) {
   return {
@@ -22,8 +35,10 @@ function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: strin
  * it works and that another worker takes over once it expires.
  *
  * A database outage does not fail a job: the worker waits with backoff and
- * resumes from the last checkpoint, as a new worker would. Ended jobs'
- * files are deleted once IMPORT_RETENTION_HOURS have passed.
+ * resumes from the last checkpoint, as a new worker would. A failed or
+ * cancelled job's file is deleted at once, a completed one's once
+ * IMPORT_RETENTION_HOURS have passed; a job claimed more than
+ * IMPORT_MAX_CLAIMS times without finishing is failed unread.
  */
 export class ImportWorker {
   private readonly stopping = new AbortController();
@@ -76,6 +91,11 @@ export class ImportWorker {
     const { workerId, leaseMs } = this.config;
     const id = claimed._id.toHexString();
     this.log.info({ importId: id, claims: claimed.claims, fromLine: claimed.line }, "import claimed");
+    if (claimed.claims > this.config.maxClaims) {
+      this.log.warn({ importId: id, claims: claimed.claims }, "import failed: claimed too often without finishing");
+      await this.end(claimed, "failed", tooManyClaims(this.config.maxClaims));
+      return;
+    }
     const renewal = setInterval(
       () => {
         this.stores.jobs.renew(claimed._id, workerId, leaseMs).catch(() => undefined);
@@ -96,7 +116,8 @@ export class ImportWorker {
           return;
         } catch (error) {
           if (error instanceof ImportFailure || !translateDatabaseError(error)) {
-            const message = error instanceof Error ? error.message : String(error);
+            // Only an ImportFailure's message is written for the tenant; anything else is an internal detail.
+            const message = error instanceof ImportFailure ? error.message : INTERNAL_FAILURE;
             this.log.warn({ importId: id, err: error }, "import failed");
             await this.end(job, "failed", message);
             return;
@@ -147,6 +168,8 @@ export class ImportWorker {
     } else if (outcome === "cancelled") {
       await this.stores.jobs.release(job._id, this.config.workerId);
     }
+    // A failed or cancelled job will never read its file again: it goes now, not after the retention time.
+    if ((outcome === "failed" && ended) || outcome === "cancelled") await this.deleteFile(job);
     this.finished += 1;
     this.log.info(
       {
@@ -161,12 +184,17 @@ export class ImportWorker {
     );
   }
 
+  private async deleteFile(job: ImportJobDoc): Promise<void> {
+    if (!job.fileId) return;
+    await this.stores.files.remove(job.fileId);
+    await this.stores.jobs.forgetFile(job._id);
+  }
+
+  /** Files of completed jobs past the retention time, and of failed or cancelled ones a crash left behind. */
   private async deleteExpiredFiles(): Promise<void> {
     for (const job of await this.stores.jobs.filesDueForDeletion(this.config.retentionMs)) {
-      if (!job.fileId) continue;
-      await this.stores.files.remove(job.fileId);
-      await this.stores.jobs.forgetFile(job._id);
-      this.log.info({ importId: job._id.toHexString() }, "import file deleted after the retention time");
+      await this.deleteFile(job);
+      this.log.info({ importId: job._id.toHexString(), state: job.state }, "import file deleted");
     }
   }
 }

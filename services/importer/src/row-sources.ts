@@ -36,12 +36,22 @@ export interface ReadStart {
 }
 
 /**
+ * Bytes kept behind the newest chunk: csv-parse may emit a record a few bytes after its end
+ * (it looks ahead past a closing quote and a line break), so a record may end in bytes fed
+ * before the chunk it is parsing. Far more than that look-ahead, far less than a file.
+ */
+const LOOK_BACK_BYTES = 64 * 1024;
+
+/**
  * Counts file lines by bytes: csv-parse's own line count runs ahead on a
  * CRLF inside a quoted field, and an error report must name the real line.
- * Keeps the chunks fed to the parser until the parser's records pass them.
+ * Asked from the parser's record hook, so records ask close behind what the
+ * parser was fed; bytes further back than LOOK_BACK_BYTES are counted and
+ * let go, so a run of blank lines, which yields no records, is never held.
  */
 class LineCounter {
   private readonly chunks: Uint8Array[] = [];
+  private held = 0;
   private offset: number;
   private newlines = 0;
   private lastByte = NEWLINE;
@@ -53,11 +63,14 @@ class LineCounter {
     this.offset = start;
   }
 
+  /** The parser is about to read `chunk`, and has read every chunk fed before it. */
   feed(chunk: Uint8Array): void {
+    if (this.held > LOOK_BACK_BYTES) this.lineEndingAt(this.offset + this.held - LOOK_BACK_BYTES);
     this.chunks.push(chunk);
+    this.held += chunk.length;
   }
 
-  /** The line a row ending just before `endOffset` ends on. */
+  /** The line a row ending just before `endOffset` ends on; rows are asked in file order. */
   lineEndingAt(endOffset: number): number {
     while (this.offset < endOffset) {
       const chunk = this.chunks[0]!;
@@ -65,6 +78,7 @@ class LineCounter {
       for (let i = 0; i < take; i++) if (chunk[i] === NEWLINE) this.newlines += 1;
       this.lastByte = chunk[take - 1]!;
       this.offset += take;
+      this.held -= take;
       if (take === chunk.length) this.chunks.shift();
       else this.chunks[0] = chunk.subarray(take);
     }
@@ -92,10 +106,11 @@ export async function* csvRows(
       ? (names: string[]) => (header = names.map((name) => name.trim()))
       : HEADERLESS_COLUMNS
     : (start.columns ?? HEADERLESS_COLUMNS);
-  type Parsed = { record: Record<string, string>; bytes: number };
+  type Parsed = { record: Record<string, string>; bytes: number; line: number };
   // Records the parser has produced and this loop not yet read: when the parser fails on a row,
   // its stream drops what it still buffers, and the rows before the failure must still be stored.
   const unread: Parsed[] = [];
+  const lines = new LineCounter(start.offset, start.line);
   const parser = parse({
     bom: fromStart,
     columns,
@@ -105,13 +120,12 @@ export async function* csvRows(
     // The byte offset comes from the hook's context rather than `info: true`, which builds a
     // second info object per record; csv-parse's types expect the hook to return a record.
     on_record: ((record: Record<string, string>, context: { bytes: number }) => {
-      const parsed = { record, bytes: context.bytes };
+      const parsed = { record, bytes: context.bytes, line: lines.lineEndingAt(start.offset + context.bytes) };
       unread.push(parsed);
       return parsed;
     }) as unknown as Options["on_record"],
   });
   const writer = parser.writable.getWriter();
-  const lines = new LineCounter(start.offset, start.line);
   const feeding = (async () => {
     for await (const chunk of bytes) {
       lines.feed(chunk);
@@ -119,7 +133,8 @@ export async function* csvRows(
     }
     await writer.close();
   })();
-  feeding.catch((error: unknown) => parser.writable.abort(error).catch(() => undefined));
+  // Through the writer, which holds the lock: a read error must end the parse, not leave it waiting.
+  feeding.catch((error: unknown) => writer.abort(error).catch(() => undefined));
   // The header is known by the first record (or the end of a file without any): heard once.
   let announced = false;
   const announce = async () => {
@@ -127,12 +142,11 @@ export async function* csvRows(
     if (header) await options.onColumns(header);
   };
   let lastLine = start.line;
-  const toRow = ({ record, bytes }: Parsed): SourceRow => {
-    const endOffset = start.offset + bytes;
-    lastLine = lines.lineEndingAt(endOffset);
+  const toRow = ({ record, bytes, line }: Parsed): SourceRow => {
+    lastLine = line;
     return {
-      line: lastLine,
-      endOffset,
+      line,
+      endOffset: start.offset + bytes,
       fields: Object.values(record),
       checked: leadFromCsvRecord(record, options.defaultCountry),
     };

@@ -93,9 +93,11 @@ export const IMPORT_OPERATIONS = {
           401: ERROR_DESCRIPTIONS[401],
           403: "The API key lacks the write scope",
           404: CAMPAIGN_NOT_FOUND,
-          413: "The file is larger than MAX_IMPORT_BYTES; nothing is kept",
+          413: "The file is larger than MAX_IMPORT_BYTES, or than the account's IMPORT_MAX_STORED_BYTES; nothing is kept",
           415: "Content-Type must be text/csv or application/x-ndjson",
-          429: "The account has IMPORT_MAX_ACTIVE_JOBS imports queued or running, or too many failed authentications",
+          429:
+            "The account has IMPORT_MAX_ACTIVE_JOBS imports queued or running, its stored import files leave no room " +
+            "for this one under IMPORT_MAX_STORED_BYTES, or too many failed authentications",
           503: ERROR_DESCRIPTIONS[503],
         }),
       },

@@ -14,6 +14,7 @@ import { keyReusedError, keyRunningError, parseKey } from "../idempotency/idempo
 import { streamFingerprint, type StreamFingerprint } from "../idempotency/stream-fingerprint.ts";
 import type { Context } from "../context.ts";
 import { requireCampaign } from "../procedures/require-owned.ts";
+import { grantStoredBytes } from "./stored-bytes-quota.ts";
 import { toImportView } from "../views/import-view.ts";
 
 /** Limits an upload is held to; the service reads them from its environment. */
@@ -22,6 +23,8 @@ export interface ImportLimits {
   maxBytes: number;
   /** IMPORT_MAX_ACTIVE_JOBS: queued plus running jobs per account. */
   maxActiveJobs: number;
+  /** IMPORT_MAX_STORED_BYTES: bytes of import files an account may keep stored, uploads in flight included. */
+  maxStoredBytes: number;
 }
 
 /** One upload as the HTTP edge hands it over: no Request, so the rules stay transport-neutral. */
@@ -95,7 +98,13 @@ export async function startImport(ctx: Context, upload: ImportUpload, limits: Im
   const options = importOptionsSchema.parse(upload.query);
   const campaign = await requireCampaign({ ...ctx, principal }, upload.campaignId);
   if (upload.declaredLength !== undefined && upload.declaredLength > limits.maxBytes) throw tooLarge(limits.maxBytes);
-  const prepared: PreparedUpload = { accountId: principal.accountId, campaignId: campaign._id, format, options };
+  const prepared: PreparedUpload = {
+    accountId: principal.accountId,
+    campaignId: campaign._id,
+    format,
+    options,
+    declaredLength: upload.declaredLength,
+  };
   if (ctx.idempotencyKey === undefined) {
     return { view: await storeUpload(ctx, prepared, upload.body, limits), replayed: false };
   }
@@ -182,6 +191,7 @@ interface PreparedUpload {
   campaignId: ObjectId;
   format: ImportFormat;
   options: ImportOptions;
+  declaredLength: number | undefined;
 }
 
 /**
@@ -210,8 +220,13 @@ async function storeUpload(
   beforeQueue?: (stored: { fileId: ObjectId }) => Promise<ImportStarted | undefined>,
 ): Promise<ImportView | ImportStarted> {
   const { repos } = ctx.deps;
-  const { format } = prepared;
-  const job = await repos.importJobs.reserve({ ...prepared, maxActive: limits.maxActiveJobs });
+  const { format, declaredLength, ...fields } = prepared;
+  const job = await repos.importJobs.reserve({
+    ...fields,
+    format,
+    maxActive: limits.maxActiveJobs,
+    reservedBytes: declaredLength ?? limits.maxBytes,
+  });
   if (!job) {
     throw new AppError(
       ERROR_CODES.RATE_LIMITED,
@@ -223,8 +238,9 @@ async function storeUpload(
   let fileId: ObjectId | undefined;
   try {
     if (!body) throw new AppError(ERROR_CODES.VALIDATION_FAILED, "Request body is empty: send the file");
-    const stored = await repos.importFiles.store(body, `${job._id.toHexString()}.${format}`, limits.maxBytes);
-    if (!stored.ok) throw tooLarge(limits.maxBytes);
+    const granted = await grantStoredBytes(repos, job, declaredLength, limits);
+    const stored = await repos.importFiles.store(body, `${job._id.toHexString()}.${format}`, granted.bytes);
+    if (!stored.ok) throw granted.bytes < limits.maxBytes ? granted.exceeded() : tooLarge(limits.maxBytes);
     fileId = stored.fileId;
     if (stored.length === 0) throw new AppError(ERROR_CODES.VALIDATION_FAILED, "Request body is empty: send the file");
     const instead = await beforeQueue?.({ fileId: stored.fileId });
@@ -233,7 +249,7 @@ async function storeUpload(
       await repos.importJobs.discard(job._id).catch(() => undefined);
       return instead;
     }
-    const queued = await repos.importJobs.queue(job._id, stored.fileId, stored.length);
+    const queued = await repos.importJobs.queue(job, stored.fileId, stored.length);
     if (!queued) throw new Error("an upload's job vanished before it was queued");
     ctx.deps.log.info(
       { requestId: ctx.requestId, importId: job._id.toHexString(), bytes: stored.length, format },
