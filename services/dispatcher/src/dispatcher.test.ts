@@ -32,6 +32,7 @@ const config: DispatcherConfig = {
   workerId: "unit-worker",
   logLevel: "silent",
   metricsPort: undefined,
+  metricsHost: "127.0.0.1",
 };
 
 function campaignDoc(maxAttempts: number): CampaignDoc {
