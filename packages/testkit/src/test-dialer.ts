@@ -1,11 +1,14 @@
-import { SIGNATURE_HEADER, verifySignature } from "@leadline/core";
+import { SIGNATURE_HEADER, verifyPayload } from "@leadline/core";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface DialerCall {
   at: number;
   idempotencyKey: string;
+  /** `Leadline-Signature` signs the body under the dialer's secret, its timestamp within the tolerance window. */
   signatureValid: boolean;
+  /** The raw `Leadline-Signature` and the headers beside it, for tests that look closer. */
+  headers: Record<string, string | string[] | undefined>;
   body: { leadId: string; phoneNumber: string; priority: number; attempt: number; campaignId: string };
 }
 
@@ -35,7 +38,8 @@ export class TestDialer {
       const call: DialerCall = {
         at: Date.now(),
         idempotencyKey: String(req.headers["idempotency-key"]),
-        signatureValid: await verifySignature(this.secret, raw, req.headers[SIGNATURE_HEADER.toLowerCase()] as string),
+        signatureValid: await verifyPayload(this.secret, raw, req.headers[SIGNATURE_HEADER.toLowerCase()] as string),
+        headers: req.headers,
         body: JSON.parse(raw),
       };
       this.calls.push(call);

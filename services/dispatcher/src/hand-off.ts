@@ -1,4 +1,10 @@
-import { SIGNATURE_HEADER, parseRetryAfterMs, signBody } from "@leadline/core";
+import {
+  hmacSha256Hex,
+  LEGACY_HAND_OFF_SIGNATURE_HEADER,
+  parseRetryAfterMs,
+  SIGNATURE_HEADER,
+  signPayload,
+} from "@leadline/core";
 import type { LeadDoc } from "@leadline/db/dispatch";
 
 export type HandOffOutcome =
@@ -36,7 +42,8 @@ async function excerpt(response: Response): Promise<string> {
 }
 
 /**
- * POSTs one lead to the dialer, signed, with the lead id as
+ * POSTs one lead to the dialer, signed as webhooks are (`Leadline-Signature`,
+ * timestamped), with the lead id as
  * `Idempotency-Key` so that a repeat (after a crash or a lost answer) can be
  * recognised, and classifies the answer.
  */
@@ -45,7 +52,7 @@ export async function handOff(
   options: { dialerUrl: string; secret: string; timeoutMs: number; signal: AbortSignal },
 ): Promise<HandOffOutcome> {
   const body = handOffBody(lead);
-  const signature = await signBody(options.secret, body);
+  const unixSeconds = Math.floor(Date.now() / 1000);
   let response: Response;
   try {
     response = await fetch(options.dialerUrl, {
@@ -53,7 +60,9 @@ export async function handOff(
       headers: {
         "content-type": "application/json",
         "idempotency-key": lead._id.toHexString(),
-        [SIGNATURE_HEADER]: `sha256=${signature}`,
+        [SIGNATURE_HEADER]: await signPayload(options.secret, body, unixSeconds),
+        // Kept one release for dialers that still check the body-only signature.
+        [LEGACY_HAND_OFF_SIGNATURE_HEADER]: `sha256=${await hmacSha256Hex(options.secret, body)}`,
       },
       body,
       signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
