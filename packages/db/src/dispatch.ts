@@ -14,5 +14,6 @@ export {
   type ClaimScope,
   type DispatchQueue,
 } from "./dispatch-queue.ts";
+export { createHandOffReplays, replayedAttempt, type HandOffReplays } from "./hand-off-replays.ts";
 export type { CampaignDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
 export { ObjectId } from "mongodb";

@@ -93,6 +93,11 @@ class FakeQueue implements HandOffQueue {
     return batch;
   }
 
+  /** Claims here never take over a dead worker's lease: the lead goes out as claimed. */
+  async resumeClaimed(lead: LeadDoc): Promise<LeadDoc> {
+    return lead;
+  }
+
   async suppressionsOf(leads: readonly LeadDoc[]): Promise<Map<string, SuppressionDoc>> {
     const found = new Map<string, SuppressionDoc>();
     for (const lead of leads) {

@@ -1,8 +1,8 @@
 import { backoffDelayMs } from "@leadline/core";
-import type { DispatchQueue, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
+import type { DispatchQueue, HandOffReplays, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
 
 /** The transitions the dispatcher makes; counting due leads is the metrics' business. */
-export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf">;
+export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf"> & HandOffReplays;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";
@@ -189,13 +189,17 @@ export class Dispatcher {
   private async claimBatch(limit: number): Promise<ClaimedLead[]> {
     const now = this.clock();
     const callable = await this.campaigns.callableNow(now);
-    const leads = await this.queue.claimBatch({
+    const claimed = await this.queue.claimBatch({
       workerId: this.config.workerId,
       scope: callable.scope,
       leaseMs: this.config.leaseMs,
       now,
       limit,
     });
+    // A take-over of a dead worker's hand-off goes out again as that same attempt.
+    const leads = (
+      await Promise.all(claimed.map((lead) => this.queue.resumeClaimed(lead, this.config.workerId)))
+    ).filter((lead) => lead !== null);
     const maxAttempts = new Map(
       callable.campaigns.map((campaign) => [campaign._id.toHexString(), campaign.maxAttempts]),
     );
@@ -205,12 +209,14 @@ export class Dispatcher {
   private async claimNext(): Promise<ClaimedLead | null> {
     const now = this.clock();
     const callable = await this.campaigns.callableNow(now);
-    const lead = await this.queue.claimNext({
+    const claimed = await this.queue.claimNext({
       workerId: this.config.workerId,
       scope: callable.scope,
       leaseMs: this.config.leaseMs,
       now,
     });
+    // A take-over of a dead worker's hand-off goes out again as that same attempt.
+    const lead = claimed && (await this.queue.resumeClaimed(claimed, this.config.workerId));
     if (!lead) return null;
     // The claim only matches these campaigns, so the lead's is among them.
     const campaign = callable.campaigns.find((candidate) => candidate._id.equals(lead.campaignId));

@@ -29,6 +29,16 @@ export function handOffBody(lead: LeadDoc): string {
   });
 }
 
+/**
+ * The hand-off's `Idempotency-Key`, `<leadId>:<attempt>`: one key per
+ * hand-off. A repeat of the same hand-off (its worker died before recording
+ * the answer) carries the same attempt and so the same key; a new attempt
+ * after an outcome or a retry carries a new one.
+ */
+export function handOffKey(lead: LeadDoc): string {
+  return `${lead._id.toHexString()}:${lead.attempts}`;
+}
+
 /** Why fetch threw: our timeout, or the network's reason (fetch hides it in `cause`). */
 function fetchFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
@@ -43,9 +53,8 @@ async function excerpt(response: Response): Promise<string> {
 
 /**
  * POSTs one lead to the dialer, signed as webhooks are (`Leadline-Signature`,
- * timestamped), with the lead id as
- * `Idempotency-Key` so that a repeat (after a crash or a lost answer) can be
- * recognised, and classifies the answer.
+ * timestamped), with {@link handOffKey} as `Idempotency-Key`, and classifies
+ * the answer.
  */
 export async function handOff(
   lead: LeadDoc,
@@ -59,7 +68,7 @@ export async function handOff(
       method: "POST",
       headers: {
         "content-type": "application/json",
-        "idempotency-key": lead._id.toHexString(),
+        "idempotency-key": handOffKey(lead),
         [SIGNATURE_HEADER]: await signPayload(options.secret, body, unixSeconds),
         // Kept one release for dialers that still check the body-only signature.
         [LEGACY_HAND_OFF_SIGNATURE_HEADER]: `sha256=${await hmacSha256Hex(options.secret, body)}`,

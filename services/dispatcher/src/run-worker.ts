@@ -1,4 +1,10 @@
-import { connectMongo, createCampaignRepository, createDispatchQueue, getCollections } from "@leadline/db/dispatch";
+import {
+  connectMongo,
+  createCampaignRepository,
+  createDispatchQueue,
+  createHandOffReplays,
+  getCollections,
+} from "@leadline/db/dispatch";
 import type { DispatcherConfig } from "./config.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { EligibleCampaigns } from "./eligible-campaigns.ts";
@@ -26,7 +32,7 @@ export async function runWorker(config: DispatcherConfig): Promise<RunningWorker
     onReconnect: (stalled) => log.warn(stalled, "database client reconnected: a server heartbeat never settled"),
   });
   const collections = getCollections(connection.db);
-  const queue = createDispatchQueue(collections);
+  const queue = { ...createDispatchQueue(collections), ...createHandOffReplays(collections) };
   const campaigns = new EligibleCampaigns(createCampaignRepository(collections), config.campaignRefreshMs, (ids) =>
     queue.zoneKeysOf(ids),
   );
