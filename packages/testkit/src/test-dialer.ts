@@ -14,11 +14,15 @@ export interface DialerCall {
 
 export interface DialerAnswer {
   status: number;
+  /** The answer's body; by default "ok", or "nope" for a status of 400 and above. */
+  body?: string;
   headers?: Record<string, string>;
   /** Hold the answer this long (a slow or hanging dialer). */
   delayMs?: number;
   /** Drop the connection instead of answering (a network error). */
   destroy?: boolean;
+  /** Send `body` again and again, never ending the answer, until the caller hangs up. */
+  endless?: boolean;
 }
 
 /** A dialer that records every hand-off and answers as the test tells it. */
@@ -48,8 +52,19 @@ export class TestDialer {
         req.socket.destroy();
         return;
       }
+      const body = answer.body ?? (answer.status >= 400 ? "nope" : "ok");
       const send = () => {
-        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.status >= 400 ? "nope" : "ok");
+        if (res.destroyed) return;
+        res.writeHead(answer.status, answer.headers);
+        if (!answer.endless) {
+          res.end(body);
+          return;
+        }
+        const more = () => {
+          while (!res.destroyed && res.write(body));
+          if (!res.destroyed) res.once("drain", more);
+        };
+        more();
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
       else send();

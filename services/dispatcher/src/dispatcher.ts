@@ -5,6 +5,7 @@ import type { DispatchQueue, HandOffReplays, LeadDoc, SuppressionDoc } from "@le
 export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf"> & HandOffReplays;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
+import { dialerTarget, type DialerTarget } from "./dialer-target.ts";
 import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
@@ -43,6 +44,7 @@ export class Dispatcher {
   private readonly wakeUps = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private readonly deliveries: DeliveryRecorder;
+  private readonly dialer: DialerTarget;
 
   constructor(
     private readonly config: DispatcherConfig,
@@ -54,11 +56,12 @@ export class Dispatcher {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.deliveries = new DeliveryRecorder(queue, config.workerId, log);
+    this.dialer = dialerTarget(config.dialerUrl);
   }
 
   start(): void {
-    const { concurrency, batchSize, dialerUrl } = this.config;
-    this.log.info({ concurrency, batchSize, dialerUrl }, "dispatcher started");
+    const { concurrency, batchSize } = this.config;
+    this.log.info({ concurrency, batchSize, dialerUrl: this.dialer.display }, "dispatcher started");
     this.loops = batchSize > 1 ? [this.batchLoop()] : Array.from({ length: concurrency }, () => this.loop());
   }
 
@@ -249,7 +252,7 @@ export class Dispatcher {
     const leadId = lead._id.toHexString();
     const started = performance.now();
     const outcome = await handOff(lead, {
-      dialerUrl: this.config.dialerUrl,
+      dialer: this.dialer,
       secret: this.config.dialerSecret,
       timeoutMs: this.config.handOffTimeoutMs,
       signal: this.shutdown.signal,
@@ -270,7 +273,7 @@ export class Dispatcher {
       await this.queue.markFailed(lead, workerId, outcome.error);
       this.stats.failed++;
       this.metrics.handOffFinished("failed", seconds);
-      this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error }, "lead failed");
+      this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error, detail: outcome.detail }, "lead failed");
       return;
     }
     const delay = backoffDelayMs(lead.attempts, {
@@ -282,7 +285,7 @@ export class Dispatcher {
     this.stats.retried++;
     this.metrics.handOffFinished("retried", seconds);
     this.log.info(
-      { leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error },
+      { leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error, detail: outcome.detail },
       "hand-off will be retried",
     );
   }
