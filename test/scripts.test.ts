@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
+import { request } from "node:http";
 import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -58,8 +59,11 @@ describe("pnpm seed and pnpm keys", () => {
 });
 
 describe("pnpm dialer:demo", () => {
-  it("checks each hand-off's signature: a right one is called, a wrong one refused with 401", async () => {
-    const secret = "demo-dialer-secret-0123456789";
+  const secret = "demo-dialer-secret-0123456789";
+  /** `Leadline-Signature` for `body` at `t`, made as the README tells dialers to check it. */
+  const sign = (body: string, t = Math.floor(Date.now() / 1000), key = secret) =>
+    `t=${t},v1=${createHmac("sha256", key).update(`${t}.${body}`).digest("hex")}`;
+  const withDemoDialer = async (test: (dialer: { url: string; logs: string[]; alive(): boolean }) => Promise<void>) => {
     const dialer = await spawnService(
       "demo dialer",
       process.execPath,
@@ -68,6 +72,16 @@ describe("pnpm dialer:demo", () => {
       (line) => /listening on (http:\S+)/.exec(line)?.[1],
     );
     try {
+      await test({ url: dialer.ready, logs: dialer.logs, alive: () => dialer.child.exitCode === null });
+    } finally {
+      await dialer.stop();
+    }
+  };
+  const post = (url: string, body: string, headers: Record<string, string>) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  it("checks each hand-off's signature and its age: a right one is called; a wrong, stale or missing one refused with 401", () =>
+    withDemoDialer(async (dialer) => {
       const body = JSON.stringify({
         leadId: "l1",
         phoneNumber: "+15555550100",
@@ -75,20 +89,49 @@ describe("pnpm dialer:demo", () => {
         attempt: 1,
         metadata: { name: "Ann" },
       });
-      const signed = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-      const post = (signature: string) =>
-        fetch(dialer.ready, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-leadline-signature": signature, "idempotency-key": "l1" },
-          body,
-        });
-      expect((await post(signed)).status).toBe(200);
-      expect((await post(signed.replace(/.$/, (c) => (c === "0" ? "1" : "0")))).status).toBe(401);
+      const now = Math.floor(Date.now() / 1000);
+      const key = { "idempotency-key": "l1:1" };
+      expect((await post(dialer.url, body, { ...key, "leadline-signature": sign(body, now) })).status).toBe(200);
+      expect(
+        (await post(dialer.url, body, { ...key, "leadline-signature": sign(body, now, `${secret}x`) })).status,
+      ).toBe(401);
+      expect((await post(dialer.url, body, { ...key, "leadline-signature": sign(body, now - 301) })).status).toBe(401);
+      expect((await post(dialer.url, body, key)).status).toBe(401);
+      // The old body-only header alone is not enough any more.
+      const legacy = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+      expect((await post(dialer.url, body, { ...key, "x-leadline-signature": legacy })).status).toBe(401);
       // Its output arrives through a pipe: wait for the lines rather than assume they are there.
-      await waitFor("the REJECTED line", () => dialer.logs.some((line) => /REJECTED +bad signature/.test(line)), 5_000);
+      await waitFor(
+        "the REJECTED line",
+        () => dialer.logs.some((line) => /REJECTED +bad or stale signature/.test(line)),
+        5_000,
+      );
       expect(dialer.logs.join("\n")).toMatch(/CALLING +\+15555550100 +priority 7 +attempt 1 +Ann/);
-    } finally {
-      await dialer.stop();
-    }
-  });
+    }));
+
+  it("answers TRACE 405, a huge body 413 and a signed non-JSON body 400, and keeps serving", () =>
+    withDemoDialer(async (dialer) => {
+      const trace = await new Promise<number>((resolve, reject) =>
+        request(dialer.url, { method: "TRACE" }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on("error", reject)
+          .end(),
+      );
+      expect(trace).toBe(405);
+      const huge = await post(dialer.url, "x".repeat(2 * 1024 * 1024), {}).catch(() => undefined);
+      // Refused before it is read in full: a 413, or the connection closed under the upload.
+      expect(huge === undefined || huge.status === 413).toBe(true);
+      expect((await post(dialer.url, "not json", { "leadline-signature": sign("not json") })).status).toBe(400);
+      expect(dialer.alive()).toBe(true);
+      const body = JSON.stringify({
+        leadId: "l2",
+        phoneNumber: "+15555550101",
+        priority: 0,
+        attempt: 1,
+        metadata: null,
+      });
+      expect((await post(dialer.url, body, { "leadline-signature": sign(body) })).status).toBe(200);
+    }));
 });

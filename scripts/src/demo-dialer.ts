@@ -1,14 +1,15 @@
-import { CALL_OUTCOMES, SIGNATURE_HEADER, verifySignature, type CallOutcome } from "@leadline/core";
-import { createServer } from "node:http";
+import { CALL_OUTCOMES, SIGNATURE_HEADER, verifyPayload, type CallOutcome } from "@leadline/core";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 
 const HELP = `Usage: pnpm dialer:demo [--port 4000] [--fail-rate 0] [--report-to URL --api-key KEY]
 
 A stand-in for the dialer: receives the dispatcher's hand-offs on
-POST http://127.0.0.1:PORT/calls, checks each X-Leadline-Signature against
-DIALER_SECRET, and logs one line per call. Repeats of a lead (same
-Idempotency-Key) are answered 200 again and marked as repeats.
+POST http://127.0.0.1:PORT/calls, checks each Leadline-Signature against
+DIALER_SECRET (and that it was made within the last 5 minutes), and logs one
+line per call. Repeats of a hand-off (same Idempotency-Key, <leadId>:<attempt>)
+are answered 200 again and marked as repeats.
 
   --port N          port to listen on (default 4000)
   --fail-rate R     answer this share of calls with 503, to watch retries (0 to 1)
@@ -30,7 +31,7 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
-const secret = process.env.DIALER_SECRET;
+const secret = process.env.DIALER_SECRET ?? "";
 if (!secret) {
   console.error("Set DIALER_SECRET to the same value the dispatcher uses.");
   process.exit(2);
@@ -60,19 +61,38 @@ async function reportOutcome(leadId: string, attempt: number): Promise<void> {
     console.log(`OUTCOME   ${leadId}: report failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+/** A hand-off is a few kilobytes; anything far larger is not one, and is not buffered. */
+const MAX_BODY_BYTES = 1024 * 1024;
 const seen = new Set<string>();
-const reported = new Set<string>();
 
-const server = createServer(async (req, res) => {
+/** The body, or undefined once it passes `MAX_BODY_BYTES` (the rest is not read). */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString("utf8");
-  if (req.method !== "POST" || req.url !== "/calls") {
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function answerHandOff(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.url !== "/calls") {
     res.writeHead(404).end();
     return;
   }
-  if (!(await verifySignature(secret, body, req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined))) {
-    console.log(`REJECTED  bad signature (check DIALER_SECRET)`);
+  if (req.method !== "POST") {
+    res.writeHead(405, { Allow: "POST" }).end();
+    return;
+  }
+  const body = await readBody(req);
+  if (body === undefined) {
+    res.writeHead(413, { connection: "close" }).end("body too large");
+    return;
+  }
+  if (!(await verifyPayload(secret, body, req.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined))) {
+    console.log(`REJECTED  bad or stale signature (check DIALER_SECRET and the clocks)`);
     res.writeHead(401).end("bad signature");
     return;
   }
@@ -88,6 +108,7 @@ const server = createServer(async (req, res) => {
     res.writeHead(503, { "Retry-After": "2" }).end();
     return;
   }
+  // One key per hand-off: a repeat after a crash has the same one, a retry after no_answer a new one.
   const key = String(req.headers["idempotency-key"]);
   const repeat = seen.has(key);
   seen.add(key);
@@ -95,12 +116,16 @@ const server = createServer(async (req, res) => {
     `${repeat ? "REPEAT " : "CALLING"}   ${lead.phoneNumber}  priority ${lead.priority}  attempt ${lead.attempt}  ${lead.metadata?.name ?? ""}`,
   );
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: true, repeat }));
-  // Once per hand-off: a lead retried after no_answer comes back with the same key and a new attempt.
-  const call = `${lead.leadId}:${lead.attempt}`;
-  if (reportTo && !reported.has(call)) {
-    reported.add(call);
-    void reportOutcome(lead.leadId, lead.attempt);
-  }
+  if (reportTo && !repeat) void reportOutcome(lead.leadId, lead.attempt);
+}
+
+const server = createServer((req, res) => {
+  // Whatever a request does (a body cut short, bad JSON), it ends in an answer, never in the process.
+  answerHandOff(req, res).catch((error: unknown) => {
+    console.log(`ERROR     ${error instanceof Error ? error.message : String(error)}`);
+    if (!res.headersSent) res.writeHead(400);
+    res.end();
+  });
 });
 
 server.listen(Number(values.port), "127.0.0.1", () => {

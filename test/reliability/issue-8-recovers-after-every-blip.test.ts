@@ -238,8 +238,8 @@ describe("issue 8: 20 database blips under load, one core busy, the first on col
       const stored = await db.repos.collections.leads
         .find({ campaignId: campaign }, { projection: { _id: 1 } })
         .toArray();
-      const keys = new Set(dialer.calls.map((call) => call.idempotencyKey));
-      expect(keys).toEqual(new Set(stored.map((lead) => lead._id.toHexString())));
+      const handedOver = new Set(dialer.calls.map((call) => call.body.leadId));
+      expect(handedOver).toEqual(new Set(stored.map((lead) => lead._id.toHexString())));
 
       const sorted = [...recoveries].sort((a, b) => a - b);
       console.log(

@@ -172,22 +172,36 @@ describe.each<WorkerRuntime>(["node", "deno"])("call outcomes under faults, work
         });
       };
 
-      /** The dialer's side: report each new hand-off, then send the whole batch again. */
+      const seenKeys = new Set<string>();
+      /** What each held-back report must be answered, as it stood when it was sent. */
+      const heldBackExpected = new Map<string, Answer>();
+      const allCalls = () => [...doomedDialer.calls, ...survivorDialer.calls];
+      /**
+       * The dialer's side: report each new hand-off, then send the whole batch again. Like a real
+       * dialer it drops repeats by Idempotency-Key: a hand-off repeated after a crash is not called
+       * (or reported) twice.
+       */
       const reportNewCalls = async () => {
         const batch: Omit<SentReport, "answer" | "answeredAt">[] = [];
-        for (const call of [...doomedDialer.calls, ...survivorDialer.calls]) {
+        for (const call of allCalls()) {
           if (seen.has(call)) continue;
           seen.add(call);
-          if (heldBack.has(call)) continue;
+          const repeat = seenKeys.has(call.idempotencyKey);
+          seenKeys.add(call.idempotencyKey);
+          if (heldBack.has(call) || repeat) continue;
           const { leadId, attempt } = call.body;
           batch.push({ leadId, attempt, outcome: outcomeOf(leadIndex.get(leadId)!, attempt), kind: "first" });
         }
-        // A held-back report goes only once a newer attempt's outcome was applied: an older
-        // attempt's outcome arriving after a newer one's.
+        // A held-back report (the call the killed worker made) goes once the survivor has handed the
+        // lead off again: as a repeat of the same hand-off (same key, not reported), whose outcome
+        // is this one, or as a newer attempt (the killed worker timed out first), whose outcome
+        // outranks it.
         for (const call of heldBack) {
           const { leadId, attempt } = call.body;
-          if ((appliedAttempt.get(leadId) ?? 0) <= attempt) continue;
+          if (!survivorDialer.calls.some((later) => later.body.leadId === leadId && later.at > call.at)) continue;
           heldBack.delete(call);
+          const overtaken = allCalls().some((other) => other.body.leadId === leadId && other.body.attempt > attempt);
+          heldBackExpected.set(`${leadId}:${attempt}`, overtaken ? "stale_attempt" : "applied");
           batch.push({ leadId, attempt, outcome: outcomeOf(leadIndex.get(leadId)!, attempt), kind: "held-back" });
         }
         if (batch.length === 0) return;
@@ -205,7 +219,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("call outcomes under faults, work
       };
 
       // Let the doomed worker hand some leads over normally, then hold its dialer's answers and
-      // kill it while its hand-offs hang: those leads come back after the lease, with a higher attempt.
+      // kill it while its hand-offs hang: those leads come back after the lease, as the same attempt.
       await waitFor("the doomed worker's first hand-offs", async () => {
         await reportNewCalls();
         return doomedDialer.calls.length >= DOOMED_NORMAL_CALLS;
@@ -241,10 +255,17 @@ describe.each<WorkerRuntime>(["node", "deno"])("call outcomes under faults, work
       const seconds = (Date.now() - started) / 1000;
 
       const calls = [...doomedDialer.calls, ...survivorDialer.calls];
-      // The kill happened with hand-offs in flight, and each of those leads was handed off again, higher.
+      // The kill happened with hand-offs in flight, and each of those leads was handed off again by
+      // the survivor: the same hand-off with the same key, or (the killed worker timed out first) a later attempt.
       expect(killedHolding.length).toBeGreaterThanOrEqual(2);
       for (const held of killedHolding) {
-        expect(calls.some((call) => call.body.leadId === held.leadId && call.body.attempt > held.attempt)).toBe(true);
+        expect(
+          survivorDialer.calls.some(
+            (call) =>
+              call.body.leadId === held.leadId &&
+              (call.idempotencyKey === `${held.leadId}:${held.attempt}` || call.body.attempt > held.attempt),
+          ),
+        ).toBe(true);
       }
 
       // What the API answered, by kind of report.
@@ -255,7 +276,11 @@ describe.each<WorkerRuntime>(["node", "deno"])("call outcomes under faults, work
       );
       for (const report of sent) {
         if (report.kind === "other-account") expect(report.answer).toBe("not_found");
-        if (report.kind === "held-back") expect(report.answer).toBe("stale_attempt");
+        if (report.kind === "held-back") {
+          // The outcome of a hand-off that a crash made the survivor repeat applies; one overtaken by
+          // a newer attempt is stale.
+          expect(report.answer).toBe(heldBackExpected.get(`${report.leadId}:${report.attempt}`));
+        }
         if (report.kind === "replay") {
           const first = firstAnswers.get(`${report.leadId}:${report.attempt}`);
           expect(report.answer).toBe(first === "applied" ? "duplicate" : first);

@@ -71,7 +71,7 @@ async function drain(
   const handOffs = worker.dispatcher.stats.delivered;
   const perSecond = handOffs / ((performance.now() - started) / 1000);
   await worker.stop();
-  const keys = new Set(dialer.calls.map((call) => call.idempotencyKey));
+  const keys = new Set(dialer.calls.map((call) => call.body.leadId));
   if (keys.size !== dialer.calls.length) {
     throw new Error(`a lead was handed off twice: ${dialer.calls.length} hand-offs for ${keys.size} leads`);
   }

@@ -20,7 +20,14 @@ export { csvCell, neutraliseFormula } from "./csv-cell.ts";
 export { bulkLeadIssues, describeLeadIssues, needsDefaultCountry } from "./bulk-lead-issues.ts";
 export * from "./campaign-schemas.ts";
 export * from "./view-schemas.ts";
-export { SIGNATURE_HEADER, signBody, verifySignature } from "./hand-off-signature.ts";
+export {
+  hmacSha256Hex,
+  LEGACY_HAND_OFF_SIGNATURE_HEADER,
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+  signPayload,
+  verifyPayload,
+} from "./leadline-signature.ts";
 export { backoffDelayMs, parseRetryAfterMs } from "./retry.ts";
 export { dbCheckSchema, envInteger, mongoUriSchema, parseEnv } from "./parse-env.ts";
 export { MONGODB_URI_REQUIRED, workerDatabaseUri } from "./database-uri.ts";

@@ -35,7 +35,11 @@ const outcomeItemSchema = z.strictObject(
       .int({ error: requiredOr("must be a positive integer") })
       .min(1, "must be a positive integer")
       .max(1_000, "must be a positive integer up to 1000")
-      .meta({ description: "The hand-off's `attempt`, echoed" }),
+      .meta({
+        description:
+          "The hand-off's `attempt`, echoed. Each hand-off carries `Idempotency-Key: <leadId>:<attempt>`; a hand-off " +
+          "repeated after a worker crash has the same attempt and key, a retry a new attempt",
+      }),
     outcome: callOutcomeSchema,
     occurredAt: z.iso
       .datetime({ offset: true, error: "must be an ISO 8601 timestamp with a time zone" })

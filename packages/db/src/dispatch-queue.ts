@@ -312,7 +312,13 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
 
     async scheduleRetry(lead: LeadDoc, workerId: string, error: string, nextAttemptAt: Date): Promise<boolean> {
       const result = await leads.updateOne(heldBy(lead, workerId), {
-        $set: { state: "pending", nextAttemptAt, lastError: error, updatedAt: new Date() },
+        $set: {
+          state: "pending",
+          nextAttemptAt,
+          lastError: error,
+          settledAttempts: lead.attempts,
+          updatedAt: new Date(),
+        },
         $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
       });
       return result.modifiedCount === 1;

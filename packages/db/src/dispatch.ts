@@ -17,5 +17,6 @@ export {
   type DispatchQueue,
   type DispatchQueueOptions,
 } from "./dispatch-queue.ts";
+export { createHandOffReplays, replayedAttempt, type HandOffReplays } from "./hand-off-replays.ts";
 export type { CampaignDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
 export { ObjectId } from "mongodb";

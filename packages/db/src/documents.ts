@@ -69,6 +69,11 @@ export interface LeadDoc {
   priority: number;
   state: LeadState;
   attempts: number;
+  /**
+   * The last attempt whose result sent the lead round again (a retry scheduled, an outcome
+   * applied): a claim past the next attempt took over a dead worker's hand-off (`hand-off-replays.ts`).
+   */
+  settledAttempts?: number;
   /** When the lead may next be handed to the dialer: its schedule, or its creation, or a retry time. */
   nextAttemptAt: Date;
   /** Set while `dispatching`: which worker holds the lead, and until when. */

@@ -1,8 +1,9 @@
 import { OUTCOME_HISTORY_LIMIT, OUTCOME_ACCEPTING_STATES, type OutcomeTransition } from "@leadline/core";
-import type { ObjectId, UpdateFilter } from "mongodb";
+import type { Filter, ObjectId, UpdateFilter } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { CampaignDoc, LeadDoc, OutcomeEntry } from "./documents.ts";
 import { parseObjectId } from "./campaigns.ts";
+import { takenOverFrom } from "./hand-off-replays.ts";
 import { createLeadEvents, isLeadEventState, leadEventFor } from "./lead-events.ts";
 
 /** The changes a transition makes, beside the state. */
@@ -59,6 +60,8 @@ export function createOutcomeRepository(collections: Collections) {
       const update: UpdateFilter<LeadDoc> = {
         $set: {
           state: transition.state,
+          attempts: entry.attempt,
+          settledAttempts: entry.attempt,
           lastOutcome: entry.outcome,
           updatedAt: now,
           ...transitionFields(transition, now),
@@ -67,11 +70,12 @@ export function createOutcomeRepository(collections: Collections) {
         $unset: { leaseOwner: "", leaseExpiresAt: "" },
         $push: { outcomes: { $each: [entry], $slice: -OUTCOME_HISTORY_LIMIT } },
       };
-      const filter = {
+      const filter: Filter<LeadDoc> = {
         _id: lead._id,
         accountId: lead.accountId,
-        attempts: entry.attempt,
-        state: { $in: [...OUTCOME_ACCEPTING_STATES] },
+        // At that attempt, or repeating it: a claim that took over a dead worker's hand-off and is
+        // about to bring its attempt back (`hand-off-replays.ts`); the update does that itself.
+        $or: [{ attempts: entry.attempt, state: { $in: [...OUTCOME_ACCEPTING_STATES] } }, takenOverFrom(entry.attempt)],
         "outcomes.attempt": { $ne: entry.attempt },
       };
       if (!event) return (await leads.updateOne(filter, update)).modifiedCount === 1;

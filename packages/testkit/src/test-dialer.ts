@@ -1,21 +1,28 @@
-import { SIGNATURE_HEADER, verifySignature } from "@leadline/core";
+import { SIGNATURE_HEADER, verifyPayload } from "@leadline/core";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface DialerCall {
   at: number;
   idempotencyKey: string;
+  /** `Leadline-Signature` signs the body under the dialer's secret, its timestamp within the tolerance window. */
   signatureValid: boolean;
+  /** The raw `Leadline-Signature` and the headers beside it, for tests that look closer. */
+  headers: Record<string, string | string[] | undefined>;
   body: { leadId: string; phoneNumber: string; priority: number; attempt: number; campaignId: string };
 }
 
 export interface DialerAnswer {
   status: number;
+  /** The answer's body; by default "ok", or "nope" for a status of 400 and above. */
+  body?: string;
   headers?: Record<string, string>;
   /** Hold the answer this long (a slow or hanging dialer). */
   delayMs?: number;
   /** Drop the connection instead of answering (a network error). */
   destroy?: boolean;
+  /** Send `body` again and again, never ending the answer, until the caller hangs up. */
+  endless?: boolean;
 }
 
 /** A dialer that records every hand-off and answers as the test tells it. */
@@ -35,7 +42,8 @@ export class TestDialer {
       const call: DialerCall = {
         at: Date.now(),
         idempotencyKey: String(req.headers["idempotency-key"]),
-        signatureValid: await verifySignature(this.secret, raw, req.headers[SIGNATURE_HEADER.toLowerCase()] as string),
+        signatureValid: await verifyPayload(this.secret, raw, req.headers[SIGNATURE_HEADER.toLowerCase()] as string),
+        headers: req.headers,
         body: JSON.parse(raw),
       };
       this.calls.push(call);
@@ -44,8 +52,19 @@ export class TestDialer {
         req.socket.destroy();
         return;
       }
+      const body = answer.body ?? (answer.status >= 400 ? "nope" : "ok");
       const send = () => {
-        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.status >= 400 ? "nope" : "ok");
+        if (res.destroyed) return;
+        res.writeHead(answer.status, answer.headers);
+        if (!answer.endless) {
+          res.end(body);
+          return;
+        }
+        const more = () => {
+          while (!res.destroyed && res.write(body));
+          if (!res.destroyed) res.once("drain", more);
+        };
+        more();
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
       else send();

@@ -25,6 +25,8 @@ const configSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     // Where /metrics and /healthz are served; none when unset (0 picks a free port).
     METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    // The interface it listens on: loopback unless a scraper elsewhere must reach it (`0.0.0.0`, `::`).
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   })
   .refine((env) => env.DISPATCH_LEASE_MS > env.DISPATCH_TIMEOUT_MS, {
     message: "must be longer than DISPATCH_TIMEOUT_MS, or a slow hand-off could be claimed twice",
@@ -49,6 +51,7 @@ const configSchema = z
     workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   }));
 
 /** The worker's settings, in the shape the code uses. */

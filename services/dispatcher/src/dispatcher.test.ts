@@ -34,6 +34,7 @@ const config: DispatcherConfig = {
   workerId: "unit-worker",
   logLevel: "silent",
   metricsPort: undefined,
+  metricsHost: "127.0.0.1",
 };
 
 function campaignDoc(maxAttempts: number): CampaignDoc {
@@ -92,6 +93,11 @@ class FakeQueue implements HandOffQueue {
     const batch: LeadDoc[] = [];
     for (let lead; batch.length < request.limit && (lead = await this.claimNext(request)); ) batch.push(lead);
     return batch;
+  }
+
+  /** Claims here never take over a dead worker's lease: the lead goes out as claimed. */
+  async resumeClaimed(lead: LeadDoc): Promise<LeadDoc> {
+    return lead;
   }
 
   async suppressionsOf(leads: readonly LeadDoc[]): Promise<Map<string, SuppressionDoc>> {

@@ -1,10 +1,11 @@
 import { backoffDelayMs } from "@leadline/core";
-import type { DispatchQueue, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
+import type { DispatchQueue, HandOffReplays, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
 
 /** The transitions the dispatcher makes; counting due leads is the metrics' business. */
-export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads">;
+export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads"> & HandOffReplays;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
+import { dialerTarget, type DialerTarget } from "./dialer-target.ts";
 import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts";
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
@@ -43,6 +44,7 @@ export class Dispatcher {
   private readonly wakeUps = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private readonly deliveries: DeliveryRecorder;
+  private readonly dialer: DialerTarget;
 
   constructor(
     private readonly config: DispatcherConfig,
@@ -54,11 +56,12 @@ export class Dispatcher {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.deliveries = new DeliveryRecorder(queue, config.workerId, log);
+    this.dialer = dialerTarget(config.dialerUrl);
   }
 
   start(): void {
-    const { concurrency, batchSize, dialerUrl } = this.config;
-    this.log.info({ concurrency, batchSize, dialerUrl }, "dispatcher started");
+    const { concurrency, batchSize } = this.config;
+    this.log.info({ concurrency, batchSize, dialerUrl: this.dialer.display }, "dispatcher started");
     this.loops = batchSize > 1 ? [this.batchLoop()] : Array.from({ length: concurrency }, () => this.loop());
   }
 
@@ -189,13 +192,17 @@ export class Dispatcher {
   private async claimBatch(limit: number): Promise<ClaimedLead[]> {
     const now = this.clock();
     const callable = await this.campaigns.callableNow(now);
-    const leads = await this.queue.claimBatch({
+    const claimed = await this.queue.claimBatch({
       workerId: this.config.workerId,
       scope: callable.scope,
       leaseMs: this.config.leaseMs,
       now,
       limit,
     });
+    // A take-over of a dead worker's hand-off goes out again as that same attempt.
+    const leads = (
+      await Promise.all(claimed.map((lead) => this.queue.resumeClaimed(lead, this.config.workerId)))
+    ).filter((lead) => lead !== null);
     const maxAttempts = new Map(
       callable.campaigns.map((campaign) => [campaign._id.toHexString(), campaign.maxAttempts]),
     );
@@ -205,12 +212,14 @@ export class Dispatcher {
   private async claimNext(): Promise<ClaimedLead | null> {
     const now = this.clock();
     const callable = await this.campaigns.callableNow(now);
-    const lead = await this.queue.claimNext({
+    const claimed = await this.queue.claimNext({
       workerId: this.config.workerId,
       scope: callable.scope,
       leaseMs: this.config.leaseMs,
       now,
     });
+    // A take-over of a dead worker's hand-off goes out again as that same attempt.
+    const lead = claimed && (await this.queue.resumeClaimed(claimed, this.config.workerId));
     if (!lead) return null;
     // The claim only matches these campaigns, so the lead's is among them.
     const campaign = callable.campaigns.find((candidate) => candidate._id.equals(lead.campaignId));
@@ -243,7 +252,7 @@ export class Dispatcher {
     const leadId = lead._id.toHexString();
     const started = performance.now();
     const outcome = await handOff(lead, {
-      dialerUrl: this.config.dialerUrl,
+      dialer: this.dialer,
       secret: this.config.dialerSecret,
       timeoutMs: this.config.handOffTimeoutMs,
       signal: this.shutdown.signal,
@@ -264,7 +273,7 @@ export class Dispatcher {
       await this.queue.markFailed(lead, workerId, outcome.error);
       this.stats.failed++;
       this.metrics.handOffFinished("failed", seconds);
-      this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error }, "lead failed");
+      this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error, detail: outcome.detail }, "lead failed");
       return;
     }
     const delay = backoffDelayMs(lead.attempts, {
@@ -276,7 +285,7 @@ export class Dispatcher {
     this.stats.retried++;
     this.metrics.handOffFinished("retried", seconds);
     this.log.info(
-      { leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error },
+      { leadId, attempt: lead.attempts, retryInMs: delay, error: outcome.error, detail: outcome.detail },
       "hand-off will be retried",
     );
   }

@@ -9,7 +9,7 @@ declare const Deno: {
   addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
   exit(code: number): never;
   serve(
-    options: { port: number; onListen?(address: { port: number }): void },
+    options: { port: number; hostname: string; onListen?(address: { port: number }): void },
     handler: (request: Request) => Promise<Response>,
   ): { shutdown(): Promise<void> };
 };
@@ -29,7 +29,9 @@ const metricsServer =
     : Deno.serve(
         {
           port: config.metricsPort ?? 0,
-          onListen: ({ port }) => worker.log.info({ port, paths: ["/metrics", "/healthz"] }, "metrics listening"),
+          hostname: config.metricsHost,
+          onListen: ({ port }) =>
+            worker.log.info({ host: config.metricsHost, port, paths: ["/metrics", "/healthz"] }, "metrics listening"),
         },
         worker.handleMetricsRequest,
       );

@@ -2,6 +2,7 @@
 import { createServer } from "node:http";
 import { workerDatabaseUri } from "@leadline/core";
 import { parseDispatcherConfig } from "./config.ts";
+import { METRICS_METHODS } from "./metrics-endpoint.ts";
 import { runWorker } from "./run-worker.ts";
 
 // In development, the embedded database of a running `pnpm start`; its code is loaded only then.
@@ -20,8 +21,18 @@ const metricsServer =
   handleMetricsRequest === undefined
     ? undefined
     : createServer((req, res) => {
-        // Only GETs without a body arrive here: the URL and method are the whole request.
-        void handleMetricsRequest(new Request(`http://metrics${req.url ?? "/"}`, { method: req.method }))
+        // Only GET and HEAD become a Request: fetch forbids some methods (TRACE), and a
+        // constructor throwing here, outside any promise, would end the process.
+        if (!METRICS_METHODS.includes(req.method ?? "")) {
+          req.resume();
+          res.writeHead(405, { Allow: METRICS_METHODS.join(", "), "Content-Type": "application/json; charset=utf-8" });
+          res.end(JSON.stringify({ error: "Use GET" }));
+          return;
+        }
+        // Nothing is read from a GET's body: the URL and method are the whole request.
+        req.resume();
+        void Promise.resolve()
+          .then(() => handleMetricsRequest(new Request(`http://metrics${req.url ?? "/"}`, { method: req.method })))
           .then(async (response) => {
             res.writeHead(response.status, Object.fromEntries(response.headers));
             res.end(req.method === "HEAD" ? undefined : await response.text());
@@ -36,10 +47,10 @@ const metricsServer =
           worker.log.error({ err: error }, "metrics server failed");
           process.exit(1);
         })
-        .listen(config.metricsPort, () => {
+        .listen(config.metricsPort, config.metricsHost, () => {
           const address = metricsServer?.address();
           const port = typeof address === "object" && address ? address.port : config.metricsPort;
-          worker.log.info({ port, paths: ["/metrics", "/healthz"] }, "metrics listening");
+          worker.log.info({ host: config.metricsHost, port, paths: ["/metrics", "/healthz"] }, "metrics listening");
         });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {

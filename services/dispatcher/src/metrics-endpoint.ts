@@ -3,8 +3,14 @@ import type { DispatcherMetrics } from "./prometheus-metrics.ts";
 /** A fetch-style handler: the Node and Deno entry files serve it on METRICS_PORT. */
 export type MetricsHandler = (request: Request) => Promise<Response>;
 
-const json = (status: number, body: object) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+/** The methods the metrics server answers; any other gets 405. */
+export const METRICS_METHODS: readonly string[] = ["GET", "HEAD"];
+
+const json = (status: number, body: object, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
+  });
 
 /**
  * `GET /metrics` for Prometheus and `GET /healthz` for an orchestrator:
@@ -16,7 +22,9 @@ export function createMetricsHandler(
 ): MetricsHandler {
   return async (request) => {
     const { pathname } = new URL(request.url);
-    if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: "Use GET" });
+    if (!METRICS_METHODS.includes(request.method)) {
+      return json(405, { error: "Use GET" }, { Allow: METRICS_METHODS.join(", ") });
+    }
     if (pathname === "/metrics") {
       const { contentType, text } = await metrics.scrape();
       return new Response(text, { status: 200, headers: { "Content-Type": contentType } });

@@ -22,7 +22,10 @@ export const reportOutcomesMeta: OpenApiMeta = {
       "and failed send it back to pending after the campaign's retryPolicy delay, or fail it once maxAttempts " +
       "is reached; opted_out suppresses it and adds its number to the account's suppression list; " +
       "invalid_number fails it. Idempotent by (leadId, attempt): a repeat is ignored as duplicate, an outcome " +
-      "for an attempt other than the lead's latest hand-off as stale_attempt, an unknown lead as not_found.",
+      "for an attempt other than the lead's latest hand-off as stale_attempt, an unknown lead as not_found. " +
+      "The dispatcher's hand-off (POST to DIALER_URL) is signed with Leadline-Signature: t=<unix seconds>," +
+      'v1=<hex HMAC-SHA256 of "<t>.<body>"> under DIALER_SECRET and carries Idempotency-Key: <leadId>:<attempt>, ' +
+      "one key per hand-off: the outcome of a hand-off repeated after a crash (same key) applies to that attempt.",
     successDescription: "How many outcomes applied, and which were ignored and why",
     errorResponses: scopedErrors("dialer", {
       400: `${ERROR_DESCRIPTIONS[400]}, e.g. outcomes[0].outcome is required`,

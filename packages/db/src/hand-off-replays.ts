@@ -1,0 +1,67 @@
+import type { Filter } from "mongodb";
+import type { Collections } from "./collections.ts";
+import type { LeadDoc } from "./documents.ts";
+
+/**
+ * Attempts count hand-offs, not claims. A claim counts one (`$inc`), and
+ * every recorded result of a hand-off that sends the lead round again (a
+ * retry scheduled, an outcome applied) sets `settledAttempts` to that
+ * attempt. A claim past `settledAttempts + 1` is therefore a take-over of a
+ * hand-off whose worker died before recording anything: the same hand-off,
+ * repeated, which must carry the same attempt (and so the same
+ * Idempotency-Key), and whose outcome, reported later, must still apply.
+ *
+ * Leads stored before `settledAttempts` existed have none: one that never
+ * had a result recorded is at 0; for one that had, the count is unknown and
+ * the claim is taken as it is.
+ */
+export function settledAttemptsOf(lead: LeadDoc): number | undefined {
+  if (lead.settledAttempts !== undefined) return lead.settledAttempts;
+  return lead.lastError === undefined && lead.outcomes === undefined ? 0 : undefined;
+}
+
+/** The attempt a claimed lead's hand-off repeats, when its claim took over a dead worker's; else undefined. */
+export function replayedAttempt(lead: LeadDoc): number | undefined {
+  const settled = settledAttemptsOf(lead);
+  return settled !== undefined && lead.attempts > settled + 1 ? settled + 1 : undefined;
+}
+
+/**
+ * Leads whose hand-off `attempt` was taken over by a claim not yet brought
+ * back to that attempt (see {@link replayedAttempt}): an outcome for that
+ * attempt applies to them as to a lead still at it.
+ */
+export function takenOverFrom(attempt: number): Filter<LeadDoc> {
+  const settled: Filter<LeadDoc> =
+    attempt > 1
+      ? { settledAttempts: attempt - 1 }
+      : {
+          $or: [
+            { settledAttempts: 0 },
+            { settledAttempts: { $exists: false }, lastError: { $exists: false }, outcomes: { $exists: false } },
+          ],
+        };
+  return { state: "dispatching", attempts: { $gt: attempt }, ...settled };
+}
+
+export function createHandOffReplays(collections: Collections) {
+  const { leads } = collections;
+  return {
+    /**
+     * A claimed lead as its hand-off must go out: unchanged, or, when the claim took over a dead
+     * worker's hand-off, brought back to that hand-off's attempt (one guarded update, only then).
+     * Null when the lease was lost meanwhile (an outcome for the attempt arrived): nothing to send.
+     */
+    async resumeClaimed(lead: LeadDoc, workerId: string): Promise<LeadDoc | null> {
+      const attempt = replayedAttempt(lead);
+      if (attempt === undefined) return lead;
+      const result = await leads.updateOne(
+        { _id: lead._id, state: "dispatching", leaseOwner: workerId, attempts: lead.attempts },
+        { $set: { attempts: attempt } },
+      );
+      return result.modifiedCount === 1 ? { ...lead, attempts: attempt } : null;
+    },
+  };
+}
+
+export type HandOffReplays = ReturnType<typeof createHandOffReplays>;
