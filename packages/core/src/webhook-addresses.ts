@@ -79,7 +79,8 @@ export function refusedAddressReason(address: string): string | undefined {
   if (allZeroBefore(7) && groups[7] === 1) return "a loopback address";
   if (allZeroBefore(8)) return "an unspecified address";
   // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form (::a.b.c.d) reach the IPv4 address.
-  if (allZeroBefore(5) && (groups[5] === 0xffff || groups[5] === 0)) return classifyIpv4(embeddedIpv4(groups[6]!, groups[7]!));
+  if (allZeroBefore(5) && (groups[5] === 0xffff || groups[5] === 0))
+    return classifyIpv4(embeddedIpv4(groups[6]!, groups[7]!));
   // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) are translated to an IPv4 address by a gateway that may sit inside the
   // network: refused whatever the embedded address, since the gateway decides where it leads.
   if (first === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) {
