@@ -16,7 +16,7 @@ import {
 import type { ImporterConfig } from "./config.ts";
 import { ImportWorker } from "./import-worker.ts";
 import { WebhookDeliveryLoop } from "./webhook-delivery-loop.ts";
-import type { ResolveHost } from "./webhook-target.ts";
+import type { ResolveHost, WebhookTransport } from "./webhook-target.ts";
 
 export interface RunningImporter {
   worker: ImportWorker;
@@ -30,10 +30,15 @@ export interface RunningImporter {
   stop(): Promise<void>;
 }
 
-/** What only the runtime can do: read the time-zone data file, and resolve webhook hosts for the SSRF check. */
+/**
+ * What only the runtime can do: read the time-zone data file, resolve webhook
+ * hosts for the early SSRF check, and send webhooks through a transport that
+ * checks the address it connects to.
+ */
 export interface ImporterRuntime {
   readFile(url: URL): Promise<Uint8Array>;
   resolveHost: ResolveHost;
+  webhookTransport: WebhookTransport;
 }
 
 /**
@@ -68,7 +73,7 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
     config.webhooks,
     config.workerId,
     createWebhookDeliveries(collections),
-    runtime.resolveHost,
+    { resolveHost: runtime.resolveHost, transport: runtime.webhookTransport },
     log,
   );
   worker.start();

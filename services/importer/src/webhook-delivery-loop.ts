@@ -3,7 +3,7 @@ import type { WebhookDeliveries, WebhookDeliveryDoc } from "@leadline/db/imports
 import type { ImporterConfig } from "./config.ts";
 import { sendWebhook, type SendResult } from "./send-webhook.ts";
 import { sleep } from "./sleep.ts";
-import { checkTarget, type ResolveHost } from "./webhook-target.ts";
+import { checkTarget, type ResolveHost, type WebhookTransport } from "./webhook-target.ts";
 
 /** Outbox events planned per fan-out round. */
 const FAN_OUT_BATCH = 100;
@@ -11,7 +11,13 @@ const FAN_OUT_BATCH = 100;
 const RETENTION_BATCH = 1000;
 const RETENTION_SWEEP_MS = 10 * 60_000;
 
-type AttemptResult = SendResult | { delivered: false; statusCode?: undefined; error: string; permanent: true };
+type AttemptResult = SendResult;
+
+/** What the loop needs from the runtime: a resolver for the early check, and the transport that checks at connect time. */
+export interface WebhookRuntime {
+  resolveHost: ResolveHost;
+  transport: WebhookTransport;
+}
 
 /**
  * Delivers the outbox to webhooks, beside the import loop in the same
@@ -35,7 +41,7 @@ export class WebhookDeliveryLoop {
     private readonly settings: ImporterConfig["webhooks"],
     private readonly workerId: string,
     private readonly deliveries: WebhookDeliveries,
-    private readonly resolveHost: ResolveHost,
+    private readonly runtime: WebhookRuntime,
     private readonly log: WorkerLogger,
   ) {}
 
@@ -107,11 +113,10 @@ export class WebhookDeliveryLoop {
     ]);
     if (!endpoint) return { delivered: false, error: "the webhook was deleted", permanent: true };
     if (!event) return { delivered: false, error: "the event is no longer in the outbox", permanent: true };
-    const target = await checkTarget(new URL(endpoint.url), this.resolveHost, this.settings.allowPrivate);
+    const target = await checkTarget(new URL(endpoint.url), this.runtime.resolveHost, this.settings.allowPrivate);
     if (!target.allowed) {
-      return target.permanent
-        ? { delivered: false, error: target.error, permanent: true }
-        : { delivered: false, error: target.error };
+      const { error, detail } = target;
+      return target.permanent ? { delivered: false, error, permanent: true } : { delivered: false, error, detail };
     }
     this.attempts += 1;
     return sendWebhook({
@@ -119,6 +124,7 @@ export class WebhookDeliveryLoop {
       secret: endpoint.secret,
       event,
       timeoutMs: this.settings.timeoutMs,
+      transport: this.runtime.transport,
       signal: this.stopping.signal,
     });
   }
@@ -148,7 +154,7 @@ export class WebhookDeliveryLoop {
       jitter: "full",
     });
     const next = new Date(at.getTime() + delay);
-    const giveUp = "permanent" in result || next.getTime() - firstAttemptAt.getTime() > this.settings.giveUpMs;
+    const giveUp = result.permanent === true || next.getTime() - firstAttemptAt.getTime() > this.settings.giveUpMs;
     await this.deliveries.record(delivery, this.workerId, {
       outcome: "failed",
       statusCode: result.statusCode,
@@ -157,7 +163,13 @@ export class WebhookDeliveryLoop {
       nextAttemptAt: giveUp ? null : next,
     });
     this.log.warn(
-      { ...fields, statusCode: result.statusCode ?? null, error: result.error, nextAttemptAt: giveUp ? null : next },
+      {
+        ...fields,
+        statusCode: result.statusCode ?? null,
+        error: result.error,
+        ...(result.detail ? { detail: result.detail } : {}),
+        nextAttemptAt: giveUp ? null : next,
+      },
       giveUp ? "webhook delivery failed for good" : "webhook delivery failed; will retry",
     );
   }
