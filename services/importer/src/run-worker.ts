@@ -9,6 +9,7 @@ import {
   createOutbox,
   createSuppressionRepository,
   createWebhookDeliveries,
+  createWebhookSendSlots,
   createZoneLookup,
   getCollections,
   timeZoneDataUrl,
@@ -73,6 +74,7 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
     config.webhooks,
     config.workerId,
     createWebhookDeliveries(collections),
+    createWebhookSendSlots(collections),
     { resolveHost: runtime.resolveHost, transport: runtime.webhookTransport },
     log,
   );
@@ -83,6 +85,7 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
       leaseMs: config.leaseMs,
       batchSize: config.batchSize,
       webhookConcurrency: config.webhooks.concurrency,
+      webhookEndpointConcurrency: config.webhooks.endpointConcurrency,
       webhookAllowPrivate: config.webhooks.allowPrivate,
     },
     "import worker started",

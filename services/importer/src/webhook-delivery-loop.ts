@@ -1,8 +1,9 @@
 import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
-import type { WebhookDeliveries, WebhookDeliveryDoc } from "@leadline/db/imports";
+import type { WebhookDeliveries, WebhookDeliveryDoc, WebhookSendSlots } from "@leadline/db/imports";
 import type { ImporterConfig } from "./config.ts";
 import { sendWebhook, type SendResult } from "./send-webhook.ts";
 import { sleep } from "./sleep.ts";
+import { FairDeliveryClaims } from "./webhook-fair-claims.ts";
 import { checkTarget, type ResolveHost, type WebhookTransport } from "./webhook-target.ts";
 
 /** Outbox events planned per fan-out round. */
@@ -24,7 +25,9 @@ export interface WebhookRuntime {
  * process. One task fans new outbox events out into deliveries; several
  * send tasks (WEBHOOK_CONCURRENCY) each claim a due delivery under a lease,
  * make one attempt, and record it. Any number of worker processes can run
- * this: the claim is atomic, so no delivery is sent by two at once.
+ * this: the claim is atomic, so no delivery is sent by two at once. Claims
+ * are fair across accounts and bounded per endpoint, and an endpoint that
+ * keeps failing is paused by its circuit breaker: see {@link FairDeliveryClaims}.
  *
  * A failed attempt is retried after an exponential delay with full jitter
  * until the next attempt would fall more than WEBHOOK_GIVE_UP_MS (24 h)
@@ -34,6 +37,7 @@ export interface WebhookRuntime {
 export class WebhookDeliveryLoop {
   private readonly stopping = new AbortController();
   private tasks: Promise<void>[] | undefined;
+  private readonly claims: FairDeliveryClaims;
   /** Attempts this process made, for tests and logs. */
   attempts = 0;
 
@@ -41,9 +45,12 @@ export class WebhookDeliveryLoop {
     private readonly settings: ImporterConfig["webhooks"],
     private readonly workerId: string,
     private readonly deliveries: WebhookDeliveries,
+    private readonly slots: WebhookSendSlots,
     private readonly runtime: WebhookRuntime,
     private readonly log: WorkerLogger,
-  ) {}
+  ) {
+    this.claims = new FairDeliveryClaims(settings, workerId, deliveries, slots);
+  }
 
   start(): void {
     this.tasks ??= [
@@ -95,15 +102,37 @@ export class WebhookDeliveryLoop {
   }
 
   private async deliverOne(): Promise<boolean> {
-    const delivery = await this.deliveries.claim(this.workerId, this.settings.leaseMs);
-    if (!delivery) return false;
-    const result = await this.attempt(delivery);
-    if (this.stopping.signal.aborted && !result.delivered) {
-      await this.deliveries.release(delivery, this.workerId);
-      return true;
+    const claimed = await this.claims.next();
+    if (!claimed) return false;
+    const { delivery } = claimed;
+    try {
+      const result = await this.attempt(delivery);
+      if (this.stopping.signal.aborted && !result.delivered) {
+        await this.deliveries.release(delivery, this.workerId);
+        return true;
+      }
+      await this.record(delivery, result);
+      // A refusal or a deleted webhook says nothing about the endpoint's health.
+      if (result.delivered || !result.permanent) await this.countForBreaker(delivery, result.delivered);
+    } finally {
+      await this.claims.done(claimed);
     }
-    await this.record(delivery, result);
     return true;
+  }
+
+  /** Counts the recorded attempt for its endpoint's circuit breaker, which may then postpone the endpoint's deliveries. */
+  private async countForBreaker(delivery: WebhookDeliveryDoc, delivered: boolean): Promise<void> {
+    const breaker = await this.slots.recordOutcome(delivery.endpointId, delivered, this.settings.breaker);
+    if (breaker.opened) {
+      this.log.warn(
+        {
+          webhookId: delivery.endpointId.toHexString(),
+          failures: this.settings.breaker.failures,
+          pausedUntil: breaker.pausedUntil,
+        },
+        "webhook endpoint failed repeatedly: its deliveries wait for the breaker's cool-down",
+      );
+    }
   }
 
   private async attempt(delivery: WebhookDeliveryDoc): Promise<AttemptResult> {
