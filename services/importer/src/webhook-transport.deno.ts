@@ -120,7 +120,14 @@ async function writeAll(conn: DenoConn, bytes: Uint8Array): Promise<void> {
  */
 export function createDenoWebhookTransport(resolveHost: ResolveHost, allowPrivate: boolean): WebhookTransport {
   return async ({ url, headers, body, signal }) => {
-    const { address } = await connectAddress(url.hostname, resolveHost, allowPrivate);
+    // The resolver may stall too: the attempt's timeout covers it.
+    const { address } = await Promise.race([
+      connectAddress(url.hostname, resolveHost, allowPrivate),
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+    ]);
     const https = url.protocol === "https:";
     const port = Number(url.port) || (https ? 443 : 80);
     let conn: DenoConn | undefined;
