@@ -8,17 +8,20 @@ export interface ReceivedWebhook {
   path: string;
   body: string;
   eventId: string;
-  /** The status it answered, or "dropped" when it cut the connection after reading. */
-  answer: number | "dropped";
+  /** The status it answered, "dropped" when it cut the connection after reading, "hung" when it never answered. */
+  answer: number | "dropped" | "hung";
   at: number;
 }
 
-/** How to answer the `index`-th request (0-based), given the requests before it. */
+/**
+ * How to answer the `index`-th request (0-based), given the requests before it: a status, "drop" (cut the
+ * connection after reading) or "hang" (never answer, as a receiver that stalls until the sender's timeout).
+ */
 export type ReceiverPolicy = (request: {
   eventId: string;
   index: number;
   earlier: ReceivedWebhook[];
-}) => number | "drop";
+}) => number | "drop" | "hang";
 
 /** A local HTTP server standing in for a customer's webhook endpoint. */
 export class WebhookReceiver {
@@ -26,11 +29,17 @@ export class WebhookReceiver {
     private readonly server: Server,
     readonly url: string,
     readonly received: ReceivedWebhook[],
+    /** Connections open right now (one per request: senders do not keep them alive), and the most at once. */
+    readonly open: { now: number; most: number },
   ) {}
 
   static async start(policy: ReceiverPolicy): Promise<WebhookReceiver> {
     const received: ReceivedWebhook[] = [];
+    const open = { now: 0, most: 0 };
     const server = createServer((request, response) => {
+      open.now += 1;
+      open.most = Math.max(open.most, open.now);
+      request.socket.once("close", () => (open.now -= 1));
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
@@ -43,11 +52,12 @@ export class WebhookReceiver {
           path: request.url ?? "",
           body,
           eventId,
-          answer: answer === "drop" ? "dropped" : answer,
+          answer: answer === "drop" ? "dropped" : answer === "hang" ? "hung" : answer,
           at: Date.now(),
         });
         // Read in full, then the connection cut before any answer: the sender cannot know it arrived.
         if (answer === "drop") request.socket.destroy();
+        else if (answer === "hang") return;
         else {
           // A 3xx points at another path of this server, so a followed redirect would show.
           const location = answer >= 300 && answer < 400 ? { location: "/redirected" } : {};
@@ -59,7 +69,7 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    return new WebhookReceiver(server, `http://127.0.0.1:${port}`, received);
+    return new WebhookReceiver(server, `http://127.0.0.1:${port}`, received, open);
   }
 
   get port(): number {

@@ -27,6 +27,20 @@ describe("refusedAddressReason", () => {
     ["::ffff:10.0.0.5", "a private address"],
     ["::ffff:a9fe:a9fe", "a link-local or cloud metadata address"],
     ["[::ffff:192.168.0.1]", "a private address"],
+    ["192.0.0.192", "a special-purpose (IETF protocol) address"],
+    ["192.0.0.1", "a special-purpose (IETF protocol) address"],
+    ["198.18.0.1", "a benchmarking address"],
+    ["198.19.255.255", "a benchmarking address"],
+    ["240.0.0.1", "a reserved address"],
+    ["254.255.255.255", "a reserved address"],
+    ["64:ff9b::a9fe:a9fe", "a NAT64 (IPv4-translated) address"],
+    ["64:ff9b::8.8.8.8", "a NAT64 (IPv4-translated) address"],
+    ["2002:c0a8:101::1", "a 6to4 (IPv4-translated) address"],
+    ["fec0::1", "a private (site-local) address"],
+    ["feff::1", "a private (site-local) address"],
+    ["::ffff:192.0.0.192", "a special-purpose (IETF protocol) address"],
+    ["::ffff:198.18.5.5", "a benchmarking address"],
+    ["::ffff:240.1.2.3", "a reserved address"],
   ])("refuses %s as %s", (address, reason) => {
     expect(refusedAddressReason(address)).toBe(reason);
   });
@@ -40,6 +54,14 @@ describe("refusedAddressReason", () => {
     "169.255.0.1",
     "2606:4700::1111",
     "::ffff:8.8.8.8",
+    "192.0.1.1",
+    "192.0.2.1",
+    "198.17.255.255",
+    "198.20.0.1",
+    "223.255.255.255",
+    "64:ff9c::1",
+    "2001:db8::1",
+    "fbff::1",
   ])("lets the public address %s through", (address) => {
     expect(refusedAddressReason(address)).toBeUndefined();
   });

@@ -40,16 +40,23 @@ function ipv6Groups(text: string): number[] | undefined {
   return groups;
 }
 
-function classifyIpv4([a, b]: number[]): string | undefined {
+function classifyIpv4([a, b, c]: number[]): string | undefined {
   if (a === 127) return "a loopback address";
   if (a === 0) return "an unspecified address";
   if (a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168)) return "a private address";
   if (a === 100 && b! >= 64 && b! <= 127) return "a private (carrier-grade NAT) address";
   if (a === 169 && b === 254) return "a link-local or cloud metadata address";
+  // IETF protocol assignments (192.0.0.0/24, 192.0.0.192 among them: some clouds' metadata service).
+  if (a === 192 && b === 0 && c === 0) return "a special-purpose (IETF protocol) address";
+  if (a === 198 && (b === 18 || b === 19)) return "a benchmarking address";
   if (a! >= 224 && a! <= 239) return "a multicast address";
-  if (a === 255 && b === 255) return "a broadcast address";
+  // 240.0.0.0/4 is reserved, 255.255.255.255 (the broadcast address) included.
+  if (a! >= 240) return a === 255 && b === 255 ? "a broadcast address" : "a reserved address";
   return undefined;
 }
+
+/** The IPv4 address carried in two 16-bit groups. */
+const embeddedIpv4 = (high: number, low: number): number[] => [high >> 8, high & 0xff, low >> 8, low & 0xff];
 
 /**
  * Why `address` (an IPv4 or IPv6 literal, brackets allowed) may not be a
@@ -72,11 +79,17 @@ export function refusedAddressReason(address: string): string | undefined {
   if (allZeroBefore(7) && groups[7] === 1) return "a loopback address";
   if (allZeroBefore(8)) return "an unspecified address";
   // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form (::a.b.c.d) reach the IPv4 address.
-  if (allZeroBefore(5) && (groups[5] === 0xffff || groups[5] === 0)) {
-    return classifyIpv4([groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff]);
+  if (allZeroBefore(5) && (groups[5] === 0xffff || groups[5] === 0))
+    return classifyIpv4(embeddedIpv4(groups[6]!, groups[7]!));
+  // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) are translated to an IPv4 address by a gateway that may sit inside the
+  // network: refused whatever the embedded address, since the gateway decides where it leads.
+  if (first === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) {
+    return "a NAT64 (IPv4-translated) address";
   }
+  if (first === 0x2002) return "a 6to4 (IPv4-translated) address";
   if ((first & 0xfe00) === 0xfc00) return "a private (unique local) address";
   if ((first & 0xffc0) === 0xfe80) return "a link-local address";
+  if ((first & 0xffc0) === 0xfec0) return "a private (site-local) address";
   if ((first & 0xff00) === 0xff00) return "a multicast address";
   return undefined;
 }

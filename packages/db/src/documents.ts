@@ -234,6 +234,16 @@ export interface WebhookEndpointDoc {
    */
   secret: string;
   createdAt: Date;
+  /**
+   * Attempts in flight to this endpoint, one per slot (`s0`, `s1`, …, at most
+   * WEBHOOK_ENDPOINT_CONCURRENCY), each held by one attempt until it ends or
+   * its lease runs out.
+   */
+  sendSlots?: Record<string, { holder: string; until: Date }>;
+  /** Failed attempts in a row (circuit breaker); a delivery resets it. */
+  consecutiveFailures?: number;
+  /** While in the future, the breaker is open: the endpoint's deliveries wait until then, holding no slot. */
+  breakerOpenUntil?: Date;
 }
 
 export type WebhookDeliveryState = "pending" | "delivered" | "failed";

@@ -29,3 +29,10 @@ export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone
 export { createSuppressionRepository, type SuppressionRepository } from "./suppressions.ts";
 export { timeZoneDataUrl } from "./time-zone-data.ts";
 export { createWebhookDeliveries, type AttemptRecord, type WebhookDeliveries } from "./webhook-deliveries.ts";
+export {
+  createWebhookSendSlots,
+  type BreakerSettings,
+  type EndpointSlot,
+  type SlotClaim,
+  type WebhookSendSlots,
+} from "./webhook-send-slots.ts";

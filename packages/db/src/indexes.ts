@@ -86,6 +86,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     importErrors.createIndex({ importId: 1, line: 1 }, { name: "import_errors_by_line" }),
     // The delivery loop's fan-out takes events not yet fanned out, oldest first.
     outboxEvents.createIndex({ fannedOutAt: 1, createdAt: 1 }, { name: "outbox_fan_out" }),
+    // Fair fan-out: the accounts with events waiting, then each one's oldest.
+    outboxEvents.createIndex({ fannedOutAt: 1, accountId: 1, createdAt: 1 }, { name: "outbox_fan_out_by_account" }),
     webhookEndpoints.createIndex({ accountId: 1, _id: 1 }, { name: "webhooks_by_account" }),
     // The delivery claim: due pending deliveries whose lease is free, soonest first.
     webhookDeliveries.createIndex(

@@ -53,6 +53,7 @@ export function createWebhookDeliveries({
   webhookEndpoints,
   webhookDeliveries,
 }: Pick<Collections, "outboxEvents" | "webhookEndpoints" | "webhookDeliveries">) {
+  let fanOutRounds = 0;
   async function insertIgnoringDuplicates(docs: WebhookDeliveryDoc[]): Promise<void> {
     if (docs.length === 0) return;
     try {
@@ -70,34 +71,63 @@ export function createWebhookDeliveries({
 
   return {
     /**
-     * Plans deliveries for up to `limit` events not fanned out yet, oldest
-     * first: one per endpoint of the event's account subscribed to its type
-     * at this moment. The event is marked only after its deliveries are
-     * stored, and a delivery's id is derived from event and endpoint, so a
-     * fan-out cut short by a crash is redone without duplicates.
-     * Answers how many events it fanned out.
+     * Plans deliveries for up to `limit` events not fanned out yet: one per
+     * endpoint of the event's account subscribed to its type at this moment.
+     * Fair across accounts: each account with events waiting gets an equal
+     * share of the round (its oldest first), so one account's flood of events
+     * cannot push another's behind it. The event is marked only after its
+     * deliveries are stored, and a delivery's id is derived from event and
+     * endpoint, so a fan-out cut short by a crash is redone without
+     * duplicates. A delivery to an endpoint whose circuit breaker is open is
+     * due when the breaker's cool-down ends. Answers how many events it fanned out.
      */
     async fanOut(limit: number, now: Date = new Date()): Promise<number> {
-      const events = await outboxEvents
-        .find({ fannedOutAt: { $exists: false } })
-        .sort({ createdAt: 1, _id: 1 })
-        .limit(limit)
-        .toArray();
-      for (const event of events) {
-        const endpoints = await webhookEndpoints.find({ accountId: event.accountId, events: event.type }).toArray();
-        await insertIgnoringDuplicates(endpoints.map((endpoint) => plannedDelivery(event, endpoint, now)));
-        await outboxEvents.updateOne({ _id: event._id }, { $set: { fannedOutAt: now } });
+      const waiting = { fannedOutAt: { $exists: false } };
+      const accounts = (await outboxEvents.distinct("accountId", waiting)) as ObjectId[];
+      // More accounts than the round holds: a different slice each round, so every one gets its turn.
+      const start = accounts.length > limit ? fanOutRounds++ % accounts.length : 0;
+      const turn = [...accounts.slice(start), ...accounts.slice(0, start)].slice(0, limit);
+      const share = Math.max(1, Math.floor(limit / Math.max(1, turn.length)));
+      let fannedOut = 0;
+      for (const accountId of turn) {
+        const events = await outboxEvents
+          .find({ ...waiting, accountId })
+          .sort({ createdAt: 1, _id: 1 })
+          .limit(share)
+          .toArray();
+        if (events.length === 0) continue;
+        const endpoints = await webhookEndpoints.find({ accountId }).toArray();
+        for (const event of events) {
+          const subscribed = endpoints.filter((endpoint) => endpoint.events.includes(event.type));
+          await insertIgnoringDuplicates(subscribed.map((endpoint) => plannedDelivery(event, endpoint, now)));
+          await outboxEvents.updateOne({ _id: event._id }, { $set: { fannedOutAt: now } });
+        }
+        fannedOut += events.length;
       }
-      return events.length;
+      return fannedOut;
     },
 
     /**
      * Takes one due pending delivery whose lease is free (never held, or its
-     * holder's lease ran out) and leases it to `owner` for `leaseMs`.
+     * holder's lease ran out) and leases it to `owner` for `leaseMs`, leaving
+     * out the accounts and endpoints the caller names (those it is serving
+     * already: see the delivery loop's fair claiming).
      */
-    async claim(owner: string, leaseMs: number, now: Date = new Date()): Promise<WebhookDeliveryDoc | null> {
+    async claim(
+      owner: string,
+      leaseMs: number,
+      options: { now?: Date; skipAccounts?: ObjectId[]; skipEndpoints?: ObjectId[] } = {},
+    ): Promise<WebhookDeliveryDoc | null> {
+      const now = options.now ?? new Date();
+      const filter: Filter<WebhookDeliveryDoc> = {
+        state: "pending",
+        nextAttemptAt: { $lte: now },
+        leaseExpiresAt: { $lte: now },
+      };
+      if (options.skipAccounts?.length) filter.accountId = { $nin: options.skipAccounts };
+      if (options.skipEndpoints?.length) filter.endpointId = { $nin: options.skipEndpoints };
       return webhookDeliveries.findOneAndUpdate(
-        { state: "pending", nextAttemptAt: { $lte: now }, leaseExpiresAt: { $lte: now } },
+        filter,
         { $set: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now } },
         { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: "after" },
       );
@@ -136,11 +166,17 @@ export function createWebhookDeliveries({
       return result.matchedCount === 1;
     },
 
-    /** Gives a held delivery back untried (the process is stopping), for any loop to take at once. */
-    async release(delivery: WebhookDeliveryDoc, owner: string, now: Date = new Date()): Promise<void> {
+    /**
+     * Gives a held delivery back untried (the process is stopping, or its endpoint has no free slot), for any loop
+     * to take at once, or from `dueAt` on (its endpoint's breaker is open).
+     */
+    async release(delivery: WebhookDeliveryDoc, owner: string, dueAt?: Date, now: Date = new Date()): Promise<void> {
       await webhookDeliveries.updateOne(
         { _id: delivery._id, leaseOwner: owner },
-        { $set: { leaseExpiresAt: now, updatedAt: now }, $unset: { leaseOwner: "" } },
+        {
+          $set: { leaseExpiresAt: now, updatedAt: now, ...(dueAt ? { nextAttemptAt: dueAt } : {}) },
+          $unset: { leaseOwner: "" },
+        },
       );
     },
 
@@ -191,6 +227,7 @@ export function createWebhookDeliveries({
 }
 
 function plannedDelivery(event: OutboxEventDoc, endpoint: WebhookEndpointDoc, now: Date): WebhookDeliveryDoc {
+  const paused = endpoint.breakerOpenUntil && endpoint.breakerOpenUntil > now ? endpoint.breakerOpenUntil : undefined;
   return {
     _id: deliveryIdOf(event._id, endpoint._id),
     accountId: event.accountId,
@@ -199,7 +236,7 @@ function plannedDelivery(event: OutboxEventDoc, endpoint: WebhookEndpointDoc, no
     eventType: event.type,
     state: "pending",
     attempts: 0,
-    nextAttemptAt: now,
+    nextAttemptAt: paused ?? now,
     leaseExpiresAt: new Date(0),
     createdAt: now,
     updatedAt: now,

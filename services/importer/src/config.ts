@@ -26,6 +26,11 @@ const configSchema = z
     WEBHOOK_POLL_MS: integer(1_000, 10),
     WEBHOOK_LEASE_MS: integer(60_000, 100),
     WEBHOOK_CONCURRENCY: integer(4, 1).pipe(z.number().max(64)),
+    // Attempts in flight to one endpoint, across every worker process.
+    WEBHOOK_ENDPOINT_CONCURRENCY: integer(2, 1).pipe(z.number().max(4)),
+    // Failed attempts in a row that open an endpoint's circuit breaker, and how long it then waits.
+    WEBHOOK_BREAKER_FAILURES: integer(5, 1),
+    WEBHOOK_BREAKER_COOLDOWN_MS: integer(60_000, 0),
     WEBHOOK_RETENTION_HOURS: z.coerce.number().min(0).default(720),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
@@ -52,6 +57,10 @@ const configSchema = z
       // Longer than an attempt can take, so a live sender never loses its delivery to another.
       leaseMs: Math.max(e.WEBHOOK_LEASE_MS, e.WEBHOOK_TIMEOUT_MS + 5_000),
       concurrency: e.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      // The most send tasks one account may hold in a process, so that another account always finds one free.
+      accountConcurrency: Math.max(1, Math.ceil(e.WEBHOOK_CONCURRENCY / 2)),
+      breaker: { failures: e.WEBHOOK_BREAKER_FAILURES, coolDownMs: e.WEBHOOK_BREAKER_COOLDOWN_MS },
       retentionMs: e.WEBHOOK_RETENTION_HOURS * 3_600_000,
     },
   }));

@@ -2,6 +2,7 @@
 import { EMBEDDED_DATABASE_RECORD, parseEmbeddedDatabaseRecord } from "@leadline/embedded-mongo/database-record";
 import { parseImporterConfig } from "./config.ts";
 import { runImporter } from "./run-worker.ts";
+import { createDenoWebhookTransport } from "./webhook-transport.deno.ts";
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
@@ -32,7 +33,12 @@ async function resolveHost(hostname: string): Promise<string[]> {
 
 const env = Deno.env.toObject();
 const config = parseImporterConfig({ ...env, MONGODB_URI: env.MONGODB_URI || (await embeddedDatabaseUri()) });
-const importer = await runImporter(config, { readFile: (url) => Deno.readFile(url), resolveHost });
+const importer = await runImporter(config, {
+  readFile: (url) => Deno.readFile(url),
+  resolveHost,
+  // Connects to the address `resolveHost` answered and that passed the check, then speaks HTTP/1.1 (TLS with the URL's host).
+  webhookTransport: createDenoWebhookTransport(resolveHost, config.webhooks.allowPrivate),
+});
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   Deno.addSignalListener(signal, () => {
     void importer.stop().then(() => Deno.exit(0));

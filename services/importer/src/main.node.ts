@@ -4,6 +4,8 @@ import { readFile } from "node:fs/promises";
 import { workerDatabaseUri } from "@leadline/core";
 import { parseImporterConfig } from "./config.ts";
 import { runImporter } from "./run-worker.ts";
+import { createNodeWebhookTransport } from "./webhook-transport.node.ts";
+import type { ResolveHost } from "./webhook-target.ts";
 
 // In development, the embedded database of a running `pnpm start`; its code is loaded only then.
 const database = await workerDatabaseUri(process.env, async () =>
@@ -15,11 +17,14 @@ if ("refused" in database) {
 }
 
 const config = parseImporterConfig({ ...process.env, MONGODB_URI: database.uri });
+// The system resolver, /etc/hosts included: every address, so that the SSRF check sees them all.
+const resolveHost: ResolveHost = async (hostname) =>
+  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 const importer = await runImporter(config, {
   readFile: (url) => readFile(url),
-  // The system resolver, /etc/hosts included: every address, so that the SSRF check sees them all.
-  resolveHost: async (hostname) =>
-    (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address),
+  resolveHost,
+  // node:http(s) whose socket resolves through `resolveHost` and checks the address it connects to.
+  webhookTransport: createNodeWebhookTransport(resolveHost, config.webhooks.allowPrivate),
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {

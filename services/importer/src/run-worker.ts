@@ -9,6 +9,7 @@ import {
   createOutbox,
   createSuppressionRepository,
   createWebhookDeliveries,
+  createWebhookSendSlots,
   createZoneLookup,
   getCollections,
   timeZoneDataUrl,
@@ -16,7 +17,7 @@ import {
 import type { ImporterConfig } from "./config.ts";
 import { ImportWorker } from "./import-worker.ts";
 import { WebhookDeliveryLoop } from "./webhook-delivery-loop.ts";
-import type { ResolveHost } from "./webhook-target.ts";
+import type { ResolveHost, WebhookTransport } from "./webhook-target.ts";
 
 export interface RunningImporter {
   worker: ImportWorker;
@@ -30,10 +31,15 @@ export interface RunningImporter {
   stop(): Promise<void>;
 }
 
-/** What only the runtime can do: read the time-zone data file, and resolve webhook hosts for the SSRF check. */
+/**
+ * What only the runtime can do: read the time-zone data file, resolve webhook
+ * hosts for the early SSRF check, and send webhooks through a transport that
+ * checks the address it connects to.
+ */
 export interface ImporterRuntime {
   readFile(url: URL): Promise<Uint8Array>;
   resolveHost: ResolveHost;
+  webhookTransport: WebhookTransport;
 }
 
 /**
@@ -69,7 +75,8 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
     config.webhooks,
     config.workerId,
     createWebhookDeliveries(collections),
-    runtime.resolveHost,
+    createWebhookSendSlots(collections),
+    { resolveHost: runtime.resolveHost, transport: runtime.webhookTransport },
     log,
   );
   worker.start();
@@ -79,6 +86,7 @@ export async function runImporter(config: ImporterConfig, runtime: ImporterRunti
       leaseMs: config.leaseMs,
       batchSize: config.batchSize,
       webhookConcurrency: config.webhooks.concurrency,
+      webhookEndpointConcurrency: config.webhooks.endpointConcurrency,
       webhookAllowPrivate: config.webhooks.allowPrivate,
     },
     "import worker started",

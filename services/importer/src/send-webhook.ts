@@ -1,28 +1,47 @@
 import { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from "@leadline/core";
 import type { OutboxEventDoc } from "@leadline/db/imports";
+import {
+  DeliveryConnectError,
+  TargetRefusedError,
+  type ConnectFailure,
+  type WebhookTransport,
+} from "./webhook-target.ts";
 
 export const WEBHOOK_USER_AGENT = "Leadline-Webhooks/1";
 
-/** What one POST to an endpoint came to. */
+/**
+ * What one POST to an endpoint came to. `error` is what the tenant sees (a
+ * few generic phrases, never a socket's own words); `detail`, when there is
+ * more to say, goes to the worker log only.
+ */
 export type SendResult =
   | { delivered: true; statusCode: number }
-  | { delivered: false; statusCode?: number; error: string };
+  | { delivered: false; statusCode?: number; error: string; detail?: string; permanent?: true };
 
 /** The body receivers get: the same bytes on every attempt of the event. */
 export const webhookBody = (event: OutboxEventDoc): string =>
   JSON.stringify({ id: event._id, type: event.type, createdAt: event.createdAt.toISOString(), data: event.payload });
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return error.name === "TimeoutError" ? `timed out after ${timeoutMs / 1000} s` : "aborted: the worker is stopping";
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `connection failed: ${detail}`;
+const TENANT_MESSAGES: Record<ConnectFailure, (host: string) => string> = {
+  dns: (host) => `could not resolve ${host}`,
+  refused: () => "connection refused",
+  reset: () => "connection closed before an answer",
+  tls: () => "TLS failed",
+  protocol: () => "the answer was not valid HTTP",
+  other: () => "connection failed",
+};
+
+function failedAttempt(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): SendResult {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof TargetRefusedError) return { delivered: false, error: error.message, permanent: true };
+  if (timedOut) return { delivered: false, error: `timed out after ${timeoutMs / 1000} s`, detail };
+  const kind = error instanceof DeliveryConnectError ? error.kind : "other";
+  return { delivered: false, error: TENANT_MESSAGES[kind](url.hostname), detail };
 }
 
 /**
- * POSTs the event, signed, to `url`: a 2xx answer within `timeoutMs` is a
+ * POSTs the event, signed, to `url` through the runtime's transport (which
+ * checks the address it connects to): a 2xx answer within `timeoutMs` is a
  * delivery. Redirects are never followed (they could lead anywhere, the
  * private network included), so a 3xx is a failure.
  */
@@ -31,16 +50,19 @@ export async function sendWebhook(options: {
   secret: string;
   event: OutboxEventDoc;
   timeoutMs: number;
+  transport: WebhookTransport;
   /** Aborts the attempt when the worker stops. */
   signal: AbortSignal;
   now?: () => number;
 }): Promise<SendResult> {
   const body = webhookBody(options.event);
+  const url = new URL(options.url);
   const unixSeconds = Math.floor((options.now ?? Date.now)() / 1000);
-  let response: Response;
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  let status: number;
   try {
-    response = await fetch(options.url, {
-      method: "POST",
+    ({ status } = await options.transport({
+      url,
       headers: {
         "Content-Type": "application/json",
         "User-Agent": WEBHOOK_USER_AGENT,
@@ -48,26 +70,19 @@ export async function sendWebhook(options: {
         [WEBHOOK_SIGNATURE_HEADER]: await webhookSignature(options.secret, body, unixSeconds),
       },
       body,
-      redirect: "manual",
-      signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal]),
-    });
+      signal: AbortSignal.any([timeout, options.signal]),
+    }));
   } catch (error) {
-    return { delivered: false, error: describeFetchError(error, options.timeoutMs) };
+    if (options.signal.aborted) return { delivered: false, error: "aborted: the worker is stopping" };
+    return failedAttempt(error, url, timeout.aborted, options.timeoutMs);
   }
-  // The answer's body is not read: only its status counts; cancelling frees the connection.
-  await response.body?.cancel().catch(() => undefined);
-  const status = response.status;
-  if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
+  if (status >= 300 && status < 400) {
     return {
       delivered: false,
-      ...(status ? { statusCode: status } : {}),
-      error: `HTTP ${status || "3xx"}: redirects are not followed; register the final URL`,
+      statusCode: status,
+      error: `HTTP ${status}: redirects are not followed; register the final URL`,
     };
   }
   if (status >= 200 && status < 300) return { delivered: true, statusCode: status };
-  return {
-    delivered: false,
-    statusCode: status,
-    error: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
-  };
+  return { delivered: false, statusCode: status, error: `HTTP ${status}` };
 }

@@ -1,9 +1,10 @@
 import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
-import type { WebhookDeliveries, WebhookDeliveryDoc } from "@leadline/db/imports";
+import type { WebhookDeliveries, WebhookDeliveryDoc, WebhookSendSlots } from "@leadline/db/imports";
 import type { ImporterConfig } from "./config.ts";
 import { sendWebhook, type SendResult } from "./send-webhook.ts";
 import { sleep } from "./sleep.ts";
-import { checkTarget, type ResolveHost } from "./webhook-target.ts";
+import { FairDeliveryClaims } from "./webhook-fair-claims.ts";
+import { checkTarget, type ResolveHost, type WebhookTransport } from "./webhook-target.ts";
 
 /** Outbox events planned per fan-out round. */
 const FAN_OUT_BATCH = 100;
@@ -11,14 +12,22 @@ const FAN_OUT_BATCH = 100;
 const RETENTION_BATCH = 1000;
 const RETENTION_SWEEP_MS = 10 * 60_000;
 
-type AttemptResult = SendResult | { delivered: false; statusCode?: undefined; error: string; permanent: true };
+type AttemptResult = SendResult;
+
+/** What the loop needs from the runtime: a resolver for the early check, and the transport that checks at connect time. */
+export interface WebhookRuntime {
+  resolveHost: ResolveHost;
+  transport: WebhookTransport;
+}
 
 /**
  * Delivers the outbox to webhooks, beside the import loop in the same
  * process. One task fans new outbox events out into deliveries; several
  * send tasks (WEBHOOK_CONCURRENCY) each claim a due delivery under a lease,
  * make one attempt, and record it. Any number of worker processes can run
- * this: the claim is atomic, so no delivery is sent by two at once.
+ * this: the claim is atomic, so no delivery is sent by two at once. Claims
+ * are fair across accounts and bounded per endpoint, and an endpoint that
+ * keeps failing is paused by its circuit breaker: see {@link FairDeliveryClaims}.
  *
  * A failed attempt is retried after an exponential delay with full jitter
  * until the next attempt would fall more than WEBHOOK_GIVE_UP_MS (24 h)
@@ -28,6 +37,7 @@ type AttemptResult = SendResult | { delivered: false; statusCode?: undefined; er
 export class WebhookDeliveryLoop {
   private readonly stopping = new AbortController();
   private tasks: Promise<void>[] | undefined;
+  private readonly claims: FairDeliveryClaims;
   /** Attempts this process made, for tests and logs. */
   attempts = 0;
 
@@ -35,9 +45,12 @@ export class WebhookDeliveryLoop {
     private readonly settings: ImporterConfig["webhooks"],
     private readonly workerId: string,
     private readonly deliveries: WebhookDeliveries,
-    private readonly resolveHost: ResolveHost,
+    private readonly slots: WebhookSendSlots,
+    private readonly runtime: WebhookRuntime,
     private readonly log: WorkerLogger,
-  ) {}
+  ) {
+    this.claims = new FairDeliveryClaims(settings, workerId, deliveries, slots);
+  }
 
   start(): void {
     this.tasks ??= [
@@ -89,15 +102,37 @@ export class WebhookDeliveryLoop {
   }
 
   private async deliverOne(): Promise<boolean> {
-    const delivery = await this.deliveries.claim(this.workerId, this.settings.leaseMs);
-    if (!delivery) return false;
-    const result = await this.attempt(delivery);
-    if (this.stopping.signal.aborted && !result.delivered) {
-      await this.deliveries.release(delivery, this.workerId);
-      return true;
+    const claimed = await this.claims.next();
+    if (!claimed) return false;
+    const { delivery } = claimed;
+    try {
+      const result = await this.attempt(delivery);
+      if (this.stopping.signal.aborted && !result.delivered) {
+        await this.deliveries.release(delivery, this.workerId);
+        return true;
+      }
+      await this.record(delivery, result);
+      // A refusal or a deleted webhook says nothing about the endpoint's health.
+      if (result.delivered || !result.permanent) await this.countForBreaker(delivery, result.delivered);
+    } finally {
+      await this.claims.done(claimed);
     }
-    await this.record(delivery, result);
     return true;
+  }
+
+  /** Counts the recorded attempt for its endpoint's circuit breaker, which may then postpone the endpoint's deliveries. */
+  private async countForBreaker(delivery: WebhookDeliveryDoc, delivered: boolean): Promise<void> {
+    const breaker = await this.slots.recordOutcome(delivery.endpointId, delivered, this.settings.breaker);
+    if (breaker.opened) {
+      this.log.warn(
+        {
+          webhookId: delivery.endpointId.toHexString(),
+          failures: this.settings.breaker.failures,
+          pausedUntil: breaker.pausedUntil,
+        },
+        "webhook endpoint failed repeatedly: its deliveries wait for the breaker's cool-down",
+      );
+    }
   }
 
   private async attempt(delivery: WebhookDeliveryDoc): Promise<AttemptResult> {
@@ -107,11 +142,10 @@ export class WebhookDeliveryLoop {
     ]);
     if (!endpoint) return { delivered: false, error: "the webhook was deleted", permanent: true };
     if (!event) return { delivered: false, error: "the event is no longer in the outbox", permanent: true };
-    const target = await checkTarget(new URL(endpoint.url), this.resolveHost, this.settings.allowPrivate);
+    const target = await checkTarget(new URL(endpoint.url), this.runtime.resolveHost, this.settings.allowPrivate);
     if (!target.allowed) {
-      return target.permanent
-        ? { delivered: false, error: target.error, permanent: true }
-        : { delivered: false, error: target.error };
+      const { error, detail } = target;
+      return target.permanent ? { delivered: false, error, permanent: true } : { delivered: false, error, detail };
     }
     this.attempts += 1;
     return sendWebhook({
@@ -119,6 +153,7 @@ export class WebhookDeliveryLoop {
       secret: endpoint.secret,
       event,
       timeoutMs: this.settings.timeoutMs,
+      transport: this.runtime.transport,
       signal: this.stopping.signal,
     });
   }
@@ -148,7 +183,7 @@ export class WebhookDeliveryLoop {
       jitter: "full",
     });
     const next = new Date(at.getTime() + delay);
-    const giveUp = "permanent" in result || next.getTime() - firstAttemptAt.getTime() > this.settings.giveUpMs;
+    const giveUp = result.permanent === true || next.getTime() - firstAttemptAt.getTime() > this.settings.giveUpMs;
     await this.deliveries.record(delivery, this.workerId, {
       outcome: "failed",
       statusCode: result.statusCode,
@@ -157,7 +192,13 @@ export class WebhookDeliveryLoop {
       nextAttemptAt: giveUp ? null : next,
     });
     this.log.warn(
-      { ...fields, statusCode: result.statusCode ?? null, error: result.error, nextAttemptAt: giveUp ? null : next },
+      {
+        ...fields,
+        statusCode: result.statusCode ?? null,
+        error: result.error,
+        ...(result.detail ? { detail: result.detail } : {}),
+        nextAttemptAt: giveUp ? null : next,
+      },
       giveUp ? "webhook delivery failed for good" : "webhook delivery failed; will retry",
     );
   }

@@ -34,7 +34,7 @@ describe("checkTarget", () => {
     expect(await checkTarget(new URL("http://10.0.0.5/"), resolvingTo([]), true)).toEqual({ allowed: true });
   });
 
-  it("treats a name that does not resolve as a failure worth retrying", async () => {
+  it("treats a name that does not resolve as a failure worth retrying, the resolver's words for the log only", async () => {
     const check = await checkTarget(
       new URL("https://gone.example.com/"),
       () => Promise.reject(new Error("getaddrinfo ENOTFOUND gone.example.com")),
@@ -43,7 +43,8 @@ describe("checkTarget", () => {
     expect(check).toEqual({
       allowed: false,
       permanent: false,
-      error: "could not resolve gone.example.com: getaddrinfo ENOTFOUND gone.example.com",
+      error: "could not resolve gone.example.com",
+      detail: "getaddrinfo ENOTFOUND gone.example.com",
     });
   });
 });

@@ -3,11 +3,87 @@ import { isIpAddress, isLocalhostName, refusedAddressReason, refusedTargetMessag
 /** Resolves a host name to its IPv4 and IPv6 addresses: a runtime capability, injected by the entry file. */
 export type ResolveHost = (hostname: string) => Promise<string[]>;
 
+/** One signed POST for a transport to send: the URL as registered, and the bytes to send. */
+export interface WebhookRequest {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+  /** Aborted on timeout or when the worker stops; the transport then gives up at once. */
+  signal: AbortSignal;
+}
+
+/**
+ * Sends a webhook POST and answers the response's status: a runtime capability,
+ * built by the entry file, that connects only to an address it checked itself
+ * with {@link connectAddress} (so DNS rebinding between a check and the connect
+ * is closed). Fails with a {@link DeliveryConnectError} or a {@link TargetRefusedError}.
+ */
+export type WebhookTransport = (request: WebhookRequest) => Promise<{ status: number }>;
+
+/** What went wrong on the way to an answer, in the few kinds a tenant is told about. */
+export type ConnectFailure = "dns" | "refused" | "reset" | "tls" | "protocol" | "other";
+
+/** A failed connection, classified by the runtime's transport; `message` keeps the detail for the worker log. */
+export class DeliveryConnectError extends Error {
+  override readonly name = "DeliveryConnectError";
+  constructor(
+    readonly kind: ConnectFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The address a transport was about to connect to is refused: `message` is the tenant-facing refusal. */
+export class TargetRefusedError extends Error {
+  override readonly name = "TargetRefusedError";
+}
+
+const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, "");
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The address to connect to for `hostname`, resolved now and checked now: what
+ * each runtime's transport calls at connect time, then connects to that
+ * address and no other. Every resolved address must pass (as in
+ * {@link checkTarget}); the first one is used.
+ */
+export async function connectAddress(
+  hostname: string,
+  resolveHost: ResolveHost,
+  allowPrivate: boolean,
+): Promise<{ address: string; family: 4 | 6 }> {
+  const host = bareHost(hostname);
+  let addresses: string[];
+  if (isIpAddress(host)) addresses = [host];
+  else if (isLocalhostName(host)) addresses = ["127.0.0.1"];
+  else {
+    try {
+      addresses = await resolveHost(host);
+    } catch (error) {
+      throw new DeliveryConnectError("dns", describe(error), { cause: error });
+    }
+  }
+  const [address] = addresses;
+  if (address === undefined) throw new DeliveryConnectError("dns", "no addresses");
+  if (!allowPrivate) {
+    for (const candidate of addresses) {
+      const reason = refusedAddressReason(candidate);
+      if (reason)
+        throw new TargetRefusedError(
+          refusedTargetMessage(candidate === host ? host : `${host} (${candidate})`, reason),
+        );
+    }
+  }
+  return { address, family: address.includes(":") ? 6 : 4 };
+}
+
 /** Whether a delivery may go to a URL's host right now. */
 export type TargetCheck =
   | { allowed: true }
   /** `permanent`: a refused address, not worth retrying; otherwise (the name did not resolve) retried. */
-  | { allowed: false; permanent: boolean; error: string };
+  | { allowed: false; permanent: boolean; error: string; detail?: string };
 
 /**
  * The SSRF check made before every attempt: an IP-literal host is checked
@@ -16,32 +92,24 @@ export type TargetCheck =
  * (a name with one private address among public ones could be made to reach
  * the private one).
  *
- * `fetch` resolves the name again when it connects, so a name whose DNS
- * answers change between the two look-ups (rebinding) is not fully covered;
- * pinning the address would need a connector of each runtime's own.
+ * It gives an early, permanent refusal; the transport checks again the
+ * address it actually connects to ({@link connectAddress}), so a name whose
+ * DNS answers change in between (rebinding) is refused too. A name that does
+ * not resolve is retried; `error` then stays generic and `detail` (for the
+ * worker log) says why.
  */
 export async function checkTarget(url: URL, resolveHost: ResolveHost, allowPrivate: boolean): Promise<TargetCheck> {
   if (allowPrivate) return { allowed: true };
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  let addresses: string[];
-  if (isIpAddress(host)) addresses = [host];
-  else if (isLocalhostName(host)) addresses = ["127.0.0.1"];
-  else {
-    try {
-      addresses = await resolveHost(host);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { allowed: false, permanent: false, error: `could not resolve ${host}: ${reason}` };
-    }
-    if (addresses.length === 0)
-      return { allowed: false, permanent: false, error: `could not resolve ${host}: no addresses` };
+  try {
+    await connectAddress(url.hostname, resolveHost, false);
+    return { allowed: true };
+  } catch (error) {
+    if (error instanceof TargetRefusedError) return { allowed: false, permanent: true, error: error.message };
+    return {
+      allowed: false,
+      permanent: false,
+      error: `could not resolve ${bareHost(url.hostname)}`,
+      detail: describe(error),
+    };
   }
-  for (const address of addresses) {
-    const reason = refusedAddressReason(address);
-    if (reason) {
-      const shown = address === host ? address : `${host} (${address})`;
-      return { allowed: false, permanent: true, error: refusedTargetMessage(shown, reason) };
-    }
-  }
-  return { allowed: true };
 }
