@@ -3,7 +3,8 @@ import { dbCheckSchema, envInteger as integer, mongoUriSchema, parseEnv } from "
 import type { StartupCheck } from "@leadline/db";
 import { z } from "zod";
 
-const envSchema = z.object({
+/** Every environment variable the API reads; docs/configuration.md has a row for each. */
+export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: integer(3000).pipe(z.number().max(65535)),
   HOST: z.string().min(1).default("127.0.0.1"),

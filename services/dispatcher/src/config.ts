@@ -2,7 +2,8 @@ import { dbCheckSchema, envInteger as integer, mongoUriSchema, parseEnv } from "
 import type { StartupCheck } from "@leadline/db/dispatch";
 import { z } from "zod";
 
-const configSchema = z
+/** Every environment variable the worker reads; docs/configuration.md has a row for each. */
+export const configSchema = z
   .object({
     MONGODB_URI: mongoUriSchema,
     MONGODB_DB: z.string().min(1).optional(),
