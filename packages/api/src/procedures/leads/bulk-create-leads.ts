@@ -1,5 +1,5 @@
 import { bulkCreateRequestShapeSchema } from "@leadline/core";
-import type { CampaignDoc } from "@leadline/db";
+import { ingestLeads, type CampaignDoc } from "@leadline/db";
 import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
 import { writeProcedure } from "../procedure-builders.ts";
 import { requireCampaign, requireCampaignOwnership } from "../require-owned.ts";
@@ -49,19 +49,11 @@ export const bulkCreateLeads = writeProcedure
       campaign = await requireCampaignOwnership(ctx, input.campaignId);
     }
     const leads = checked.valid.map(({ lead }) => lead);
-    // The one extra query per request: which of these numbers the campaign must not call.
-    const suppressed = await repos.suppressions.suppressedAmong(
-      campaign.accountId,
-      campaign._id,
-      leads.map((lead) => lead.phoneNumber),
-    );
-    const stored = input.dryRun
-      ? await repos.leads.planInsert(campaign, leads, { suppressed })
-      : await repos.leads.insertSkippingDuplicates(campaign, leads, {
-          suppressed,
-          createdByRequest: ctx.createdByRequest,
-          zonesOf: ctx.deps.zones.zonesOf,
-        });
+    const stored = await ingestLeads(repos, campaign, leads, {
+      dryRun: input.dryRun === true,
+      createdByRequest: ctx.createdByRequest,
+      zonesOf: ctx.deps.zones.zonesOf,
+    });
     log.info(
       {
         requestId: ctx.requestId,
