@@ -1,4 +1,3 @@
-import { bulkCreateRequestShapeSchema } from "@leadline/core";
 import { ingestLeads, type CampaignDoc } from "@leadline/db";
 import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
 import { writeProcedure } from "../procedure-builders.ts";
@@ -10,20 +9,14 @@ import { applyDefaultCountry, bulkRejection, mayNeedCountry, splitBulkLeads } fr
 /**
  * `POST /api/v1/leads/bulk` and `leads.bulkCreate`: auth, the account's
  * budget (a dry run spends it too: the limit is there against abuse, and a
- * dry run costs the same reads), a cheap look at the request's shape (so an
- * oversized array is refused before any lead is validated), validation of
- * each lead, one look-up of suppressed numbers, then one insert, or with
- * `dryRun` one read.
+ * dry run costs the same reads), one validation pass (parseBulkCreateInput:
+ * the envelope, then each lead), then the one ingest path: one look-up of
+ * suppressed numbers, then one insert, or with `dryRun` one read.
  */
 export const bulkCreateLeads = writeProcedure
   .meta(bulkCreateLeadsMeta)
   .use(async ({ ctx, next }) => {
     await consumeBulkBudget(ctx, ctx.principal.accountId.toHexString());
-    return next();
-  })
-  .use(async ({ getRawInput, next }) => {
-    const shape = bulkCreateRequestShapeSchema.safeParse(await getRawInput());
-    if (!shape.success) throw shape.error;
     return next();
   })
   .input(bulkCreateLeadsInput)
