@@ -4,7 +4,6 @@ export { describeIssues, formatIssuePath } from "./issue-path.ts";
 export * from "./lead-schemas.ts";
 export {
   bulkCreateInputSchema,
-  bulkCreateRequestShapeSchema,
   isInvalidLead,
   ON_INVALID,
   type BulkCreateInput,
