@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewLead } from "@leadline/core";
 import type { RunningApi } from "@leadline/api-service";
-import { ObjectId, createRepositories, seedAccount, translateDatabaseError } from "@leadline/db";
+import { AppError } from "@leadline/core";
+import { ObjectId, createRepositories, seedAccount } from "@leadline/db";
 import { type FaultProxy, connectThroughFaultProxy, testPhones, waitFor, type ProxiedDatabase } from "@leadline/testkit";
 import { MongoBulkWriteError } from "mongodb";
 import { inject } from "vitest";
@@ -22,6 +23,14 @@ const newLeads = (phones: string[]): NewLead[] =>
     scheduledFor: undefined,
     priority: 0,
   }));
+
+function causesOf(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = (error as { cause?: unknown }).cause; current; current = (current as { cause?: unknown }).cause) {
+    chain.push(current);
+  }
+  return chain;
+}
 
 describe("a database connection cut while leads are being inserted", () => {
   let database: ProxiedDatabase;
@@ -45,13 +54,15 @@ describe("a database connection cut while leads are being inserted", () => {
     const error = await insert;
     await proxy.restore();
 
-    const bulkError = (error as { cause?: unknown }).cause;
-    expect(bulkError).toBeInstanceOf(MongoBulkWriteError);
-    expect((bulkError as MongoBulkWriteError).writeErrors).toEqual([]);
-    expect(translateDatabaseError(error)).toMatchObject({
+    // The repository edge translates: the caller meets the retryable AppError, the driver's error is its cause.
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({
       code: "SERVICE_UNAVAILABLE",
       headers: { "Retry-After": expect.stringMatching(/^\d+$/) },
     });
+    const bulkError = causesOf(error).find((cause) => cause instanceof MongoBulkWriteError);
+    expect(bulkError).toBeInstanceOf(MongoBulkWriteError);
+    expect((bulkError as MongoBulkWriteError).writeErrors).toEqual([]);
   });
 });
 

@@ -7,7 +7,6 @@ import {
   type ErrorCode,
   type ErrorEnvelope,
 } from "@leadline/core";
-import { translateDatabaseError } from "@leadline/db";
 import { TRPCError } from "@trpc/server";
 
 interface ZodLikeError {
@@ -33,9 +32,10 @@ const TRPC_OWN_FAILURES: Partial<Record<TRPCError["code"], { code: ErrorCode; me
 
 /**
  * Classifies anything thrown while serving a request, once: the AppError
- * it carries (anywhere down its cause chain), else a validation error
- * listing every issue, a 503 for an unreachable database, tRPC's own
- * refusals, or a plain 500 that keeps the original as its cause.
+ * it carries (anywhere down its cause chain; the repositories raise the
+ * 503 of an unreachable database themselves), else a validation error
+ * listing every issue, tRPC's own refusals, or a plain 500 that keeps the
+ * original as its cause.
  */
 export function toAppError(error: unknown): AppError {
   const appError = findAppError(error);
@@ -45,8 +45,6 @@ export function toAppError(error: unknown): AppError {
     const issues = describeIssues(cause.issues);
     return new AppError(ERROR_CODES.VALIDATION_FAILED, issues[0]?.message ?? "Invalid request", { issues, cause });
   }
-  const database = translateDatabaseError(error);
-  if (database) return database;
   if (error instanceof TRPCError) {
     const known = TRPC_OWN_FAILURES[error.code];
     if (known) return new AppError(known.code, known.message, { cause: error });

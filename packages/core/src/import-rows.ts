@@ -1,5 +1,6 @@
 import { describeIssues } from "./issue-path.ts";
-import { leadInputSchemaFor, type BulkCreateInput, type NewLead } from "./lead-schemas.ts";
+import type { BulkCreateInput } from "./bulk-request-schema.ts";
+import { leadInputSchemaFor, type NewLead } from "./lead-schemas.ts";
 import type { PhoneCountry } from "./phone.ts";
 
 /** One lead as a caller sends it, before validation. */

@@ -2,6 +2,15 @@ export * from "./envelopes.ts";
 export * from "./errors.ts";
 export { describeIssues, formatIssuePath } from "./issue-path.ts";
 export * from "./lead-schemas.ts";
+export {
+  bulkCreateInputSchema,
+  isInvalidLead,
+  ON_INVALID,
+  type BulkCreateInput,
+  type BulkCreateRequest,
+  type InvalidLeadInput,
+} from "./bulk-request-schema.ts";
+export { parseBulkCreateInput } from "./bulk-request-parse.ts";
 export * from "./import-rows.ts";
 export * from "./import-schemas.ts";
 export * from "./lead-state.ts";

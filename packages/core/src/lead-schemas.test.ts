@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bulkLeadIssues } from "./bulk-lead-issues.ts";
 import { describeIssues } from "./issue-path.ts";
-import { bulkCreateRequestShapeSchema, bulkCreateInputSchema, isInvalidLead } from "./lead-schemas.ts";
+import { bulkCreateRequestShapeSchema, bulkCreateInputSchema, isInvalidLead } from "./bulk-request-schema.ts";
 
 /**
  * What reject mode answers: the request's own problems, else every invalid

@@ -1,7 +1,6 @@
-import { MongoServerError, type ObjectId } from "mongodb";
+import type { ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from "./database-errors.ts";
 
 /**
  * Each account's campaign count, in one document per account, so that a cap
@@ -32,7 +31,7 @@ export function createCampaignCounters({
         const stored = await campaigns.countDocuments({ accountId });
         await campaignCounters.insertOne({ _id: accountId, campaigns: stored }).catch((error: unknown) => {
           // Another create set it up first: its count is as good as ours.
-          if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+          if (!isDuplicateKey(error)) throw error;
         });
       }
       return false;

@@ -5,9 +5,32 @@ import {
   MongoNetworkError,
   MongoNotConnectedError,
   MongoOperationTimeoutError,
+  MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from "mongodb";
+
+// The server's code for a write refused by a unique index.
+export const DUPLICATE_KEY = 11000;
+
+/** True when a single write was refused because a unique index already holds its key. */
+export const isDuplicateKey = (error: unknown): boolean =>
+  error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+
+/**
+ * The indexes of the operations an unordered bulk write lost to a unique
+ * index, when that is all that went wrong (at least one write error, each a
+ * duplicate key, no write-concern failure); otherwise undefined, since then
+ * what was stored is unknown. A bulk error without write errors is a lost
+ * connection, not a duplicate.
+ */
+export function duplicateKeyIndexes(error: unknown): number[] | undefined {
+  if (!(error instanceof MongoBulkWriteError)) return undefined;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  if (writeErrors.length === 0 || error.result?.getWriteConcernError()) return undefined;
+  if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) return undefined;
+  return writeErrors.map((writeError) => writeError.index);
+}
 
 /** Seconds a caller should wait before retrying while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;

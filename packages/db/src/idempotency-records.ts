@@ -1,8 +1,7 @@
-import { MongoServerError, ObjectId } from "mongodb";
+import { ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
+import { isDuplicateKey } from "./database-errors.ts";
 import type { IdempotencyRecordDoc, StoredAnswer } from "./documents.ts";
-
-const DUPLICATE_KEY = 11000;
 
 /** Which request a key belongs to: the account, the operation and the key itself. */
 export interface IdempotencyScope {
@@ -53,8 +52,6 @@ export type UnreadClaim =
 
 /** How settling an unread claim's fingerprint went; not `ok`, the record as it now stands (if any). */
 export type Settled = { kind: "ok" } | { kind: "refused"; current: IdempotencyRecordDoc | null };
-
-const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
 /**
  * Idempotency-Key records: one per account, operation and key, claimed by

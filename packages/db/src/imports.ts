@@ -21,6 +21,7 @@ export type {
 export { createImportErrors, type ImportErrors, type ImportRowError } from "./import-errors.ts";
 export { createImportFiles, type ImportFiles } from "./import-files.ts";
 export { createImportJobs, type ImportCheckpoint, type ImportJobs } from "./import-jobs.ts";
+export { ingestLeads, type IngestStores } from "./ingest-leads.ts";
 export { createLeadRepository, LeadWriteError, type LeadRepository } from "./leads.ts";
 export { createOutbox, type Outbox } from "./outbox.ts";
 export { ObjectId } from "mongodb";

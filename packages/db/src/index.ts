@@ -69,6 +69,7 @@ export {
   type BulkInsertResult,
   type LeadOutcome,
 } from "./leads.ts";
+export { ingestLeads, type IngestOptions, type IngestStores } from "./ingest-leads.ts";
 export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";
 export { createOutcomeRepository, type OutcomeRepository } from "./outcomes.ts";
 export { createSuppressionRepository, type SuppressionRepository } from "./suppressions.ts";

@@ -7,12 +7,11 @@ import {
   type LeadState,
   type NewLead,
 } from "@leadline/core";
-import { MongoBulkWriteError, MongoServerError, ObjectId, type Filter } from "mongodb";
+import { ObjectId, type Filter } from "mongodb";
 import type { Collections } from "./collections.ts";
 import { parseObjectId } from "./campaigns.ts";
+import { duplicateKeyIndexes, isDuplicateKey } from "./database-errors.ts";
 import type { CampaignDoc, LeadDoc } from "./documents.ts";
-
-const DUPLICATE_KEY = 11000;
 
 /** A write failed for a reason other than a duplicate phone; some leads may be stored. */
 export class LeadWriteError extends Error {
@@ -64,16 +63,9 @@ export function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date, numbe
  * anything else went wrong, since then we cannot say what was stored.
  */
 function duplicateIndexes(error: unknown, docCount: number): Set<number> {
-  if (error instanceof MongoBulkWriteError) {
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    const other = writeErrors.find((writeError) => writeError.code !== DUPLICATE_KEY);
-    const writeConcernFailed = Boolean(error.result?.getWriteConcernError());
-    if (!other && !writeConcernFailed && writeErrors.length > 0) {
-      return new Set(writeErrors.map((writeError) => writeError.index));
-    }
-  } else if (error instanceof MongoServerError && error.code === DUPLICATE_KEY && docCount === 1) {
-    return new Set([0]);
-  }
+  const indexes = duplicateKeyIndexes(error);
+  if (indexes) return new Set(indexes);
+  if (docCount === 1 && isDuplicateKey(error)) return new Set([0]);
   throw new LeadWriteError("inserting leads failed", { cause: error });
 }
 

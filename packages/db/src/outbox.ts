@@ -1,7 +1,6 @@
-import { MongoServerError, type ObjectId } from "mongodb";
+import type { ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from "./database-errors.ts";
 
 /** The webhook events an account can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -43,7 +42,7 @@ export function createOutbox({ outboxEvents }: Pick<Collections, "outboxEvents">
       try {
         await outboxEvents.insertOne({ _id: eventId, accountId, type, payload, createdAt: new Date() });
       } catch (error) {
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
     },
 

@@ -14,14 +14,19 @@ import { createLeadEvents } from "./lead-events.ts";
 import { createLeadRepository } from "./leads.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
+import { atRepositoryEdge } from "./repository-edge.ts";
 import { createSuppressionRepository } from "./suppressions.ts";
 import { createWebhookDeliveries } from "./webhook-deliveries.ts";
 import { createWebhookEndpoints } from "./webhook-endpoints.ts";
 
-/** Every repository over one database; the collections themselves stay inside this package. */
+/**
+ * Every repository over one database; the collections themselves stay inside this package. Each
+ * stands at the repository edge: a driver failure leaves it as the service's error (see
+ * repository-edge.ts), so no caller translates driver errors.
+ */
 export function createRepositories(db: Db) {
   const collections = getCollections(db);
-  return {
+  const repositories = {
     accounts: createAccountRepository(collections),
     apiKeys: createApiKeyRepository(collections),
     campaigns: createCampaignRepository(collections),
@@ -40,6 +45,9 @@ export function createRepositories(db: Db) {
     webhookEndpoints: createWebhookEndpoints(collections),
     webhookDeliveries: createWebhookDeliveries(collections),
   };
+  return Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [name, atRepositoryEdge(repository)]),
+  ) as typeof repositories;
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;

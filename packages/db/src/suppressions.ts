@@ -1,9 +1,8 @@
 import type { SuppressionSource } from "@leadline/core";
 import { MongoBulkWriteError, ObjectId, type Filter } from "mongodb";
 import type { Collections } from "./collections.ts";
+import { duplicateKeyIndexes } from "./database-errors.ts";
 import type { SuppressionDoc } from "./documents.ts";
-
-const DUPLICATE_KEY = 11000;
 
 /** Which entries apply to a lead of `campaignId`: the account's and the campaign's own. */
 const applyingTo = (accountId: ObjectId, campaignId: ObjectId) => ({
@@ -50,10 +49,7 @@ export function createSuppressionRepository({ suppressions }: Collections) {
       try {
         upserted = (await suppressions.bulkWrite(operations, { ordered: false })).upsertedCount;
       } catch (error) {
-        if (!(error instanceof MongoBulkWriteError)) throw error;
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-        if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY))
-          throw error;
+        if (!(error instanceof MongoBulkWriteError) || !duplicateKeyIndexes(error)) throw error;
         upserted = error.result.upsertedCount;
       }
       // Repeats inside the request count as already suppressed, so the two numbers add up to the request's.

@@ -1,8 +1,7 @@
-import { MongoBulkWriteError, type Collection, type Filter, type ObjectId } from "mongodb";
+import type { Collection, Filter, ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
+import { duplicateKeyIndexes } from "./database-errors.ts";
 import type { OutboxEventDoc, WebhookDeliveryDoc, WebhookEndpointDoc } from "./documents.ts";
-
-const DUPLICATE_KEY = 11000;
 
 /** A delivery's id: one per (event, endpoint), so planning it twice stores it once. */
 export const deliveryIdOf = (eventId: string, endpointId: ObjectId): string => `${eventId}|${endpointId.toHexString()}`;
@@ -60,12 +59,7 @@ export function createWebhookDeliveries({
       await webhookDeliveries.insertMany(docs, { ordered: false });
     } catch (error) {
       // Planned by an earlier fan-out of the same event that crashed before marking it.
-      const onlyDuplicates =
-        error instanceof MongoBulkWriteError &&
-        (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every(
-          (writeError) => writeError.code === DUPLICATE_KEY,
-        );
-      if (!onlyDuplicates) throw error;
+      if (!duplicateKeyIndexes(error)) throw error;
     }
   }
 

@@ -12,6 +12,7 @@ import type {
   SuppressionRepository,
   ZoneLookup,
 } from "@leadline/db/imports";
+import { ingestLeads } from "@leadline/db/imports";
 import { csvRows, ndjsonRows, UnreadableRow, type SourceRow } from "./row-sources.ts";
 
 /** The stores one job touches. */
@@ -103,14 +104,8 @@ export async function processImport(
       }
     }
     if (leads.length > 0) {
-      // The bulk path's rules: one suppression query per batch, zones from each number.
-      const suppressedNumbers = await stores.suppressions.suppressedAmong(
-        campaign!.accountId,
-        campaign!._id,
-        leads.map((lead) => lead.phoneNumber),
-      );
-      const result = await stores.leads.insertSkippingDuplicates(campaign!, leads, {
-        suppressed: suppressedNumbers,
+      // The bulk path's own ingest: one suppression query per batch, zones from each number.
+      const result = await ingestLeads(stores, campaign!, leads, {
         zonesOf: stores.zones.zonesOf,
         origin: { importId: job._id, lines },
       });

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError } from "mongodb";
+import { DUPLICATE_KEY } from "../database-errors.ts";
 import type { DbCheck } from "./types.ts";
 import { fail, ok } from "./types.ts";
 
@@ -68,8 +69,8 @@ export const insertManyWriteErrors: DbCheck<UnorderedInsert> = {
     if (reported.join() !== expected.join()) {
       problems.push(`write errors at ${reported.length} indexes where ${expected.length} duplicates were sent`);
     }
-    const notDuplicateKey = errors.filter((e) => e.code !== 11000).length;
-    if (notDuplicateKey > 0) problems.push(`${notDuplicateKey} write errors without code 11000`);
+    const notDuplicateKey = errors.filter((e) => e.code !== DUPLICATE_KEY).length;
+    if (notDuplicateKey > 0) problems.push(`${notDuplicateKey} write errors without code ${DUPLICATE_KEY}`);
     const expectedStored = existing.length + batch.length - expected.length;
     if (stored !== expectedStored) problems.push(`${stored} documents stored where ${expectedStored} should be`);
     if (problems.length === 0) return ok;

@@ -1,5 +1,4 @@
-import { bulkCreateRequestShapeSchema } from "@leadline/core";
-import type { CampaignDoc } from "@leadline/db";
+import { ingestLeads, type CampaignDoc } from "@leadline/db";
 import { consumeBulkBudget } from "../../rate-limit/bulk-budget.ts";
 import { writeProcedure } from "../procedure-builders.ts";
 import { requireCampaign, requireCampaignOwnership } from "../require-owned.ts";
@@ -10,20 +9,14 @@ import { applyDefaultCountry, bulkRejection, mayNeedCountry, splitBulkLeads } fr
 /**
  * `POST /api/v1/leads/bulk` and `leads.bulkCreate`: auth, the account's
  * budget (a dry run spends it too: the limit is there against abuse, and a
- * dry run costs the same reads), a cheap look at the request's shape (so an
- * oversized array is refused before any lead is validated), validation of
- * each lead, one look-up of suppressed numbers, then one insert, or with
- * `dryRun` one read.
+ * dry run costs the same reads), one validation pass (parseBulkCreateInput:
+ * the envelope, then each lead), then the one ingest path: one look-up of
+ * suppressed numbers, then one insert, or with `dryRun` one read.
  */
 export const bulkCreateLeads = writeProcedure
   .meta(bulkCreateLeadsMeta)
   .use(async ({ ctx, next }) => {
     await consumeBulkBudget(ctx, ctx.principal.accountId.toHexString());
-    return next();
-  })
-  .use(async ({ getRawInput, next }) => {
-    const shape = bulkCreateRequestShapeSchema.safeParse(await getRawInput());
-    if (!shape.success) throw shape.error;
     return next();
   })
   .input(bulkCreateLeadsInput)
@@ -49,19 +42,11 @@ export const bulkCreateLeads = writeProcedure
       campaign = await requireCampaignOwnership(ctx, input.campaignId);
     }
     const leads = checked.valid.map(({ lead }) => lead);
-    // The one extra query per request: which of these numbers the campaign must not call.
-    const suppressed = await repos.suppressions.suppressedAmong(
-      campaign.accountId,
-      campaign._id,
-      leads.map((lead) => lead.phoneNumber),
-    );
-    const stored = input.dryRun
-      ? await repos.leads.planInsert(campaign, leads, { suppressed })
-      : await repos.leads.insertSkippingDuplicates(campaign, leads, {
-          suppressed,
-          createdByRequest: ctx.createdByRequest,
-          zonesOf: ctx.deps.zones.zonesOf,
-        });
+    const stored = await ingestLeads(repos, campaign, leads, {
+      dryRun: input.dryRun === true,
+      createdByRequest: ctx.createdByRequest,
+      zonesOf: ctx.deps.zones.zonesOf,
+    });
     log.info(
       {
         requestId: ctx.requestId,

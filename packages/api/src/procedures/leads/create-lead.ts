@@ -1,4 +1,5 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
+import { ingestLeads } from "@leadline/db";
 import { toLeadView } from "../../views/lead-view.ts";
 import { writeProcedure } from "../procedure-builders.ts";
 import { requireCampaignOwnership } from "../require-owned.ts";
@@ -6,8 +7,8 @@ import { createLeadInput, createLeadMeta, createLeadOutput } from "./create-lead
 
 /**
  * `POST /api/v1/leads` and `leads.create`: one lead through the bulk path's
- * insert (so its duplicate rule and checks apply), then the stored lead:
- * 201 when this request stored it, 200 with the one the campaign had.
+ * ingest (so its suppression and duplicate rules apply), then the stored
+ * lead: 201 when this request stored it, 200 with the one the campaign had.
  */
 export const createLead = writeProcedure
   .meta(createLeadMeta)
@@ -16,22 +17,22 @@ export const createLead = writeProcedure
   .mutation(async ({ ctx, input }) => {
     const { repos, metrics } = ctx.deps;
     const campaign = await requireCampaignOwnership(ctx, input.campaignId);
-    const { phoneNumber } = input.lead;
-    // The bulk path's rule: a suppressed number is never stored. One lead has no skipped list to land in.
-    if ((await repos.suppressions.suppressedAmong(campaign.accountId, campaign._id, [phoneNumber])).has(phoneNumber)) {
-      metrics.countLeads("suppressed", 1);
-      throw new AppError(
-        ERROR_CODES.UNPROCESSABLE,
-        `${phoneNumber} is on the do-not-call list for this campaign; the lead was not stored`,
-      );
-    }
     const { lead } = input;
+    const { phoneNumber } = lead;
     // A lead deleted between the insert's refusal and the look-up is gone: one more try stores it anew.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await repos.leads.insertSkippingDuplicates(campaign, [lead], {
+      const result = await ingestLeads(repos, campaign, [lead], {
         createdByRequest: ctx.createdByRequest,
         zonesOf: ctx.deps.zones.zonesOf,
       });
+      // A suppressed number is never stored, as in bulk; one lead has no skipped list to land in.
+      if (result.suppressedPhones.length > 0) {
+        metrics.countLeads("suppressed", 1);
+        throw new AppError(
+          ERROR_CODES.UNPROCESSABLE,
+          `${phoneNumber} is on the do-not-call list for this campaign; the lead was not stored`,
+        );
+      }
       const created = result.created === 1;
       const stored = created
         ? await repos.leadDirectory.findById(result.createdIds[0]!)
