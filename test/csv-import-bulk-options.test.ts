@@ -1,42 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
 import { ObjectId, seedAccount } from "@leadline/db";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
-
-const script = fileURLToPath(new URL("../scripts/src/import-csv.ts", import.meta.url));
-const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-
-/** Runs `pnpm import:csv ... --json` and returns its exit code and summary. */
-function importCsv(args: string[]): Promise<{ code: number; summary: any; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", script, ...args, "--json"],
-      { cwd: repoRoot },
-      (error, stdout, stderr) => {
-        const last = stdout.trim().split("\n").at(-1) ?? "null";
-        let summary: unknown = null;
-        try {
-          summary = JSON.parse(last);
-        } catch {
-          // no summary: the exit code and stderr tell why
-        }
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, summary, stderr });
-      },
-    );
-  });
-}
-
-function csvFile(text: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "leadline-csv-options-")), "leads.csv");
-  writeFileSync(file, text);
-  return file;
-}
+import { runImportCsv as importCsv, writeCsvFile as csvFile } from "./support/import-csv-script.ts";
 
 describe("pnpm import:csv with the bulk options", () => {
   const db = useTestDatabase("csv_import_bulk_options");

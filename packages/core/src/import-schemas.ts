@@ -22,16 +22,6 @@ export const IMPORT_BATCH_SIZE = 1000;
  */
 export const MAX_IMPORT_ROW_LENGTH = 64 * 1024;
 
-/**
- * What to tell the caller when the CSV parser gives up on a file, from csv-parse's `CsvError`
- * (its `code` and message) and the line the row it stopped in starts on; reading stops there.
- */
-export function csvParseProblem(error: { code?: string; message: string }, rowStartLine: number): string {
-  if (error.code === "CSV_MAX_RECORD_SIZE")
-    return `line ${rowStartLine}: the row runs past ${MAX_IMPORT_ROW_LENGTH} characters; is a quote left open?`;
-  return `line ${rowStartLine}: the file is not valid CSV from here: ${error.message}`;
-}
-
 const booleanText = z
   .enum(["true", "false"], { error: 'must be "true" or "false"' })
   .transform((value) => value === "true");

@@ -11,7 +11,7 @@ export {
   type InvalidLeadInput,
 } from "./bulk-request-schema.ts";
 export { parseBulkCreateInput } from "./bulk-request-parse.ts";
-export * from "./import-rows.ts";
+export * from "./import-files/lead-rows.ts";
 export * from "./import-schemas.ts";
 export * from "./lead-state.ts";
 export { LIMITS } from "./limits.ts";

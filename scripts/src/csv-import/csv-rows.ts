@@ -1,14 +1,5 @@
-import {
-  badPriorityProblem,
-  csvParseProblem,
-  csvRecordToLeadInput,
-  describeIssues,
-  leadInputSchemaFor,
-  MAX_IMPORT_ROW_LENGTH,
-  type LeadInput,
-  type PhoneCountry,
-} from "@leadline/core";
-import { CsvError, parse } from "csv-parse";
+import { csvRecordToLeadInput, leadFromCsvRecord, type LeadInput, type PhoneCountry } from "@leadline/core";
+import { FILE_START, readCsvRecords, UnreadableRow } from "@leadline/core/csv-records";
 import { createReadStream } from "node:fs";
 
 /**
@@ -26,73 +17,35 @@ export interface RowRules {
 }
 
 /**
- * Maps a CSV record to the lead the API takes, or a problem that names the
- * column. With `sendInvalid`, a bad row is still a lead to send, as written,
- * and its phone is reported as written.
+ * Maps a CSV record to the lead the API takes (core's mapping, the one
+ * import jobs use), or a problem that names the column. With
+ * `sendInvalid`, a bad row is still a lead to send, as written, and its
+ * phone is reported as written.
  */
 export function leadFromRecord(
   record: Record<string, string>,
   rules: RowRules = {},
 ): { lead: LeadInput; phoneNumber: string } | { problem: string } {
-  const { input: lead, phoneNumber, badPriority } = csvRecordToLeadInput(record);
-  if (badPriority !== undefined && !rules.sendInvalid) return { problem: badPriorityProblem(badPriority) };
-  // The API's own schema, so a row that passes here will pass there.
-  const checked = leadInputSchemaFor(rules.defaultCountry).safeParse(lead);
-  if (!checked.success && rules.sendInvalid) return { lead, phoneNumber: phoneNumber ?? "" };
-  if (!checked.success) {
-    const first = describeIssues(checked.error.issues)[0];
-    const problem = first?.message ?? "invalid row";
-    return {
-      problem:
-        phoneNumber === undefined && problem.startsWith("phoneNumber") ? "phone column is empty or missing" : problem,
-    };
-  }
-  return { lead, phoneNumber: checked.data.phoneNumber };
+  const checked = leadFromCsvRecord(record, rules.defaultCountry);
+  if (checked.ok) return { lead: checked.input, phoneNumber: checked.lead.phoneNumber };
+  if (!rules.sendInvalid) return { problem: checked.problem };
+  const { input, phoneNumber } = csvRecordToLeadInput(record);
+  return { lead: input, phoneNumber: phoneNumber ?? "" };
 }
 
 /**
- * Streams the file's rows: quoted fields, a byte-order mark and CRLF line
- * ends are fine; memory stays flat however long the file is.
+ * Streams the file's rows through core's CSV reader, the one import jobs
+ * use: quoted fields, a byte-order mark and CRLF line ends are fine; memory
+ * stays flat however long the file is.
  */
 export async function* readCsvRows(file: string, rules: RowRules = {}): AsyncGenerator<CsvRow> {
-  type Parsed = { record: Record<string, string>; line: number };
-  // Records the parser has produced and this loop not yet read: when the parser fails on a row,
-  // its stream drops what it still buffers, and the rows before the failure must still be sent.
-  const unread: Parsed[] = [];
-  const parser = createReadStream(file).pipe(
-    parse({
-      bom: true,
-      columns: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: false,
-      max_record_size: MAX_IMPORT_ROW_LENGTH,
-      // The line comes from the hook's context rather than `info: true`, which builds a
-      // second info object per record.
-      on_record: (record: Record<string, string>, context: { lines: number }) => {
-        const parsed = { record, line: context.lines };
-        unread.push(parsed);
-        return parsed;
-      },
-    }),
-  );
-  const toRow = ({ record, line }: Parsed): CsvRow => {
-    const result = leadFromRecord(record, rules);
-    return "problem" in result ? { line, ok: false, problem: result.problem } : { line, ok: true, ...result };
-  };
-  let lastLine = 1;
   try {
-    for await (const parsed of parser as AsyncIterable<Parsed>) {
-      unread.shift();
-      lastLine = parsed.line;
-      yield toRow(parsed);
+    for await (const { line, record } of readCsvRecords(createReadStream(file), FILE_START, { hasHeader: true })) {
+      const result = leadFromRecord(record, rules);
+      yield "problem" in result ? { line, ok: false, problem: result.problem } : { line, ok: true, ...result };
     }
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    for (const parsed of unread.splice(0)) {
-      lastLine = parsed.line;
-      yield toRow(parsed);
-    }
-    yield { line: lastLine + 1, ok: false, problem: csvParseProblem(error, lastLine + 1), unreadable: true };
+    if (!(error instanceof UnreadableRow)) throw error;
+    yield { line: error.line, ok: false, problem: error.message, unreadable: true };
   }
 }

@@ -1,7 +1,7 @@
-import { describeIssues } from "./issue-path.ts";
-import type { BulkCreateInput } from "./bulk-request-schema.ts";
-import { leadInputSchemaFor, type NewLead } from "./lead-schemas.ts";
-import type { PhoneCountry } from "./phone.ts";
+import { describeIssues } from "../issue-path.ts";
+import type { BulkCreateInput } from "../bulk-request-schema.ts";
+import { leadInputSchemaFor, type NewLead } from "../lead-schemas.ts";
+import type { PhoneCountry } from "../phone.ts";
 
 /** One lead as a caller sends it, before validation. */
 export type LeadInput = BulkCreateInput["leads"][number];

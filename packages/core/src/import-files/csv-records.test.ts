@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvRows } from "./row-sources.ts";
+import { FILE_START, readCsvRecords } from "./csv-records.ts";
 
 const QUOTED =
   'phone,note\r\n+12125550001,"two\r\nlines"\r\n\r\n\r\n+12125550002,plain\r\n\r\n\r\n\r\n+12125550003,"a\nb\nc"\r\n+12125550004,end';
@@ -13,13 +13,13 @@ async function* inPiecesOf(text: string, size: number): AsyncGenerator<Uint8Arra
 
 async function linesRead(text: string, size: number) {
   const rows = [];
-  const start = { offset: 0, line: 0, columns: undefined };
-  const options = { hasHeader: true, onColumns: async () => undefined };
-  for await (const row of csvRows(inPiecesOf(text, size), start, options)) rows.push([row.line, row.endOffset]);
+  for await (const row of readCsvRecords(inPiecesOf(text, size), FILE_START, { hasHeader: true })) {
+    rows.push([row.line, row.endOffset]);
+  }
   return rows;
 }
 
-describe("csvRows", () => {
+describe("readCsvRecords", () => {
   it("names each row's file line and end byte however the file is cut into chunks", async () => {
     const whole = await linesRead(QUOTED, QUOTED.length);
     expect(whole.map(([line]) => line)).toEqual([3, 6, 12, 13]);
