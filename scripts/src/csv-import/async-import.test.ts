@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { progressText, type ImportJobView } from "./async-import.ts";
+import type { ImportView } from "@leadline/core";
+import { progressText } from "./async-import.ts";
 
-const view: ImportJobView = {
+const view: ImportView = {
   id: "665f1c2e9b1e8a3d4c5b6a79",
+  campaignId: "665f1c2e9b1e8a3d4c5b6a70",
+  format: "csv",
   state: "running",
   rowsProcessed: 500,
   created: 480,
@@ -13,6 +16,7 @@ const view: ImportJobView = {
   bytesTotal: 10_000,
   percent: 50,
   leadsPerSecond: 100,
+  createdAt: "2026-01-01T00:00:00.000Z",
   startedAt: "2026-01-01T00:00:00.000Z",
   finishedAt: null,
   error: null,

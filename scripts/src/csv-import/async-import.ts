@@ -3,25 +3,7 @@ import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { backoffDelayMs, parseRetryAfterMs } from "@leadline/core";
-
-/** An import job's view, as `GET /api/v1/imports/{id}` answers it (the fields this script reads). */
-export interface ImportJobView {
-  id: string;
-  state: "queued" | "running" | "completed" | "failed" | "cancelled";
-  rowsProcessed: number;
-  created: number;
-  skipped: number;
-  suppressed: number;
-  invalid: number;
-  bytesProcessed: number;
-  bytesTotal: number;
-  percent: number;
-  leadsPerSecond: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-}
+import { backoffDelayMs, parseRetryAfterMs, type ImportView } from "@leadline/core";
 
 export interface AsyncImportOptions {
   url: string;
@@ -47,7 +29,7 @@ export interface AsyncImportOptions {
 export interface AsyncImportSummary {
   importId: string;
   /** The job's last known state (still `queued` or `running` after Ctrl-C). */
-  state: ImportJobView["state"];
+  state: ImportView["state"];
   stoppedFollowing: boolean;
   rows: number;
   created: number;
@@ -95,7 +77,7 @@ export const uploadKey = (fileFingerprint: string, query: Record<string, string>
  * retried with backoff, re-reading the file: the key makes a retry get the
  * first upload's job, never a second one.
  */
-async function upload(options: AsyncImportOptions, signal: AbortSignal): Promise<ImportJobView> {
+async function upload(options: AsyncImportOptions, signal: AbortSignal): Promise<ImportView> {
   const key = uploadKey(options.fileFingerprint, options.query);
   const search = new URLSearchParams(options.query).toString();
   const target = `${options.url}/api/v1/campaigns/${encodeURIComponent(options.campaignId)}/imports${search ? `?${search}` : ""}`;
@@ -122,7 +104,7 @@ async function upload(options: AsyncImportOptions, signal: AbortSignal): Promise
       continue;
     }
     if (response.status === 202) {
-      const body = (await response.json()) as { data: ImportJobView };
+      const body = (await response.json()) as { data: ImportView };
       const replayed = response.headers.get("idempotent-replayed") === "true";
       options.log(
         replayed
@@ -145,13 +127,13 @@ async function upload(options: AsyncImportOptions, signal: AbortSignal): Promise
   }
 }
 
-async function getJob(options: AsyncImportOptions, id: string): Promise<ImportJobView | undefined> {
+async function getJob(options: AsyncImportOptions, id: string): Promise<ImportView | undefined> {
   try {
     const response = await fetch(`${options.url}/api/v1/imports/${id}`, {
       headers: { "x-api-key": options.apiKey },
       signal: AbortSignal.timeout(30_000),
     });
-    if (response.ok) return ((await response.json()) as { data: ImportJobView }).data;
+    if (response.ok) return ((await response.json()) as { data: ImportView }).data;
     if (response.status < 500 && response.status !== 429)
       throw new Error(`following the job failed: ${await errorOf(response)}`);
   } catch (error) {
@@ -172,14 +154,14 @@ const duration = (seconds: number) =>
         : `${Math.round(seconds)}s`;
 
 /** Seconds left, from the share of the file read so far and the time it took. */
-function etaSeconds(view: ImportJobView, now: number): number {
+function etaSeconds(view: ImportView, now: number): number {
   if (!view.startedAt || view.bytesProcessed <= 0 || view.bytesTotal <= 0) return Number.NaN;
   const elapsed = (now - Date.parse(view.startedAt)) / 1000;
   return (elapsed * (view.bytesTotal - view.bytesProcessed)) / view.bytesProcessed;
 }
 
 /** One progress report: a bar for a terminal, a plain line otherwise. */
-export function progressText(view: ImportJobView, interactive: boolean, now = Date.now()): string {
+export function progressText(view: ImportView, interactive: boolean, now = Date.now()): string {
   const eta = view.state === "running" ? `ETA ${duration(etaSeconds(view, now))}` : view.state;
   const figures = `rows ${view.rowsProcessed} · ${view.percent}% · ${view.leadsPerSecond} leads/s · ${eta}`;
   if (!interactive) return `import ${view.id}: ${figures} · created ${view.created} · invalid ${view.invalid}`;
