@@ -22,9 +22,12 @@ export const IMPORT_BATCH_SIZE = 1000;
  */
 export const MAX_IMPORT_ROW_LENGTH = 64 * 1024;
 
-const booleanText = z
-  .enum(["true", "false"], { error: 'must be "true" or "false"' })
-  .transform((value) => value === "true");
+/** "true" or "false" in a query string, as a boolean; the default is the text, so the OpenAPI document shows it. */
+const booleanText = (fallback: "true" | "false") =>
+  z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default(fallback)
+    .transform((value) => value === "true");
 
 /**
  * An upload's options, from its query string. `onInvalid: skip` (the
@@ -36,15 +39,15 @@ export const importOptionsSchema = z.strictObject(
     onInvalid: z
       .enum(["skip", "reject"], { error: 'must be "skip" or "reject"' })
       .default("skip")
-      .meta({ description: "skip (default): report invalid rows and go on; reject: fail the job at the first" }),
+      .meta({ description: "skip: report invalid rows and go on; reject: fail the job at the first" }),
     defaultCountry: countryCodeSchema.optional().meta({
+      example: "GB",
       description:
-        "Read phone numbers without + as national numbers of this country (ISO 3166-1 alpha-2); " +
-        "without it, the campaign's defaultCountry, as on the bulk endpoint",
+        "Read phone numbers without + as national numbers of this ISO 3166-1 alpha-2 country; " +
+        "without it, the campaign's defaultCountry",
     }),
-    hasHeader: booleanText.default(true).meta({
-      description:
-        "CSV only: false when the first line is data; columns are then phone, externalId, priority, scheduledFor",
+    hasHeader: booleanText("true").meta({
+      description: "CSV only: false when the first line is data (columns: phone, externalId, priority, scheduledFor)",
     }),
   },
   {

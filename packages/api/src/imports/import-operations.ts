@@ -1,5 +1,6 @@
-import { IMPORT_BATCH_SIZE } from "@leadline/core";
+import { IMPORT_BATCH_SIZE, importOptionsSchema } from "@leadline/core";
 import { CAMPAIGN_NOT_FOUND, ERROR_DESCRIPTIONS, IMPORT_NOT_FOUND } from "../procedures/error-descriptions.ts";
+import { queryParametersOf } from "./query-parameters.ts";
 
 const ERROR_REF = { $ref: "#/components/schemas/ErrorResponse" };
 const IMPORT_REF = { $ref: "#/components/schemas/ImportJob" };
@@ -22,7 +23,8 @@ const campaignIdParameter = {
 
 /**
  * The two import operations served outside the REST adapter (their bodies
- * are not JSON), described by hand; `buildOpenApiDocument` adds them to the
+ * are not JSON), described here, the upload's query parameters generated
+ * from `importOptionsSchema`; `buildOpenApiDocument` adds them to the
  * generated document.
  */
 export const IMPORT_OPERATIONS = {
@@ -37,33 +39,7 @@ export const IMPORT_OPERATIONS = {
         `storage as it arrives, up to MAX_IMPORT_BYTES; a worker then stores it in batches of ${IMPORT_BATCH_SIZE} ` +
         "by the bulk endpoint's rules. Follow the job at the Location header. Does not spend the bulk rate limit.",
       security: [{ ApiKeyAuth: [] }],
-      parameters: [
-        campaignIdParameter,
-        {
-          name: "onInvalid",
-          in: "query",
-          required: false,
-          schema: { type: "string", enum: ["skip", "reject"], default: "skip" },
-          description: "skip: report invalid rows and go on; reject: fail the job at the first",
-        },
-        {
-          name: "defaultCountry",
-          in: "query",
-          required: false,
-          schema: { type: "string", pattern: "^[A-Z]{2}$", example: "GB" },
-          description:
-            "Read phone numbers without + as national numbers of this ISO 3166-1 alpha-2 country; " +
-            "without it, the campaign's defaultCountry",
-        },
-        {
-          name: "hasHeader",
-          in: "query",
-          required: false,
-          schema: { type: "string", enum: ["true", "false"], default: "true" },
-          description:
-            "CSV only: false when the first line is data (columns: phone, externalId, priority, scheduledFor)",
-        },
-      ],
+      parameters: [campaignIdParameter, ...queryParametersOf(importOptionsSchema)],
       requestBody: {
         required: true,
         content: {
