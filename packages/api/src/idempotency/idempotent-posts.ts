@@ -6,6 +6,7 @@ import type { Principal } from "../auth/authenticate.ts";
 import type { Context } from "../context.ts";
 import { toAppError } from "../failure.ts";
 import { fingerprintOf } from "./fingerprint.ts";
+import { replayStoredAnswer } from "./stored-answer.ts";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 export const REPLAYED_HEADER = "Idempotent-Replayed";
@@ -41,12 +42,10 @@ type MiddlewareOutcome = { ok: true; data: unknown } | { ok: false; error: unkno
 
 function replay<TResult>(ctx: Context, answer: StoredAnswer): TResult {
   ctx.setHeader(REPLAYED_HEADER, "true");
-  if (answer.kind === "failure") {
-    throw new AppError(answer.code as AppError["code"], answer.message, { issues: answer.issues });
-  }
-  ctx.setStatus?.(answer.status);
+  const data = replayStoredAnswer(answer);
+  if (answer.kind === "success") ctx.setStatus?.(answer.status);
   // A middleware's own answer: what tRPC's `next()` would have returned.
-  return { ok: true, data: JSON.parse(answer.json) as unknown, marker: middlewareMarker } as TResult;
+  return { ok: true, data, marker: middlewareMarker } as TResult;
 }
 
 /** 422: the key was used with another body. */

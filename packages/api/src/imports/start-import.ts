@@ -11,6 +11,7 @@ import { UNREAD_FINGERPRINT, type ObjectId, type StoredAnswer } from "@leadline/
 import { authenticate } from "../auth/authenticate.ts";
 import { canonicalJson } from "../idempotency/fingerprint.ts";
 import { keyReusedError, keyRunningError, parseKey } from "../idempotency/idempotent-posts.ts";
+import { replayStoredAnswer } from "../idempotency/stored-answer.ts";
 import { streamFingerprint, type StreamFingerprint } from "../idempotency/stream-fingerprint.ts";
 import type { Context } from "../context.ts";
 import { requireCampaign } from "../procedures/require-owned.ts";
@@ -161,10 +162,7 @@ export async function startImport(ctx: Context, upload: ImportUpload, limits: Im
 }
 
 function replayed(answer: StoredAnswer): ImportStarted {
-  if (answer.kind === "failure") {
-    throw new AppError(answer.code as AppError["code"], answer.message, { issues: answer.issues });
-  }
-  return { view: JSON.parse(answer.json) as ImportView, replayed: true };
+  return { view: replayStoredAnswer(answer) as ImportView, replayed: true };
 }
 
 /** Reads a body only to fingerprint it (its key already has an answer): nothing is stored. */
