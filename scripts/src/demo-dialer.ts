@@ -1,4 +1,4 @@
-import { CALL_OUTCOMES, SIGNATURE_HEADER, verifyPayload, type CallOutcome } from "@leadline/core";
+import { CALL_OUTCOMES, readUpTo, SIGNATURE_HEADER, verifyPayload, type CallOutcome } from "@leadline/core";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -67,14 +67,8 @@ const seen = new Set<string>();
 
 /** The body, or undefined once it passes `MAX_BODY_BYTES` (the rest is not read). */
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).byteLength;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const { bytes, exceeded } = await readUpTo(req, MAX_BODY_BYTES);
+  return exceeded ? undefined : new TextDecoder().decode(bytes);
 }
 
 async function answerHandOff(req: IncomingMessage, res: ServerResponse): Promise<void> {

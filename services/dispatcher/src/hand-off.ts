@@ -2,6 +2,7 @@ import {
   hmacSha256Hex,
   LEGACY_HAND_OFF_SIGNATURE_HEADER,
   parseRetryAfterMs,
+  readUpTo,
   SIGNATURE_HEADER,
   signPayload,
 } from "@leadline/core";
@@ -72,30 +73,10 @@ function fetchFailure(error: unknown): string {
 
 /** The first bytes of an error answer, as text; the rest is never read. */
 async function excerpt(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < ERROR_BODY_MAX_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body cut short or timed out: what arrived is enough for a log line.
-  } finally {
-    void reader.cancel().catch(() => undefined);
-  }
-  // At most one chunk past the bound was read.
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes.subarray(0, ERROR_BODY_MAX_BYTES)).slice(0, DETAIL_MAX_CHARS);
+  if (!response.body) return "";
+  // A body cut short or timed out ends the read: what arrived is enough for a log line.
+  const { bytes } = await readUpTo(response.body, ERROR_BODY_MAX_BYTES, { stopOnError: true });
+  return new TextDecoder().decode(bytes).slice(0, DETAIL_MAX_CHARS);
 }
 
 /**

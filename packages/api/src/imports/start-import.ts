@@ -3,6 +3,7 @@ import {
   ERROR_CODES,
   IMPORT_FORMATS,
   importOptionsSchema,
+  readUpTo,
   type ImportFormat,
   type ImportOptions,
   type ImportView,
@@ -171,17 +172,8 @@ async function hashOnly(
   fingerprint: StreamFingerprint,
   maxBytes: number,
 ): Promise<void> {
-  const reader = (body ?? new Blob([]).stream()).pipeThrough(fingerprint.stream).getReader();
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-  }
+  const hashed = (body ?? new Blob([]).stream()).pipeThrough(fingerprint.stream);
+  if ((await readUpTo(hashed, maxBytes, { keepBytes: false })).exceeded) throw tooLarge(maxBytes);
 }
 
 interface PreparedUpload {
