@@ -55,6 +55,8 @@ export interface CampaignCounterDoc {
   /** The account's id. */
   _id: ObjectId;
   campaigns: number;
+  /** When a slot was last taken; absent on counters no create has reserved through since they were stamped. */
+  reservedAt?: Date;
 }
 
 export interface LeadDoc {
