@@ -6,6 +6,7 @@ import { useApiServer } from "../support/api-server.ts";
 import { campaignDoc } from "../support/campaign-doc.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { rest } from "../support/rest.ts";
+import { RESERVATION_SETTLED_MS, createCampaignCounters } from "../../packages/db/src/campaign-counters.ts";
 
 /**
  * Issue 21, item 3: nothing bounded how many campaigns an account could
@@ -55,6 +56,39 @@ describe("campaigns per account", () => {
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).toEqual([...Array(CAP - 1).fill(200), ...Array(20 - CAP + 1).fill(422)]);
     expect(await stored(accountId)).toBe(CAP);
+  });
+
+  it("gives back a slot a crash took without storing its campaign, once no create can still be storing", async () => {
+    const { apiKey, accountId } = await seedAccount(db.repos);
+    expect((await create(apiKey, "second")).status).toBe(200);
+    // What a process killed between taking the slot and its insert leaves: the slot taken, no campaign.
+    const counters = createCampaignCounters(db.repos.collections);
+    expect(await counters.reserve(new ObjectId(accountId), CAP)).toBe(true);
+    const counter = { _id: new ObjectId(accountId) };
+
+    // While that insert could still be under way, the slot stays taken: giving it back could overshoot.
+    expect(await create(apiKey, "third, too soon")).toMatchObject({ status: 422, body: { error: capMessage } });
+
+    const settled = new Date(Date.now() - RESERVATION_SETTLED_MS - 1000);
+    await db.repos.collections.campaignCounters.updateOne(counter, { $set: { reservedAt: settled } });
+    expect((await create(apiKey, "third")).status).toBe(200);
+    expect(await stored(accountId)).toBe(CAP);
+    expect(await db.repos.collections.campaignCounters.findOne(counter)).toMatchObject({ campaigns: CAP });
+    expect(await create(apiKey, "fourth")).toMatchObject({ status: 422, body: { error: capMessage } });
+  });
+
+  it("never lets 20 creates racing a settled leak's repair overshoot", async () => {
+    const { apiKey, accountId } = await seedAccount(db.repos);
+    const counter = { _id: new ObjectId(accountId) };
+    await db.repos.collections.campaignCounters.updateOne(counter, {
+      $set: { campaigns: CAP, reservedAt: new Date(Date.now() - RESERVATION_SETTLED_MS - 1000) },
+    });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => create(apiKey, `race ${i}`)));
+    // Racers that read the leak before the repair are refused; never more than the slots left are taken.
+    const created = answers.filter((answer) => answer.status === 200).length;
+    expect(created).toBeGreaterThanOrEqual(1);
+    expect(created).toBeLessThanOrEqual(CAP - 1);
+    expect(await stored(accountId)).toBe(1 + created);
   });
 
   it("counts campaigns stored before the cap existed", async () => {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { CampaignDoc } from "@leadline/db";
 import { waitFor } from "@leadline/testkit";
 import { useTestDatabase, type TestDatabase } from "../support/database.ts";
 import { useDispatcherWorkers } from "../support/dispatcher-workers.ts";
 import { newLead } from "../support/new-lead.ts";
+import { closedPort } from "../support/closed-port.ts";
 import type { WorkerRuntime } from "../support/worker-process.ts";
 
 const STACK_TRACE =
   "Error: connect ECONNREFUSED 10.1.2.3:5432\n    at TCPConnectWrap.afterConnect (/srv/dialer/internal/db-pool.js:17:3)\n";
-
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function campaignWith(db: TestDatabase, phones: string[]): Promise<CampaignDoc> {
   const account = await db.repos.accounts.create({ name: "dialer errors" });

@@ -60,4 +60,34 @@ describe("issue 21: an import whose worker dies every time", () => {
       expect(report.status).toBe(200);
     },
   );
+
+  it(
+    "completes when its worker is killed 6 times but gets further in the file each time (deploys, outages)",
+    { timeout: 180_000 },
+    async () => {
+      // Only the workers started here may take this job, so each kill below is the one that holds it.
+      await Promise.all(workers.map((worker) => worker.stop("SIGKILL")));
+      const { apiKey, campaignId } = await seedAccount(db.repos);
+      const upload = await uploadImport(server.url, apiKey, campaignId, `phone\n${testPhones(20_000, 7).join("\n")}\n`);
+      expect(upload.status).toBe(202);
+      const id = upload.body.data.id as string;
+      const stored = () => db.repos.collections.importJobs.findOne({ _id: new ObjectId(id) });
+
+      let checkpoint = 0;
+      for (let kill = 1; kill <= 6; kill++) {
+        const worker = await startWorker();
+        await waitFor(`progress before kill ${kill}`, async () => ((await stored())?.bytesProcessed ?? 0) > checkpoint);
+        await worker.stop("SIGKILL");
+        const job = await stored();
+        expect(job).toMatchObject({ state: "running" });
+        checkpoint = job!.bytesProcessed;
+      }
+      await startWorker();
+      const ended = await waitForImportEnd(server.url, apiKey, id);
+
+      expect(ended).toMatchObject({ state: "completed", rowsProcessed: 20_000, created: 20_000 });
+      // The last claim found the checkpoint moved again, so the count of claims without progress is 1.
+      expect((await stored())?.claims).toBe(1);
+    },
+  );
 });

@@ -7,11 +7,27 @@ import { useTestDatabase } from "../support/database.ts";
 import { useDispatcherWorkers } from "../support/dispatcher-workers.ts";
 import type { WorkerRuntime } from "../support/worker-process.ts";
 
-function send(url: string, method: string): Promise<{ status: number; allow: string | undefined }> {
+interface Answer {
+  status: number;
+  allow: string | undefined;
+  contentType: string | undefined;
+  body: string;
+}
+
+function send(url: string, method: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow }));
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          allow: res.headers.allow,
+          contentType: res.headers["content-type"],
+          body,
+        }),
+      );
     });
     req.on("error", reject);
     req.end();
@@ -58,11 +74,14 @@ describe.each<WorkerRuntime>(["node", "deno"])("the dispatcher's metrics server 
       const { host, port } = listening!;
       const base = `http://127.0.0.1:${port}`;
 
+      // One answer, whether the method could become a fetch Request (POST) or not (TRACE).
       for (const method of ["TRACE", "POST", "DELETE", "PROPFIND"]) {
         expect({ method, ...(await send(`${base}/metrics`, method)) }).toEqual({
           method,
           status: 405,
           allow: "GET, HEAD",
+          contentType: "application/json; charset=utf-8",
+          body: JSON.stringify({ error: "Use GET" }),
         });
       }
       expect(worker.child.exitCode).toBeNull();

@@ -1,10 +1,9 @@
 import { execFile } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeWebhookTransport } from "../../services/importer/src/webhook-transport.node.ts";
+import { closedPort } from "../support/closed-port.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
 import {
   runTransportCases,
@@ -14,15 +13,6 @@ import {
 
 const importerDir = fileURLToPath(new URL("../../services/importer/", import.meta.url));
 const denoScript = fileURLToPath(new URL("../support/deno-webhook-transport.ts", import.meta.url));
-
-/** A port nothing listens on: bound, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function underDeno(ports: TransportCasePorts): Promise<TransportCaseResults> {
   const { stdout } = await promisify(execFile)(

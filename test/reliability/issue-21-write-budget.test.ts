@@ -6,7 +6,7 @@ import { postBulk, useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 const EXCEEDED =
-  /^Rate limit exceeded: 3 writes \(single leads, campaigns, suppression changes\) per 60 seconds; retry after \d+ seconds$/;
+  /^Rate limit exceeded: 3 writes outside the bulk endpoint per 60 seconds; retry after \d+ seconds$/;
 
 async function post(url: string, apiKey: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${url}${path}`, {
@@ -75,6 +75,23 @@ describe("issue 21: writes outside the bulk endpoint have a per-account budget",
     expect(single.body.error.message).toMatch(EXCEEDED);
     expect(Number(single.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await db.connection.db.collection(COLLECTION_NAMES.campaigns).countDocuments({ name: "one more" })).toBe(0);
+  });
+
+  it.each([
+    ["leads.delete", () => ({ leadId: new ObjectId().toHexString() })],
+    ["leads.bulkDelete", (campaignId: string) => ({ campaignId, leadIds: [new ObjectId().toHexString()] })],
+    ["campaigns.update", (campaignId: string) => ({ campaignId, name: "renamed" })],
+    ["webhooks.create", () => ({ url: "https://hooks.example.com/leadline", events: ["import.completed"] })],
+    ["webhooks.delete", () => ({ webhookId: new ObjectId().toHexString() })],
+    ["imports.cancel", () => ({ importId: new ObjectId().toHexString() })],
+  ])("charges %s, as it charges every mutation not exempt by name", async (procedure, input) => {
+    const { campaignId, apiKey } = await seedAccount(db.repos);
+    const call = () => post(server.url, apiKey, `/trpc/${procedure}`, input(campaignId));
+    // Whatever each call answers (a miss is 404), it has spent its write.
+    for (let i = 0; i < 3; i++) expect((await call()).status).not.toBe(429);
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toMatch(EXCEEDED);
   });
 
   it("is generous by default: 600 writes per 60 seconds", () => {

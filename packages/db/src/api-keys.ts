@@ -16,6 +16,17 @@ export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(24).toString("base64url");
 }
 
+/** 24 random bytes in base64url, unpadded: 32 characters. */
+const WELL_FORMED_API_KEY = new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9_-]{32}$`);
+
+/**
+ * Whether `key` has the shape of every key {@link generateApiKey} makes.
+ * Checked without the database, so a key that cannot exist costs no lookup.
+ */
+export function isWellFormedApiKey(key: string): boolean {
+  return WELL_FORMED_API_KEY.test(key);
+}
+
 export interface CreatedApiKey {
   /** The only time the key is visible; it is stored hashed. */
   key: string;

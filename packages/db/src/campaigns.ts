@@ -39,8 +39,9 @@ export function createCampaignRepository(collections: Collections) {
   /**
    * Stores a campaign unless its account has `max` already (see
    * `campaign-counters.ts` for why this holds under concurrent creates).
-   * A crash between taking the slot and the insert leaves the slot taken:
-   * the cap can only err towards fewer campaigns, never more.
+   * A crash between taking the slot and the insert leaves the slot taken
+   * until a create refused at the cap finds it settled and gives it back:
+   * the cap errs towards fewer campaigns for a while, never more.
    */
   async function createWithinCap(
     input: NewCampaign,

@@ -55,6 +55,8 @@ export interface CampaignCounterDoc {
   /** The account's id. */
   _id: ObjectId;
   campaigns: number;
+  /** When a slot was last taken; absent on counters no create has reserved through since they were stamped. */
+  reservedAt?: Date;
 }
 
 export interface LeadDoc {
@@ -186,8 +188,13 @@ export interface ImportJobDoc extends ImportCounters {
   columns?: string[];
   leaseOwner?: string;
   leaseExpiresAt?: Date;
-  /** Times the job was claimed; more than one means it was resumed. */
+  /**
+   * Claims in a row that found the checkpoint where the claim before left it:
+   * a claim after progress starts the count again at 1.
+   */
   claims: number;
+  /** The checkpoint (`bytesProcessed`) when the job was last claimed. */
+  claimedAtBytes?: number;
   /** While uploading: the bytes the upload may still store, counted against the account's stored-bytes quota. */
   reservedBytes?: number;
   /** Claim order across accounts, given when queued: an account's next job waits for every other account's turn. */

@@ -26,6 +26,41 @@ const ZERO_COUNTERS: ImportCounters = { rowsProcessed: 0, created: 0, skipped: 0
 export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">) {
   const heldBy = (jobId: ObjectId, workerId: string): Filter<ImportJobDoc> => ({ _id: jobId, leaseOwner: workerId });
 
+  async function leaseNext(workerId: string, leaseMs: number, now: Date): Promise<ImportJobDoc | null> {
+    const lease = {
+      state: "running" as const,
+      leaseOwner: workerId,
+      leaseExpiresAt: new Date(now.getTime() + leaseMs),
+    };
+    const fresh = await importJobs.findOneAndUpdate(
+      { state: "queued" },
+      { $set: { ...lease, startedAt: now }, $inc: { claims: 1 } },
+      { sort: { turn: 1, _id: 1 }, returnDocument: "after" },
+    );
+    if (fresh) return fresh;
+    return importJobs.findOneAndUpdate(
+      { state: "running", leaseExpiresAt: { $lte: now } },
+      { $set: lease, $inc: { claims: 1 } },
+      { sort: { _id: 1 }, returnDocument: "after" },
+    );
+  }
+
+  /**
+   * Starts `claims` again at 1 when the checkpoint has moved since the
+   * previous claim (that worker stopped after progress: a deploy, an outage),
+   * and notes the checkpoint for the next claim. Only the worker holding the
+   * lease writes here, so reading then writing races no one; a crash between
+   * the claim and this leaves the old checkpoint noted, and the next claim
+   * sees the same progress.
+   */
+  async function countClaimsWithoutProgress(job: ImportJobDoc, workerId: string): Promise<ImportJobDoc> {
+    if (job.claimedAtBytes === job.bytesProcessed) return job;
+    const moved = job.claimedAtBytes !== undefined;
+    const noted = { claimedAtBytes: job.bytesProcessed, ...(moved && { claims: 1 }) };
+    await importJobs.updateOne(heldBy(job._id, workerId), { $set: noted });
+    return { ...job, ...noted };
+  }
+
   return {
     /**
      * Records a new upload and takes one of the account's `maxActive` slots,
@@ -133,24 +168,15 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       );
     },
 
-    /** Leases the queued job whose turn comes first, or a running one whose worker's lease ran out. */
+    /**
+     * Leases the queued job whose turn comes first, or a running one whose
+     * worker's lease ran out. Its `claims` counts only the claims that made
+     * no progress, so a long import resumed across restarts is not failed
+     * for them (see {@link countClaimsWithoutProgress}).
+     */
     async claim(workerId: string, leaseMs: number, now = new Date()): Promise<ImportJobDoc | null> {
-      const lease = {
-        state: "running" as const,
-        leaseOwner: workerId,
-        leaseExpiresAt: new Date(now.getTime() + leaseMs),
-      };
-      const fresh = await importJobs.findOneAndUpdate(
-        { state: "queued" },
-        { $set: { ...lease, startedAt: now }, $inc: { claims: 1 } },
-        { sort: { turn: 1, _id: 1 }, returnDocument: "after" },
-      );
-      if (fresh) return fresh;
-      return importJobs.findOneAndUpdate(
-        { state: "running", leaseExpiresAt: { $lte: now } },
-        { $set: lease, $inc: { claims: 1 } },
-        { sort: { _id: 1 }, returnDocument: "after" },
-      );
+      const claimed = await leaseNext(workerId, leaseMs, now);
+      return claimed && countClaimsWithoutProgress(claimed, workerId);
     },
 
     /** Extends the lease; false when the job is no longer this worker's (taken over, cancelled). */

@@ -4,6 +4,7 @@ export {
   createApiKeyRepository,
   generateApiKey,
   hashApiKey,
+  isWellFormedApiKey,
   type ApiKeyRepository,
   type CreatedApiKey,
 } from "./api-keys.ts";

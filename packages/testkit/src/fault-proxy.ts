@@ -31,6 +31,7 @@ export class FaultProxy {
   private readonly links = new Set<Link>();
   private down = false;
   private watch: { marker: Buffer; sent: () => void; answered: () => void } | undefined;
+  private readonly tallies: { marker: Buffer; count: number }[] = [];
   port = 0;
 
   constructor(
@@ -61,6 +62,7 @@ export class FaultProxy {
       for (const socket of [client, link.upstream]) socket.on("error", () => undefined);
       client.on("data", (chunk: Buffer) => {
         // A command is written whole, so its name and collection arrive in one chunk.
+        for (const tally of this.tallies) if (chunk.includes(tally.marker)) tally.count += 1;
         if (this.watch && chunk.includes(this.watch.marker)) {
           link.held = [];
           link.onHeld = this.watch.answered;
@@ -101,6 +103,16 @@ export class FaultProxy {
     };
     this.watch = { marker: Buffer.from(marker), sent, answered };
     return held;
+  }
+
+  /**
+   * Counts, from now on, the requests whose bytes contain `marker` (e.g. a
+   * collection's name): read `count` for how many reached the server.
+   */
+  tallyRequestsWith(marker: string): { readonly count: number } {
+    const tally = { marker: Buffer.from(marker), count: 0 };
+    this.tallies.push(tally);
+    return tally;
   }
 
   /** Lets held answers through, in order, and stops holding. */

@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import { workerDatabaseUri } from "@leadline/core";
 import { parseDispatcherConfig } from "./config.ts";
-import { METRICS_METHODS } from "./metrics-endpoint.ts";
+import { methodNotAllowed } from "./metrics-endpoint.ts";
 import { runWorker } from "./run-worker.ts";
 
 // In development, the embedded database of a running `pnpm start`; its code is loaded only then.
@@ -21,18 +21,19 @@ const metricsServer =
   handleMetricsRequest === undefined
     ? undefined
     : createServer((req, res) => {
-        // Only GET and HEAD become a Request: fetch forbids some methods (TRACE), and a
-        // constructor throwing here, outside any promise, would end the process.
-        if (!METRICS_METHODS.includes(req.method ?? "")) {
-          req.resume();
-          res.writeHead(405, { Allow: METRICS_METHODS.join(", "), "Content-Type": "application/json; charset=utf-8" });
-          res.end(JSON.stringify({ error: "Use GET" }));
-          return;
-        }
-        // Nothing is read from a GET's body: the URL and method are the whole request.
+        // Nothing is read from the body: the URL and method are the whole request.
         req.resume();
         void Promise.resolve()
-          .then(() => handleMetricsRequest(new Request(`http://metrics${req.url ?? "/"}`, { method: req.method })))
+          .then(() => {
+            let request: Request;
+            try {
+              request = new Request(`http://metrics${req.url ?? "/"}`, { method: req.method });
+            } catch {
+              // fetch forbids some methods (TRACE, CONNECT): no Request for the handler to refuse, so its answer here.
+              return methodNotAllowed();
+            }
+            return handleMetricsRequest(request);
+          })
           .then(async (response) => {
             res.writeHead(response.status, Object.fromEntries(response.headers));
             res.end(req.method === "HEAD" ? undefined : await response.text());

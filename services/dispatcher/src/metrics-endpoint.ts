@@ -12,6 +12,9 @@ const json = (status: number, body: object, headers: Record<string, string> = {}
     headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
   });
 
+/** The answer to any method but GET and HEAD, from the handler or from an entry file that cannot build a Request. */
+export const methodNotAllowed = (): Response => json(405, { error: "Use GET" }, { Allow: METRICS_METHODS.join(", ") });
+
 /**
  * `GET /metrics` for Prometheus and `GET /healthz` for an orchestrator:
  * healthy while the worker runs and its database answers.
@@ -22,9 +25,7 @@ export function createMetricsHandler(
 ): MetricsHandler {
   return async (request) => {
     const { pathname } = new URL(request.url);
-    if (!METRICS_METHODS.includes(request.method)) {
-      return json(405, { error: "Use GET" }, { Allow: METRICS_METHODS.join(", ") });
-    }
+    if (!METRICS_METHODS.includes(request.method)) return methodNotAllowed();
     if (pathname === "/metrics") {
       const { contentType, text } = await metrics.scrape();
       return new Response(text, { status: 200, headers: { "Content-Type": contentType } });

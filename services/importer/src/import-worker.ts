@@ -14,7 +14,7 @@ const INTERNAL_FAILURE =
 
 const tooManyClaims = (maxClaims: number) =>
   `The import was started ${maxClaims} times (IMPORT_MAX_CLAIMS) and its worker stopped each time before it ` +
-  `finished, so it was failed rather than tried again; leads stored before it stay in the campaign. ` +
+  `got any further in the file, so it was failed rather than tried again; leads stored before it stay in the campaign. ` +
   `Check the file, or split it into several imports`;
 
 /** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */

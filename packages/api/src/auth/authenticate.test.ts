@@ -6,7 +6,7 @@ import { createApiCaches, createContext, type ApiDeps } from "../context.ts";
 import type { Limiters } from "../rate-limit/limiters.ts";
 import { authenticate } from "./authenticate.ts";
 
-const VALID_KEY = "ll_live_valid-key-for-unit-tests";
+const VALID_KEY = "ll_live_valid-key-for-the-unit-tests-abc";
 const FAILURES_ALLOWED = 3;
 
 /** Real in-memory limiters and a key store of one key, with the limiter's reads counted. */
@@ -73,6 +73,17 @@ describe("authenticate and the auth-failure limiter", () => {
     expect(await request(`ll_live_guess-again`)).toBe(429);
     expect(await request(undefined)).toBe(429);
     expect(await request(`ll_live_guess-0`, "198.51.100.1")).toBe(401);
+  });
+
+  it("issue 21: refuses a key of the wrong shape without looking it up, counting it as a failure", async () => {
+    const { request, keyLookups, limiterWrites } = setup();
+    expect([
+      await request("ll_live_guess"),
+      await request(`${VALID_KEY}x`),
+      await request(VALID_KEY.slice(0, -1)),
+    ]).toEqual([401, 401, 401]);
+    expect(keyLookups).not.toHaveBeenCalled();
+    expect(limiterWrites).toHaveBeenCalledTimes(3);
   });
 
   it("answers an address it has seen go over budget without asking the limiter again", async () => {

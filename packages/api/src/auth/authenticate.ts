@@ -1,5 +1,5 @@
 import { AppError, ERROR_CODES } from "@leadline/core";
-import { hashApiKey, type ApiKeyDoc, type ApiKeyScope } from "@leadline/db";
+import { hashApiKey, isWellFormedApiKey, type ApiKeyDoc, type ApiKeyScope } from "@leadline/db";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { Context } from "../context.ts";
 
@@ -8,8 +8,6 @@ export interface Principal {
   accountId: ApiKeyDoc["accountId"];
   scopes: ApiKeyScope[];
 }
-
-const MAX_KEY_LENGTH = 200;
 
 function tooManyFailures(msBeforeNext: number): AppError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
@@ -53,11 +51,12 @@ async function countFailure(ctx: Context): Promise<void> {
  * The active key for `key`, or null. A valid key never touches the failure
  * limiter: keys are 192 random bits, so refusing a correct one protects
  * nothing, while a shared address (NAT, a local proxy) would let one client's
- * bad keys lock every other client out.
+ * bad keys lock every other client out. A key of the wrong shape is refused
+ * before any lookup, so a flood of made-up keys costs the database nothing.
  */
 async function findKey(ctx: Context, key: string | undefined): Promise<ApiKeyDoc | null> {
-  const keyHash = key && key.length <= MAX_KEY_LENGTH ? hashApiKey(key) : undefined;
-  if (!keyHash) return null;
+  if (!key || !isWellFormedApiKey(key)) return null;
+  const keyHash = hashApiKey(key);
   const cache = ctx.deps.caches.apiKeysByHash;
   const cached = cache.get(keyHash);
   if (cached) return cached;

@@ -1,17 +1,18 @@
 import type { Db, MongoClient } from "mongodb";
+import { removeStaleScratch, scratchRunName } from "./scratch-names.ts";
 import type { AnyDbCheck, CheckReport, CheckSize, Scratch } from "./types.ts";
 import { fail } from "./types.ts";
 
-/** Every scratch database or collection starts so: whoever finds one left by a killed run knows whose it is. */
-export const SCRATCH_PREFIX = "leadline_dbcheck_";
+export { SCRATCH_PREFIX } from "./scratch-names.ts";
 
 /**
  * Runs `checks` one after another in scratch collections, removed
  * afterwards, so the service's data is never touched: in a scratch database
  * of their own, or, given `inside`, in collections of that database named
- * `leadline_dbcheck_<random>_*` (a user allowed only the service's database
- * can run that). A check that throws is reported as failed with the error;
- * the others still run.
+ * `leadline_dbcheck_<start time><random>_*` (a user allowed only the
+ * service's database can run that), after dropping those a killed run left
+ * there (see `removeStaleScratch`). A check that throws is reported as
+ * failed with the error; the others still run.
  */
 export async function runDbChecks(
   client: MongoClient,
@@ -19,7 +20,9 @@ export async function runDbChecks(
   size: CheckSize,
   inside?: Db,
 ): Promise<CheckReport[]> {
-  const run = `${SCRATCH_PREFIX}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const run = scratchRunName();
+  // Best effort: leftovers cost disk, not correctness, and must not stop the checks.
+  if (inside) await removeStaleScratch(inside).catch(() => undefined);
   const scratch: Scratch = inside
     ? { db: inside, name: (base) => `${run}_${base}` }
     : { db: client.db(run), name: (base) => base };

@@ -110,6 +110,8 @@ export function createTrpcHandler(
       endpoint: TRPC_BASE_PATH,
       req: forwarded,
       router: appRouter,
+      // A second guard behind the check above, in case tRPC ever reads a batch from the request differently.
+      maxBatchSize: options.maxBatch,
       createContext: ({ req }) => createContext(deps, requestInfoFor(req, scope, scope.headers)),
       responseMeta: ({ errors, paths: called }) => {
         scope.route = trpcRouteLabel(called);
