@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from "@leadline/core";
+import { SIGNATURE_HEADER, signPayload } from "@leadline/core";
 import type { OutboxEventDoc } from "@leadline/db/imports";
 import {
   DeliveryConnectError,
@@ -8,6 +8,8 @@ import {
 } from "./webhook-target.ts";
 
 export const WEBHOOK_USER_AGENT = "Leadline-Webhooks/1";
+/** The header that carries the event's id, the same on every attempt: how receivers spot a repeat. */
+export const WEBHOOK_EVENT_ID_HEADER = "Leadline-Event-Id";
 
 /**
  * What one POST to an endpoint came to. `error` is what the tenant sees (a
@@ -67,7 +69,7 @@ export async function sendWebhook(options: {
         "Content-Type": "application/json",
         "User-Agent": WEBHOOK_USER_AGENT,
         [WEBHOOK_EVENT_ID_HEADER]: options.event._id,
-        [WEBHOOK_SIGNATURE_HEADER]: await webhookSignature(options.secret, body, unixSeconds),
+        [SIGNATURE_HEADER]: await signPayload(options.secret, body, unixSeconds),
       },
       body,
       signal: AbortSignal.any([timeout, options.signal]),
