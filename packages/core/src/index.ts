@@ -46,5 +46,4 @@ export * from "./outcome-schemas.ts";
 export { OUTCOME_ACCEPTING_STATES, outcomeTransition, type OutcomeTransition } from "./outcome-transition.ts";
 export { createWorkerLogger, type LogLevel, type WorkerLogger } from "./worker-logger.ts";
 export { isIpAddress, isLocalhostName, refusedAddressReason, refusedTargetMessage } from "./webhook-addresses.ts";
-export { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from "./webhook-signature.ts";
 export { readUpTo, type BoundedRead, type BoundedReadOptions } from "./bounded-read.ts";

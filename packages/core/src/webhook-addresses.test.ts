@@ -41,6 +41,12 @@ describe("refusedAddressReason", () => {
     ["::ffff:192.0.0.192", "a special-purpose (IETF protocol) address"],
     ["::ffff:198.18.5.5", "a benchmarking address"],
     ["::ffff:240.1.2.3", "a reserved address"],
+    ["2001::1", "a Teredo (IPv4-tunnelled) address"],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo (IPv4-tunnelled) address"],
+    ["64:ff9b:1::a00:5", "a NAT64 (IPv4-translated) address"],
+    ["64:ff9b:1:ffff::8.8.8.8", "a NAT64 (IPv4-translated) address"],
+    ["::ffff:0:10.0.0.5", "a SIIT (IPv4-translated) address"],
+    ["::ffff:0:8.8.8.8", "a SIIT (IPv4-translated) address"],
   ])("refuses %s as %s", (address, reason) => {
     expect(refusedAddressReason(address)).toBe(reason);
   });
@@ -61,6 +67,7 @@ describe("refusedAddressReason", () => {
     "223.255.255.255",
     "64:ff9c::1",
     "2001:db8::1",
+    "2001:4860:4860::8888",
     "fbff::1",
   ])("lets the public address %s through", (address) => {
     expect(refusedAddressReason(address)).toBeUndefined();

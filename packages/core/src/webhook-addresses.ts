@@ -86,7 +86,13 @@ export function refusedAddressReason(address: string): string | undefined {
   if (first === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) {
     return "a NAT64 (IPv4-translated) address";
   }
+  // Local-use NAT64 (64:ff9b:1::/48, RFC 8215): the network's own translator, whatever the embedded address.
+  if (first === 0x64 && groups[1] === 0xff9b && groups[2] === 1) return "a NAT64 (IPv4-translated) address";
+  // SIIT's IPv4-translated form (::ffff:0:a.b.c.d, RFC 2765): a translator inside the network decides where it leads.
+  if (allZeroBefore(4) && groups[4] === 0xffff && groups[5] === 0) return "a SIIT (IPv4-translated) address";
   if (first === 0x2002) return "a 6to4 (IPv4-translated) address";
+  // Teredo (2001::/32, RFC 4380): tunnelled to an IPv4 address through a relay; 2001:db8::/32 and the rest of 2001::/16 are not.
+  if (first === 0x2001 && groups[1] === 0) return "a Teredo (IPv4-tunnelled) address";
   if ((first & 0xfe00) === 0xfc00) return "a private (unique local) address";
   if ((first & 0xffc0) === 0xfe80) return "a link-local address";
   if ((first & 0xffc0) === 0xfec0) return "a private (site-local) address";

@@ -270,6 +270,8 @@ export interface WebhookDeliveryDoc {
   /** The loop process sending it right now, and until when; a dead one's lease runs out. */
   leaseOwner?: string;
   leaseExpiresAt: Date;
+  /** Moved past its endpoint's busy send slots: the first slot freed makes one such delivery due at once. */
+  waitingForSlot?: true;
   lastStatusCode?: number;
   lastError?: string;
   firstAttemptAt?: Date;

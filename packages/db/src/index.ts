@@ -49,7 +49,7 @@ export {
   type StartupCheck,
 } from "./db-check/index.ts";
 export type * from "./documents.ts";
-export { CLAIM_INDEXES, ensureIndexes } from "./indexes.ts";
+export { CLAIM_INDEXES, WEBHOOK_CLAIM_INDEX, ensureIndexes } from "./indexes.ts";
 export {
   createIdempotencyRecords,
   type Claim,

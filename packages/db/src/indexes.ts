@@ -31,6 +31,12 @@ export const CLAIM_INDEXES = {
 } as const;
 
 /**
+ * The webhook delivery claim's index. An account's deliveries are contiguous in it, so the accounts a claim
+ * leaves out are ranges the scan skips; `issue-21-webhook-claim-backlog.test.ts` holds the claim's filter to it.
+ */
+export const WEBHOOK_CLAIM_INDEX = { state: 1, accountId: 1, nextAttemptAt: 1, leaseExpiresAt: 1 } as const;
+
+/**
  * Creates every index the service relies on. Awaited at start-up: the unique
  * lead index is what turns duplicate phones into skips, so the service must
  * not take requests before it exists.
@@ -89,10 +95,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // Fair fan-out: the accounts with events waiting, then each one's oldest.
     outboxEvents.createIndex({ fannedOutAt: 1, accountId: 1, createdAt: 1 }, { name: "outbox_fan_out_by_account" }),
     webhookEndpoints.createIndex({ accountId: 1, _id: 1 }, { name: "webhooks_by_account" }),
-    // The delivery claim: due pending deliveries whose lease is free, soonest first.
+    // The delivery claim: an account's due pending deliveries whose lease is free, soonest first; accounts in turn.
+    webhookDeliveries.createIndex(WEBHOOK_CLAIM_INDEX, { name: "webhook_deliveries_claim_by_account" }),
+    // An endpoint's pending deliveries: moved past a busy slot or an open breaker, and woken when a slot frees.
     webhookDeliveries.createIndex(
-      { state: 1, nextAttemptAt: 1, leaseExpiresAt: 1 },
-      { name: "webhook_deliveries_claim" },
+      { endpointId: 1, state: 1, nextAttemptAt: 1 },
+      { name: "webhook_deliveries_by_endpoint" },
     ),
     webhookDeliveries.createIndex({ endpointId: 1, createdAt: -1, _id: -1 }, { name: "webhook_deliveries_listing" }),
     // The retention sweep: deliveries that ended, oldest change first.

@@ -103,27 +103,37 @@ export function createWebhookDeliveries({
 
     /**
      * Takes one due pending delivery whose lease is free (never held, or its
-     * holder's lease ran out) and leases it to `owner` for `leaseMs`, leaving
-     * out the accounts and endpoints the caller names (those it is serving
-     * already: see the delivery loop's fair claiming).
+     * holder's lease ran out) and leases it to `owner` for `leaseMs`: the
+     * soonest due of the first account, in id order, after `afterAccount` (or
+     * up to and including `upToAccount`: the caller's turn wraps round), that
+     * is not in `skipAccounts` (those the caller serves enough of already: see
+     * the delivery loop's fair claiming). Every field it filters on is in
+     * {@link WEBHOOK_CLAIM_INDEX}, so the accounts left out are skipped in the
+     * index, not read: a claim never walks another account's backlog.
      */
     async claim(
       owner: string,
       leaseMs: number,
-      options: { now?: Date; skipAccounts?: ObjectId[]; skipEndpoints?: ObjectId[] } = {},
+      options: { now?: Date; afterAccount?: ObjectId; upToAccount?: ObjectId; skipAccounts?: ObjectId[] } = {},
     ): Promise<WebhookDeliveryDoc | null> {
       const now = options.now ?? new Date();
+      const account: Filter<WebhookDeliveryDoc>["accountId"] & object = {};
+      if (options.afterAccount) account.$gt = options.afterAccount;
+      if (options.upToAccount) account.$lte = options.upToAccount;
+      if (options.skipAccounts?.length) account.$nin = options.skipAccounts;
       const filter: Filter<WebhookDeliveryDoc> = {
         state: "pending",
+        ...(Object.keys(account).length > 0 ? { accountId: account } : {}),
         nextAttemptAt: { $lte: now },
         leaseExpiresAt: { $lte: now },
       };
-      if (options.skipAccounts?.length) filter.accountId = { $nin: options.skipAccounts };
-      if (options.skipEndpoints?.length) filter.endpointId = { $nin: options.skipEndpoints };
       return webhookDeliveries.findOneAndUpdate(
         filter,
-        { $set: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now } },
-        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: "after" },
+        {
+          $set: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), updatedAt: now },
+          $unset: { waitingForSlot: "" },
+        },
+        { sort: { accountId: 1, nextAttemptAt: 1 }, returnDocument: "after" },
       );
     },
 
@@ -147,7 +157,7 @@ export function createWebhookDeliveries({
                 ? { state: "pending" as const, nextAttemptAt: attempt.nextAttemptAt }
                 : { state: "failed" as const, failedAt: at }),
             };
-      const unset: Record<string, ""> = { leaseOwner: "" };
+      const unset: Record<string, ""> = { leaseOwner: "", waitingForSlot: "" };
       if (attempt.outcome === "failed" && attempt.statusCode === undefined) unset.lastStatusCode = "";
       const update =
         attempt.outcome === "failed" && attempt.statusCode !== undefined

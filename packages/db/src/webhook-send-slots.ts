@@ -38,7 +38,11 @@ export function createWebhookSendSlots({
   webhookDeliveries,
 }: Pick<Collections, "webhookEndpoints" | "webhookDeliveries">) {
   return {
-    /** Takes a free slot of the endpoint for `holder` until `until`, unless all are held or the breaker is open. */
+    /**
+     * Takes a free slot of the endpoint for `holder` until `until`, unless the breaker is open or all are held.
+     * When all are held, the endpoint's due deliveries are moved to the soonest slot's end (one update), marked
+     * as waiting for a slot, so that claims stop finding them until then or until {@link release} wakes one.
+     */
     async acquire(
       endpointId: ObjectId,
       holder: string,
@@ -70,14 +74,32 @@ export function createWebhookSendSlots({
       const ends = Object.values(endpoint.sendSlots ?? {}).map((slot) => slot.until.getTime());
       // No slot left to read: freed meanwhile, so worth asking again at once.
       const soonest = ends.length > 0 ? Math.min(...ends) : now.getTime();
-      return { status: "busy", freeAt: new Date(Math.max(now.getTime(), soonest)) };
+      const freeAt = new Date(Math.max(now.getTime(), soonest));
+      if (freeAt > now) {
+        // Out of the claims' due range until a slot frees, rather than read and given back by every claim.
+        await webhookDeliveries.updateMany(
+          { endpointId, state: "pending", nextAttemptAt: { $lte: now } },
+          { $set: { nextAttemptAt: freeAt, waitingForSlot: true } },
+        );
+      }
+      return { status: "busy", freeAt };
     },
 
-    /** Frees a slot, if its holder still has it. */
-    async release(slot: EndpointSlot): Promise<void> {
-      await webhookEndpoints.updateOne(
+    /**
+     * Frees a slot, if its holder still has it, and makes one of the
+     * endpoint's deliveries waiting for a slot due now: an attempt usually
+     * ends well before its slot's lease, and the rest wait for the next one.
+     */
+    async release(slot: EndpointSlot, now: Date = new Date()): Promise<void> {
+      const freed = await webhookEndpoints.updateOne(
         { _id: slot.endpointId, [`sendSlots.${slot.key}.holder`]: slot.holder },
         { $unset: { [`sendSlots.${slot.key}`]: "" } },
+      );
+      if (freed.modifiedCount === 0) return;
+      await webhookDeliveries.findOneAndUpdate(
+        { endpointId: slot.endpointId, state: "pending", waitingForSlot: true },
+        { $set: { nextAttemptAt: now }, $unset: { waitingForSlot: "" } },
+        { sort: { nextAttemptAt: 1 }, projection: { _id: 1 } },
       );
     },
 
@@ -124,7 +146,7 @@ export function createWebhookSendSlots({
       if (pausedUntil) {
         await webhookDeliveries.updateMany(
           { endpointId, state: "pending", nextAttemptAt: { $lt: pausedUntil } },
-          { $set: { nextAttemptAt: pausedUntil } },
+          { $set: { nextAttemptAt: pausedUntil }, $unset: { waitingForSlot: "" } },
         );
       }
       return { pausedUntil, opened };

@@ -1,11 +1,10 @@
 // Node entry: the only file of this service that touches Node's process API.
-import { lookup } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
 import { workerDatabaseUri } from "@leadline/core";
 import { parseImporterConfig } from "./config.ts";
 import { runImporter } from "./run-worker.ts";
+import { createNodeResolveHost } from "./resolve-host.node.ts";
 import { createNodeWebhookTransport } from "./webhook-transport.node.ts";
-import type { ResolveHost } from "./webhook-target.ts";
 
 // In development, the embedded database of a running `pnpm start`; its code is loaded only then.
 const database = await workerDatabaseUri(process.env, async () =>
@@ -17,9 +16,8 @@ if ("refused" in database) {
 }
 
 const config = parseImporterConfig({ ...process.env, MONGODB_URI: database.uri });
-// The system resolver, /etc/hosts included: every address, so that the SSRF check sees them all.
-const resolveHost: ResolveHost = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+// Every A and AAAA record, so that the SSRF check sees them all; bounded by the attempt's timeout.
+const resolveHost = createNodeResolveHost(config.webhooks.timeoutMs);
 const importer = await runImporter(config, {
   readFile: (url) => readFile(url),
   resolveHost,

@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from "@leadline/core";
+import { SIGNATURE_HEADER, signPayload } from "@leadline/core";
 import type { OutboxEventDoc } from "@leadline/db/imports";
 import {
   DeliveryConnectError,
@@ -8,6 +8,11 @@ import {
 } from "./webhook-target.ts";
 
 export const WEBHOOK_USER_AGENT = "Leadline-Webhooks/1";
+/** The header that carries the event's id, the same on every attempt: how receivers spot a repeat. */
+export const WEBHOOK_EVENT_ID_HEADER = "Leadline-Event-Id";
+
+/** What tenants see for an attempt that ran out of WEBHOOK_TIMEOUT_MS, its name resolution included. */
+export const timedOutMessage = (timeoutMs: number): string => `timed out after ${timeoutMs / 1000} s`;
 
 /**
  * What one POST to an endpoint came to. `error` is what the tenant sees (a
@@ -33,8 +38,15 @@ const TENANT_MESSAGES: Record<ConnectFailure, (host: string) => string> = {
 
 function failedAttempt(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): SendResult {
   const detail = error instanceof Error ? error.message : String(error);
-  if (error instanceof TargetRefusedError) return { delivered: false, error: error.message, permanent: true };
-  if (timedOut) return { delivered: false, error: `timed out after ${timeoutMs / 1000} s`, detail };
+  if (error instanceof TargetRefusedError) {
+    return {
+      delivered: false,
+      error: error.message,
+      permanent: true,
+      ...(error.detail ? { detail: error.detail } : {}),
+    };
+  }
+  if (timedOut) return { delivered: false, error: timedOutMessage(timeoutMs), detail };
   const kind = error instanceof DeliveryConnectError ? error.kind : "other";
   return { delivered: false, error: TENANT_MESSAGES[kind](url.hostname), detail };
 }
@@ -53,12 +65,14 @@ export async function sendWebhook(options: {
   transport: WebhookTransport;
   /** Aborts the attempt when the worker stops. */
   signal: AbortSignal;
+  /** The attempt's `timeoutMs` timer, when it started before the send (the early check's resolution counts too). */
+  timeout?: AbortSignal;
   now?: () => number;
 }): Promise<SendResult> {
   const body = webhookBody(options.event);
   const url = new URL(options.url);
   const unixSeconds = Math.floor((options.now ?? Date.now)() / 1000);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const timeout = options.timeout ?? AbortSignal.timeout(options.timeoutMs);
   let status: number;
   try {
     ({ status } = await options.transport({
@@ -67,7 +81,7 @@ export async function sendWebhook(options: {
         "Content-Type": "application/json",
         "User-Agent": WEBHOOK_USER_AGENT,
         [WEBHOOK_EVENT_ID_HEADER]: options.event._id,
-        [WEBHOOK_SIGNATURE_HEADER]: await webhookSignature(options.secret, body, unixSeconds),
+        [SIGNATURE_HEADER]: await signPayload(options.secret, body, unixSeconds),
       },
       body,
       signal: AbortSignal.any([timeout, options.signal]),

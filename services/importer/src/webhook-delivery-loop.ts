@@ -1,7 +1,7 @@
 import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
 import type { WebhookDeliveries, WebhookDeliveryDoc, WebhookSendSlots } from "@leadline/db/imports";
 import type { ImporterConfig } from "./config.ts";
-import { sendWebhook, type SendResult } from "./send-webhook.ts";
+import { sendWebhook, timedOutMessage, type SendResult } from "./send-webhook.ts";
 import { sleep } from "./sleep.ts";
 import { FairDeliveryClaims } from "./webhook-fair-claims.ts";
 import { checkTarget, type ResolveHost, type WebhookTransport } from "./webhook-target.ts";
@@ -142,17 +142,28 @@ export class WebhookDeliveryLoop {
     ]);
     if (!endpoint) return { delivered: false, error: "the webhook was deleted", permanent: true };
     if (!event) return { delivered: false, error: "the event is no longer in the outbox", permanent: true };
-    const target = await checkTarget(new URL(endpoint.url), this.runtime.resolveHost, this.settings.allowPrivate);
+    // WEBHOOK_TIMEOUT_MS covers the whole attempt: a name that never resolves ends it like a receiver that never answers.
+    const { timeoutMs } = this.settings;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const url = new URL(endpoint.url);
+    const target = await checkTarget(
+      url,
+      this.runtime.resolveHost,
+      this.settings.allowPrivate,
+      AbortSignal.any([timeout, this.stopping.signal]),
+    );
     if (!target.allowed) {
       const { error, detail } = target;
-      return target.permanent ? { delivered: false, error, permanent: true } : { delivered: false, error, detail };
+      if (target.permanent) return { delivered: false, error, permanent: true, ...(detail ? { detail } : {}) };
+      return { delivered: false, error: timeout.aborted ? timedOutMessage(timeoutMs) : error, detail };
     }
     this.attempts += 1;
     return sendWebhook({
       url: endpoint.url,
       secret: endpoint.secret,
       event,
-      timeoutMs: this.settings.timeoutMs,
+      timeoutMs,
+      timeout,
       transport: this.runtime.transport,
       signal: this.stopping.signal,
     });

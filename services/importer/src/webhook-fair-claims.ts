@@ -7,8 +7,6 @@ import {
 } from "@leadline/db/imports";
 import type { ImporterConfig } from "./config.ts";
 
-/** An endpoint found with every slot held elsewhere is left out of claims for this long at most. */
-const BUSY_RECHECK_MS = 2_000;
 /** Claims that find a busy or paused endpoint before a send task rests for one poll interval. */
 const CLAIM_TRIES = 4;
 
@@ -41,18 +39,21 @@ class InFlightCount {
  * - a free task first takes a delivery of an account it serves nothing of,
  *   and otherwise one of an account below its share (half the tasks), so
  *   another account's delivery always finds a task within one attempt's time;
+ * - accounts take turns: each claim starts after the account of the one
+ *   before, in id order, and wraps round;
  * - an attempt holds one of its endpoint's slots (WEBHOOK_ENDPOINT_CONCURRENCY,
  *   shared by every process); a delivery whose endpoint has none free goes back
- *   untried, and the endpoint is left out of claims for a moment;
+ *   untried, and the endpoint's due deliveries with it wait for a slot to free
+ *   (see `WebhookSendSlots.acquire`), out of every claim's way;
  * - a delivery whose endpoint's breaker is open goes back due at the cool-down's end.
  *
- * The lists a claim leaves out are bounded by this process's send tasks, plus
- * the endpoints found busy in the last {@link BUSY_RECHECK_MS}.
+ * The accounts a claim leaves out are bounded by this process's send tasks,
+ * and skipped in the claim's index rather than read.
  */
 export class FairDeliveryClaims {
   private readonly accounts = new InFlightCount();
-  private readonly endpoints = new InFlightCount();
-  private readonly busyEndpoints = new Map<string, { id: ObjectId; until: number }>();
+  /** The account of the last claim: the next claim starts after it. */
+  private lastAccount: ObjectId | undefined;
   /** The claim in progress: one at a time, so each sees the ones before it counted (else all tasks start alike). */
   private claiming: Promise<unknown> = Promise.resolve();
 
@@ -83,11 +84,7 @@ export class FairDeliveryClaims {
         });
       if (claim.status === "acquired") return { delivery, slot: claim.slot };
       if (claim.status === "missing") return { delivery };
-      if (claim.status === "busy") {
-        const recheckAt = Math.min(claim.freeAt.getTime(), Date.now() + BUSY_RECHECK_MS);
-        this.busyEndpoints.set(delivery.endpointId.toHexString(), { id: delivery.endpointId, until: recheckAt });
-      }
-      await this.giveBack(delivery, claim.status === "paused" ? claim.until : undefined);
+      await this.giveBack(delivery, claim.status === "paused" ? claim.until : claim.freeAt);
     }
     return null;
   }
@@ -106,7 +103,6 @@ export class FairDeliveryClaims {
 
   private track(delivery: WebhookDeliveryDoc, delta: 1 | -1): void {
     this.accounts.add(delivery.accountId, delta);
-    this.endpoints.add(delivery.endpointId, delta);
   }
 
   private async giveBack(delivery: WebhookDeliveryDoc, dueAt?: Date): Promise<void> {
@@ -115,19 +111,22 @@ export class FairDeliveryClaims {
   }
 
   private async claimDelivery(): Promise<WebhookDeliveryDoc | null> {
-    const now = Date.now();
-    for (const [key, busy] of this.busyEndpoints) if (busy.until <= now) this.busyEndpoints.delete(key);
-    const skipEndpoints = [
-      ...this.endpoints.atLeast(this.settings.endpointConcurrency),
-      ...[...this.busyEndpoints.values()].map((busy) => busy.id),
-    ];
-    const { leaseMs } = this.settings;
     const served = this.accounts.atLeast(1);
     if (served.length > 0) {
-      const other = await this.deliveries.claim(this.workerId, leaseMs, { skipAccounts: served, skipEndpoints });
+      const other = await this.claimInTurn(served);
       if (other) return other;
     }
-    const skipAccounts = this.accounts.atLeast(this.settings.accountConcurrency);
-    return this.deliveries.claim(this.workerId, leaseMs, { skipAccounts, skipEndpoints });
+    return this.claimInTurn(this.accounts.atLeast(this.settings.accountConcurrency));
+  }
+
+  /** The next account's soonest due delivery after the last claim's account, wrapping round; none of `skipAccounts`. */
+  private async claimInTurn(skipAccounts: ObjectId[]): Promise<WebhookDeliveryDoc | null> {
+    const { leaseMs } = this.settings;
+    const last = this.lastAccount;
+    const claimed =
+      (await this.deliveries.claim(this.workerId, leaseMs, { afterAccount: last, skipAccounts })) ??
+      (last ? await this.deliveries.claim(this.workerId, leaseMs, { upToAccount: last, skipAccounts }) : null);
+    if (claimed) this.lastAccount = claimed.accountId;
+    return claimed;
   }
 }

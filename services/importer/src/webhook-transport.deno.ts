@@ -72,7 +72,13 @@ function untilAborted<T extends DenoConn>(pending: Promise<T>, signal: AbortSign
   });
 }
 
-/** The status of the final answer: interim (1xx) answers are skipped, the rest of the answer is not read. */
+/** Bytes of `HTTP/1.1 200 ` a status line starts with: past them, an answer that is not one fails at once. */
+const STATUS_PREFIX_BYTES = 13;
+
+/**
+ * The status of the final answer: interim (1xx) answers are skipped, the rest of the answer is not read.
+ * A status line that is not HTTP/1.x with a 1xx to 5xx status fails as soon as its first 13 bytes are in.
+ */
 async function readStatus(conn: DenoConn): Promise<number> {
   const decoder = new TextDecoder();
   const buffer = new Uint8Array(4096);
@@ -85,8 +91,8 @@ async function readStatus(conn: DenoConn): Promise<number> {
       head = head.slice(interimEnd + 4);
       continue;
     }
-    if (head.length >= 12 && !/^HTTP\/1\.[01] \d\d\d/.test(head))
-      throw new DeliveryConnectError("protocol", "not an HTTP/1.x answer");
+    if (head.length >= STATUS_PREFIX_BYTES && !/^HTTP\/1\.[01] [1-5]\d\d[ \r]/.test(head))
+      throw new DeliveryConnectError("protocol", "not an HTTP/1.x status line with a 1xx to 5xx status");
     if (head.length > MAX_HEAD_BYTES) throw new DeliveryConnectError("protocol", "no status line in the first 16 KiB");
     const read = await conn.read(buffer);
     if (read === null) throw new DeliveryConnectError("reset", "connection closed before a status line");
@@ -120,14 +126,8 @@ async function writeAll(conn: DenoConn, bytes: Uint8Array): Promise<void> {
  */
 export function createDenoWebhookTransport(resolveHost: ResolveHost, allowPrivate: boolean): WebhookTransport {
   return async ({ url, headers, body, signal }) => {
-    // The resolver may stall too: the attempt's timeout covers it.
-    const { address } = await Promise.race([
-      connectAddress(url.hostname, resolveHost, allowPrivate),
-      new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-      }),
-    ]);
+    // The resolver may stall too: connectAddress gives up on it when the attempt's signal ends.
+    const { address } = await connectAddress(url.hostname, resolveHost, allowPrivate, signal);
     const https = url.protocol === "https:";
     const port = Number(url.port) || (https ? 443 : 80);
     let conn: DenoConn | undefined;

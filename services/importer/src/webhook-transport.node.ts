@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
+import { isIpAddress } from "@leadline/core";
 import {
   connectAddress,
   DeliveryConnectError,
@@ -38,34 +39,41 @@ const classified = (error: Error): Error =>
 /**
  * Sends each webhook with node:http or node:https and a `lookup` of its own:
  * the socket's one and only name resolution goes through {@link connectAddress},
- * so the address connected to is the address checked. TLS still verifies the
+ * so the address connected to is the address checked, and the resolution ends
+ * with the request's signal (the attempt's timeout). TLS still verifies the
  * certificate against the URL's host name (and sends it as SNI), since Node
  * takes both from the request, not from the looked-up address. No agent is
  * shared: a pooled socket would skip the check on its next use.
  */
 export function createNodeWebhookTransport(resolveHost: ResolveHost, allowPrivate: boolean): WebhookTransport {
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    connectAddress(hostname, resolveHost, allowPrivate).then(
-      ({ address, family }) => {
-        if (options.all)
-          (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [
-            { address, family },
-          ]);
-        else callback(null, address, family);
-      },
-      (error: Error) => callback(error as NodeJS.ErrnoException, "", 4),
-    );
-  };
   return async ({ url, headers, body, signal }) => {
-    // Node skips `lookup` for an IP-literal host: check it here instead.
-    await connectAddress(url.hostname, resolveHost, allowPrivate);
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      connectAddress(hostname, resolveHost, allowPrivate, signal).then(
+        ({ address, family }) => {
+          if (options.all)
+            (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [
+              { address, family },
+            ]);
+          else callback(null, address, family);
+        },
+        (error: Error) => callback(error as NodeJS.ErrnoException, "", 4),
+      );
+    };
+    // Node skips `lookup` for an IP-literal host: check it here instead. Names are checked by `lookup` alone.
+    if (isIpAddress(url.hostname)) await connectAddress(url.hostname, resolveHost, allowPrivate, signal);
     return new Promise((resolve, reject) => {
       const send = url.protocol === "https:" ? httpsRequest : httpRequest;
       const outgoing = send(url, { method: "POST", headers, lookup, agent: false, signal });
       outgoing.once("response", (response: IncomingMessage) => {
+        const status = response.statusCode ?? 0;
+        // Answered once the request is closed, which is when Node lets go of `signal` (it outlives the attempt).
+        outgoing.once("close", () => {
+          // llhttp takes any three digits; Deno's transport and HTTP itself know 1xx to 5xx only.
+          if (status < 100 || status > 599) reject(new DeliveryConnectError("protocol", `status ${status}`));
+          else resolve({ status });
+        });
         // Only the status counts; the body is not read.
         response.destroy();
-        resolve({ status: response.statusCode ?? 0 });
       });
       outgoing.once("error", (error) => reject(classified(error)));
       outgoing.end(body);
