@@ -4,7 +4,7 @@ export { describeIssues, formatIssuePath } from "./issue-path.ts";
 export * from "./lead-schemas.ts";
 export * from "./import-rows.ts";
 export * from "./import-schemas.ts";
-export * from "./lead-state.ts";
+export * from "./lead-lifecycle/index.ts";
 export { LIMITS } from "./limits.ts";
 export { findMetadataProblem } from "./metadata.ts";
 export {
@@ -34,7 +34,7 @@ export { MONGODB_URI_REQUIRED, workerDatabaseUri } from "./database-uri.ts";
 export { FALLBACK_ZONE_KEY, openZoneKeys, zoneKeyOf, zonesOfKey } from "./recipient-zones.ts";
 export * from "./suppression-schemas.ts";
 export * from "./outcome-schemas.ts";
-export { OUTCOME_ACCEPTING_STATES, outcomeTransition, type OutcomeTransition } from "./outcome-transition.ts";
+export { outcomeTransition, type OutcomeTransition } from "./outcome-transition.ts";
 export { createWorkerLogger, type LogLevel, type WorkerLogger } from "./worker-logger.ts";
 export { isIpAddress, isLocalhostName, refusedAddressReason, refusedTargetMessage } from "./webhook-addresses.ts";
 export { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from "./webhook-signature.ts";

@@ -106,7 +106,7 @@ export interface LeadDoc {
   importLine?: number;
   /**
    * The webhook event a terminal transition owes, set by that transition's
-   * own update and cleared by the recovery sweep (see `lead-events.ts`).
+   * own update and cleared by the recovery sweep (see `lead-lifecycle/lead-events.ts`).
    */
   pendingEvent?: { id: string; type: "lead.completed" | "lead.failed" | "lead.suppressed"; at: Date };
   createdAt: Date;

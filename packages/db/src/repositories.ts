@@ -10,7 +10,7 @@ import { createImportFiles } from "./import-files.ts";
 import { createImportJobs } from "./import-jobs.ts";
 import { createImportStorage } from "./import-storage.ts";
 import { createLeadDirectory } from "./lead-directory.ts";
-import { createLeadEvents } from "./lead-events.ts";
+import { createLeadEvents } from "./lead-lifecycle/lead-events.ts";
 import { createLeadRepository } from "./leads.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";

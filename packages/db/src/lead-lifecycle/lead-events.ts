@@ -1,15 +1,10 @@
-import type { Collections } from "./collections.ts";
-import type { LeadDoc } from "./documents.ts";
-import { createOutbox, type WebhookEventType } from "./outbox.ts";
+import type { LeadTransitionRule } from "@leadline/core";
+import type { Collections } from "../collections.ts";
+import type { LeadDoc } from "../documents.ts";
+import { createOutbox } from "../outbox.ts";
 
-/** The lead states that end a lead, and the webhook event each one sends. */
-const EVENT_OF_STATE = {
-  completed: "lead.completed",
-  failed: "lead.failed",
-  suppressed: "lead.suppressed",
-} as const satisfies Partial<Record<LeadDoc["state"], WebhookEventType>>;
-
-export type LeadEventState = keyof typeof EVENT_OF_STATE;
+/** The webhook events a lead's transitions send: the table's `event` column. */
+export type LeadEventType = NonNullable<LeadTransitionRule["event"]>;
 
 /**
  * The event a lead owes for a terminal transition, stored on the lead by
@@ -18,26 +13,18 @@ export type LeadEventState = keyof typeof EVENT_OF_STATE;
 export interface PendingLeadEvent {
   /** `lead.<state>:<leadId>:<attempt>`: the outbox `_id`, so writing it twice stores it once. */
   id: string;
-  type: (typeof EVENT_OF_STATE)[LeadEventState];
+  type: LeadEventType;
   at: Date;
 }
 
-/** The event of `lead` reaching `state` at `attempt`: its id is derived from exactly that change. */
-export function leadEventFor(
-  leadId: LeadDoc["_id"],
-  state: LeadEventState,
-  attempt: number,
-  at: Date,
-): PendingLeadEvent {
-  const type = EVENT_OF_STATE[state];
+/** The event `type` of `lead`'s hand-off `attempt`: its id is derived from exactly that change. */
+export function leadEventFor(leadId: LeadDoc["_id"], type: LeadEventType, attempt: number, at: Date): PendingLeadEvent {
   return { id: `${type}:${leadId.toHexString()}:${attempt}`, type, at };
 }
 
-/** True for the states a lead event is sent for. */
-export const isLeadEventState = (state: string): state is LeadEventState => state in EVENT_OF_STATE;
-
 /** The lead view a lead event carries. */
-export function leadEventPayload(lead: LeadDoc, state: LeadEventState): Record<string, unknown> {
+export function leadEventPayload(lead: LeadDoc, type: LeadEventType): Record<string, unknown> {
+  const state = type.slice("lead.".length);
   return {
     lead: {
       id: lead._id.toHexString(),
@@ -84,8 +71,7 @@ export function createLeadEvents(collections: Pick<Collections, "leads" | "outbo
   const outbox = createOutbox(collections);
 
   async function write(lead: LeadDoc, event: PendingLeadEvent): Promise<void> {
-    const state = event.type.slice("lead.".length) as LeadEventState;
-    await outbox.enqueueEvent(lead.accountId, event.type, leadEventPayload(lead, state), event.id);
+    await outbox.enqueueEvent(lead.accountId, event.type, leadEventPayload(lead, event.type), event.id);
   }
 
   return {
