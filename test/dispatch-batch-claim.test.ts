@@ -89,7 +89,8 @@ describe("batch claims", () => {
     const now = new Date();
 
     const one: LeadDoc[] = [];
-    const claimOne = () => single.repos.dispatchQueue.claimBatch({ workerId: "w", scope, leaseMs: LEASE_MS, now, limit: 1 });
+    const claimOne = () =>
+      single.repos.dispatchQueue.claimBatch({ workerId: "w", scope, leaseMs: LEASE_MS, now, limit: 1 });
     for (let claimed; (claimed = await claimOne()).length > 0; ) one.push(...claimed);
     const batches: LeadDoc[][] = [];
     for (

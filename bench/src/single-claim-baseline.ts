@@ -27,7 +27,11 @@ export async function claimOneLead(
     transitionFilter("claim", filter),
     transitionUpdate("claim", {
       now,
-      values: { leaseOwner: workerId, leaseToken: crypto.randomUUID(), leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+      values: {
+        leaseOwner: workerId,
+        leaseToken: crypto.randomUUID(),
+        leaseExpiresAt: new Date(now.getTime() + leaseMs),
+      },
     }),
     { sort: CLAIM_SORT, returnDocument: "after" },
   );

@@ -44,17 +44,17 @@ async function drain(
 ): Promise<{ handOffs: number; perSecond: number }> {
   const started = performance.now();
   const config = parseDispatcherConfig({
-      MONGODB_URI: ctx.mongoUri,
-      MONGODB_DB: db.dbName,
-      DIALER_URL: dialer.url,
-      DIALER_SECRET: SECRET,
-      DISPATCH_CONCURRENCY: String(concurrency),
-      DISPATCH_BATCH_SIZE: String(batchSize),
-      DISPATCH_POLL_MS: "20",
-      // Throughput, not lease expiry, is measured: on a server that scans the backlog for each
-      // claim, a claim queued behind others can outlast the default lease before it is answered.
-      DISPATCH_LEASE_MS: "600000",
-      LOG_LEVEL: "warn",
+    MONGODB_URI: ctx.mongoUri,
+    MONGODB_DB: db.dbName,
+    DIALER_URL: dialer.url,
+    DIALER_SECRET: SECRET,
+    DISPATCH_CONCURRENCY: String(concurrency),
+    DISPATCH_BATCH_SIZE: String(batchSize),
+    DISPATCH_POLL_MS: "20",
+    // Throughput, not lease expiry, is measured: on a server that scans the backlog for each
+    // claim, a claim queued behind others can outlast the default lease before it is answered.
+    DISPATCH_LEASE_MS: "600000",
+    LOG_LEVEL: "warn",
   });
   const worker = kind === "batch" ? await runWorker(config) : await startSingleClaimWorker(config);
   // At least two dialer-fulls, so that a slow claim cannot leave a window empty.
@@ -113,16 +113,7 @@ export async function runDispatchBatch(
       const dialer = new TestDialer(SECRET);
       await dialer.start();
       try {
-        const run = await drain(
-          ctx,
-          db,
-          dialer,
-          leads,
-          windowSeconds * 1000,
-          concurrency,
-          kind,
-          batchSize,
-        );
+        const run = await drain(ctx, db, dialer, leads, windowSeconds * 1000, concurrency, kind, batchSize);
         figures[kind] = run.perSecond;
         handOffs[kind] += run.handOffs;
       } finally {

@@ -67,7 +67,12 @@ export function createOutcomeRepository(collections: Collections) {
         $or: [{ attempts: entry.attempt }, takenOverFrom(entry.attempt)],
         "outcomes.attempt": { $ne: entry.attempt },
       };
-      return applyOutcome(transitions, transition, { where, now: entry.reportedAt, attempt: entry.attempt, outcome: entry });
+      return applyOutcome(transitions, transition, {
+        where,
+        now: entry.reportedAt,
+        attempt: entry.attempt,
+        outcome: entry,
+      });
     },
 
     /** The lead as stored now, to tell why an outcome did not apply. */

@@ -9,7 +9,8 @@ import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";
 
 /** The transitions the dispatcher makes; counting due leads is the metrics' business. */
-export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads"> & HandOffReplays;
+export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads"> &
+  HandOffReplays;
 
 /** The longest wait after a claim (or its suppression check) failed, however often in a row. */
 const CLAIM_BACKOFF_MAX_MS = 30_000;

@@ -8,11 +8,7 @@ const LEASE = ["leaseOwner", "leaseToken", "leaseExpiresAt"] as const;
 const OUTCOME_ACCEPTING = ["dispatching", "dispatched", "pending"] as const;
 
 /** Lead fields a transition sets from the caller's values or clears. */
-export type LeadTransitionField =
-  | (typeof LEASE)[number]
-  | "nextAttemptAt"
-  | "lastError"
-  | "suppressionReason";
+export type LeadTransitionField = (typeof LEASE)[number] | "nextAttemptAt" | "lastError" | "suppressionReason";
 
 /** A transition's row of {@link LEAD_TRANSITIONS}. */
 export interface LeadTransitionRule {
