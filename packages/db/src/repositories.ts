@@ -7,6 +7,7 @@ import { createDispatchQueue } from "./dispatch-queue.ts";
 import { createIdempotencyRecords } from "./idempotency-records.ts";
 import { createImportErrors } from "./import-errors.ts";
 import { createImportFiles } from "./import-files.ts";
+import { createImportEvents } from "./import-events.ts";
 import { createImportJobs } from "./import-jobs.ts";
 import { createImportStorage } from "./import-storage.ts";
 import { createLeadDirectory } from "./lead-directory.ts";
@@ -37,6 +38,7 @@ export function createRepositories(db: Db) {
     importStorage: createImportStorage(collections),
     outbox: createOutbox(collections),
     leadEvents: createLeadEvents(collections),
+    importEvents: createImportEvents(collections),
     webhookEndpoints: createWebhookEndpoints(collections),
     webhookDeliveries: createWebhookDeliveries(collections),
   };
