@@ -105,7 +105,13 @@ describe("recipient-local calling hours, end to end with the clock injected", ()
       const { scope } = await eligible.callableNow(now);
       const claimed: string[] = [];
       for (;;) {
-        const lead = await db.repos.dispatchQueue.claimNext({ workerId: "t", scope, leaseMs: 3_600_000 * 24, now });
+        const [lead] = await db.repos.dispatchQueue.claimBatch({
+          workerId: "t",
+          scope,
+          leaseMs: 3_600_000 * 24,
+          now,
+          limit: 1,
+        });
         if (!lead) return claimed.sort();
         claimed.push(lead.phoneNumber);
       }

@@ -22,11 +22,12 @@ describe("a lead's outcome history", () => {
       if (attempt > 1) {
         // Claimed again once its retry is due, as the dispatcher would.
         const due = new Date(Date.now() + 2 * 24 * 3_600_000 * attempt);
-        const claimed = await db.repos.dispatchQueue.claimNext({
+        const [claimed] = await db.repos.dispatchQueue.claimBatch({
           workerId: "test",
           scope: { anyZone: [leads[0]!.campaignId], byZone: [] },
           leaseMs: 60_000,
           now: due,
+          limit: 1,
         });
         expect(claimed?.attempts).toBe(attempt);
       }

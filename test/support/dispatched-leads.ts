@@ -13,11 +13,12 @@ export async function dispatchedLeads(db: TestDatabase, url: string, count: numb
   });
   const claimed: string[] = [];
   for (;;) {
-    const lead = await db.repos.dispatchQueue.claimNext({
+    const [lead] = await db.repos.dispatchQueue.claimBatch({
       workerId: "test",
       scope: { anyZone: [campaignId], byZone: [] },
       leaseMs: 60_000,
       now: new Date(),
+      limit: 1,
     });
     if (!lead) break;
     claimed.push(lead._id.toHexString());

@@ -1,6 +1,7 @@
 import { runWorker, parseDispatcherConfig } from "@leadline/dispatcher";
 import { TestDialer } from "@leadline/testkit";
 import { seedDueLeads, type BenchContext, type BenchDatabase } from "../bench-context.ts";
+import { startSingleClaimWorker } from "../single-claim-baseline.ts";
 import { describe, round, summarize, type Summary } from "../stats.ts";
 
 export interface DispatchBatchResult {
@@ -38,24 +39,24 @@ async function drain(
   leads: number,
   windowMs: number,
   concurrency: number,
+  kind: "batch" | "single",
   batchSize: number,
 ): Promise<{ handOffs: number; perSecond: number }> {
   const started = performance.now();
-  const worker = await runWorker(
-    parseDispatcherConfig({
-      MONGODB_URI: ctx.mongoUri,
-      MONGODB_DB: db.dbName,
-      DIALER_URL: dialer.url,
-      DIALER_SECRET: SECRET,
-      DISPATCH_CONCURRENCY: String(concurrency),
-      DISPATCH_BATCH_SIZE: String(batchSize),
-      DISPATCH_POLL_MS: "20",
-      // Throughput, not lease expiry, is measured: on a server that scans the backlog for each
-      // claim, a claim queued behind others can outlast the default lease before it is answered.
-      DISPATCH_LEASE_MS: "600000",
-      LOG_LEVEL: "warn",
-    }),
-  );
+  const config = parseDispatcherConfig({
+    MONGODB_URI: ctx.mongoUri,
+    MONGODB_DB: db.dbName,
+    DIALER_URL: dialer.url,
+    DIALER_SECRET: SECRET,
+    DISPATCH_CONCURRENCY: String(concurrency),
+    DISPATCH_BATCH_SIZE: String(batchSize),
+    DISPATCH_POLL_MS: "20",
+    // Throughput, not lease expiry, is measured: on a server that scans the backlog for each
+    // claim, a claim queued behind others can outlast the default lease before it is answered.
+    DISPATCH_LEASE_MS: "600000",
+    LOG_LEVEL: "warn",
+  });
+  const worker = kind === "batch" ? await runWorker(config) : await startSingleClaimWorker(config);
   // At least two dialer-fulls, so that a slow claim cannot leave a window empty.
   const minHandOffs = Math.min(leads, 2 * concurrency);
   const deadline = started + windowMs;
@@ -86,7 +87,7 @@ async function drain(
 
 /**
  * The same load (`leads` due leads over `campaigns` campaigns) worked by one worker with batch
- * claims and by the single-claim worker (`DISPATCH_BATCH_SIZE=1`), same concurrency, both with
+ * claims and by the single-claim baseline (`single-claim-baseline.ts`: one `findOneAndUpdate` per lead), same concurrency, both with
  * an instant dialer. Each round runs both, alternating which goes first, so the machine's
  * noise hits both; each run gets a freshly seeded database of its own. A run ends when the
  * backlog is drained or its window closes: on a server without secondary indexes (the Java
@@ -112,15 +113,7 @@ export async function runDispatchBatch(
       const dialer = new TestDialer(SECRET);
       await dialer.start();
       try {
-        const run = await drain(
-          ctx,
-          db,
-          dialer,
-          leads,
-          windowSeconds * 1000,
-          concurrency,
-          kind === "batch" ? batchSize : 1,
-        );
+        const run = await drain(ctx, db, dialer, leads, windowSeconds * 1000, concurrency, kind, batchSize);
         figures[kind] = run.perSecond;
         handOffs[kind] += run.handOffs;
       } finally {
@@ -158,7 +151,7 @@ dispatchBatchSpeedup (batch hand-offs/s ÷ single-claim hand-offs/s, target ≥ 
 (p5 ${round(d.speedups.p5)}, p95 ${round(d.speedups.p95)}, n ${d.speedups.n} rounds, each running both, alternating which goes first)
 
 - batch claims (\`DISPATCH_BATCH_SIZE=${d.batchSize}\`): ${describe(d.batchLeadsPerSecond, "hand-offs/s")}, ${d.batchHandOffs} hand-offs in all
-- single claims (\`DISPATCH_BATCH_SIZE=1\`, the baseline): ${describe(d.singleLeadsPerSecond, "hand-offs/s")}, ${d.singleHandOffs} hand-offs in all
+- single claims (one \`findOneAndUpdate\` per lead, the baseline): ${describe(d.singleLeadsPerSecond, "hand-offs/s")}, ${d.singleHandOffs} hand-offs in all
 - each run starts from the full backlog and ends when it is drained or after ${d.windowSeconds} s (once it made at
   least ${2 * d.concurrency} hand-offs); the dialer is checked to see no lead twice
 `;

@@ -1,6 +1,7 @@
 import { runWorker, parseDispatcherConfig } from "@leadline/dispatcher";
 import { TestDialer, waitFor } from "@leadline/testkit";
 import { seedDueLeads, type BenchContext } from "../bench-context.ts";
+import { claimOneLead } from "../single-claim-baseline.ts";
 
 export interface DispatchResult {
   leads: number;
@@ -21,7 +22,7 @@ export async function runDispatch(ctx: BenchContext, leads: number, concurrency 
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (
-        await bareDb.repos.dispatchQueue.claimNext({
+        await claimOneLead(bareDb.repos.collections, {
           workerId: "bare",
           scope: { anyZone: [bareCampaign._id], byZone: [] },
           leaseMs: 600_000,

@@ -80,6 +80,13 @@ export const DEFAULT_CALLING_HOURS: CallingHours = {
 export const MAX_ATTEMPTS_LIMIT = 20;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/**
+ * A campaign's hand-off attempts per lead; {@link DEFAULT_MAX_ATTEMPTS} when the campaign is
+ * unknown (deleted meanwhile) or predates the setting. Outcomes and the dispatcher both read it.
+ */
+export const maxAttemptsOf = (campaign: { maxAttempts?: number } | undefined): number =>
+  campaign?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+
 const nameSchema = z
   .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
   .trim()

@@ -13,7 +13,7 @@ export {
 export { parseBulkCreateInput } from "./bulk-request-parse.ts";
 export * from "./import-files/lead-rows.ts";
 export * from "./import-schemas.ts";
-export * from "./lead-state.ts";
+export * from "./lead-lifecycle/index.ts";
 export { LIMITS } from "./limits.ts";
 export { findMetadataProblem } from "./metadata.ts";
 export {
@@ -43,7 +43,7 @@ export { MONGODB_URI_REQUIRED, workerDatabaseUri } from "./database-uri.ts";
 export { FALLBACK_ZONE_KEY, openZoneKeys, zoneKeyOf, zonesOfKey } from "./recipient-zones.ts";
 export * from "./suppression-schemas.ts";
 export * from "./outcome-schemas.ts";
-export { OUTCOME_ACCEPTING_STATES, outcomeTransition, type OutcomeTransition } from "./outcome-transition.ts";
+export { outcomeTransition, type OutcomeTransition } from "./outcome-transition.ts";
 export { createWorkerLogger, type LogLevel, type WorkerLogger } from "./worker-logger.ts";
 export { isIpAddress, isLocalhostName, refusedAddressReason, refusedTargetMessage } from "./webhook-addresses.ts";
 export { readUpTo, type BoundedRead, type BoundedReadOptions } from "./bounded-read.ts";

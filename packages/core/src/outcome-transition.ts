@@ -4,7 +4,6 @@ import {
   type RetryPolicy,
   type RetryableOutcome,
 } from "./campaign-schemas.ts";
-import type { LeadState } from "./lead-state.ts";
 import type { CallOutcome } from "./outcome-schemas.ts";
 
 /** Where a reported outcome takes a lead. */
@@ -40,6 +39,3 @@ export function outcomeTransition(
   const minutes = lead.retryPolicy?.[outcome] ?? DEFAULT_RETRY_POLICY[outcome];
   return { state: "pending", nextAttemptAt: new Date(now.getTime() + minutes * 60_000) };
 }
-
-/** States in which a lead can take an outcome for its latest hand-off. */
-export const OUTCOME_ACCEPTING_STATES: readonly LeadState[] = ["dispatching", "dispatched", "pending"];

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { callingHoursSchema, campaignStatusSchema } from "./campaign-schemas.ts";
 import { CALL_OUTCOMES, callOutcomeSchema, outcomeEntrySchema } from "./outcome-schemas.ts";
-import { byLeadState, leadStateSchema } from "./lead-state.ts";
+import { byLeadState, leadStateSchema } from "./lead-lifecycle/lead-states.ts";
 
 const timestamp = () => z.string().meta({ format: "date-time", example: "2026-01-14T09:30:00.000Z" });
 

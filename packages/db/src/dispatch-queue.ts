@@ -1,9 +1,9 @@
-import { FALLBACK_ZONE_KEY } from "@leadline/core";
+import { FALLBACK_ZONE_KEY, WAITING_LEAD_STATES } from "@leadline/core";
 import type { Filter, ObjectId } from "mongodb";
 import { DEFAULT_CLAIM_CAMPAIGNS, restrictScope, splitScope } from "./claim-scope.ts";
 import type { Collections } from "./collections.ts";
 import type { LeadDoc, SuppressionDoc } from "./documents.ts";
-import { createLeadEvents, leadEventFor } from "./lead-events.ts";
+import { createLeadTransitions } from "./lead-lifecycle/transition.ts";
 
 /** Which leads may be called now, as the dispatcher works it out from the campaigns' calling hours. */
 export interface ClaimScope {
@@ -13,14 +13,11 @@ export interface ClaimScope {
   byZone: { campaignIds: ObjectId[]; zoneKeys: string[] }[];
 }
 
-export interface ClaimRequest {
+export interface BatchClaimRequest {
   workerId: string;
   scope: ClaimScope;
   leaseMs: number;
   now: Date;
-}
-
-export interface BatchClaimRequest extends ClaimRequest {
   /** At most this many leads: the worker's free dialer lines, capped by `DISPATCH_BATCH_SIZE`. */
   limit: number;
   /** Runs between finding the candidates and leasing them: tests race another worker there. */
@@ -98,58 +95,20 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
     );
     return found.length === 1 ? found[0]! : found.flat().sort(claimOrder).slice(0, limit);
   };
-  // Suppression and failure end a lead: each sends its lead event, marked by the transition's own
-  // update and written only once that update applied (see lead-events.ts).
-  const events = createLeadEvents(collections);
-  const heldBy = (lead: LeadDoc, workerId: string) => ({
-    _id: lead._id,
-    state: "dispatching" as const,
-    leaseOwner: workerId,
-  });
+  const transitions = createLeadTransitions(collections);
+  /** The lead as this worker holds it: every transition out of a lease is guarded by it. */
+  const heldBy = (lead: LeadDoc, workerId: string) => ({ _id: lead._id, leaseOwner: workerId });
 
   return {
     /**
-     * Atomically leases the next due lead in {@link CLAIM_SORT} order: one indexed query when
-     * the scope fits in one piece; else the piece that holds the first candidate of all is
-     * claimed from, atomically (a lead another worker took meanwhile gives way to that
-     * piece's next one).
-     */
-    async claimNext({ workerId, scope, leaseMs, now }: ClaimRequest): Promise<LeadDoc | null> {
-      const filters = pieceFilters(scope, now);
-      if (filters.length === 0) return null;
-      let filter = filters[0]!;
-      if (filters.length > 1) {
-        const firsts = await Promise.all(filters.map((piece) => candidatesOf([piece], 1)));
-        const best = firsts
-          .map((found, index) => ({ lead: found[0], index }))
-          .filter((entry): entry is { lead: SortKeys; index: number } => entry.lead !== undefined)
-          .sort((a, b) => claimOrder(a.lead, b.lead))[0];
-        if (!best) return null;
-        filter = filters[best.index]!;
-      }
-      return leads.findOneAndUpdate(
-        filter,
-        {
-          $set: {
-            state: "dispatching",
-            leaseOwner: workerId,
-            leaseExpiresAt: new Date(now.getTime() + leaseMs),
-            updatedAt: now,
-          },
-          $inc: { attempts: 1 },
-        },
-        { sort: CLAIM_SORT, returnDocument: "after" },
-      );
-    },
-
-    /**
      * Leases up to `limit` due leads in {@link CLAIM_SORT} order in three round trips, whatever
-     * the limit: finds the candidates' ids with the single claim's filter and sort (so the same
+     * the limit: finds the candidates' ids with the claim filter and sort (so the same
      * indexes serve it; one query per piece of the scope, merged), leases them with one
      * `updateMany` guarded by that same filter over the candidates' campaigns only, tagged
      * with a token of this claim's own, and reads back the leads that carry the token. A
      * candidate another worker leased in between no longer matches the guard and is simply not
-     * in the batch; each lead keeps its own lease and its attempt is counted as by `claimNext`.
+     * in the batch; each lead keeps its own lease and its attempt counted. A limit of 1 is the
+     * one-lead claim (DISPATCH_BATCH_SIZE=1).
      */
     async claimBatch({ workerId, scope, leaseMs, now, limit, beforeLease }: BatchClaimRequest): Promise<LeadDoc[]> {
       const filters = pieceFilters(scope, now);
@@ -167,20 +126,12 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
       )!;
       await beforeLease?.(ids);
       const leaseToken = crypto.randomUUID();
-      const leased = await leads.updateMany(
-        { $and: [{ _id: { $in: ids } }, filter] },
-        {
-          $set: {
-            state: "dispatching",
-            leaseOwner: workerId,
-            leaseToken,
-            leaseExpiresAt: new Date(now.getTime() + leaseMs),
-            updatedAt: now,
-          },
-          $inc: { attempts: 1 },
-        },
-      );
-      if (leased.modifiedCount === 0) return [];
+      const leased = await transitions.many("claim", {
+        where: { $and: [{ _id: { $in: ids } }, filter] },
+        now,
+        values: { leaseOwner: workerId, leaseToken, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+      });
+      if (leased === 0) return [];
       // By _id (the primary index), then the token: only the leads this very claim leased.
       const got = await leads.find({ _id: { $in: ids }, leaseToken, state: "dispatching" }).toArray();
       const order = new Map(ids.map((id, index) => [id.toHexString(), index]));
@@ -189,7 +140,8 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
 
     /**
      * The suppression entries that forbid calling any of these leads, in one query; keyed by
-     * lead id, as {@link suppressionOf} would answer for each. Read after the claim.
+     * lead id. Read after the claim: a suppression acknowledged before this read is always
+     * seen, so the number is not handed off; one added later can only meet a hand-off on its way.
      */
     async suppressionsOf(batch: readonly LeadDoc[]): Promise<Map<string, SuppressionDoc>> {
       const found = new Map<string, SuppressionDoc>();
@@ -241,7 +193,7 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
      */
     async campaignsWithWaitingLeads(): Promise<ObjectId[]> {
       const found = new Map<string, ObjectId>();
-      for (const state of ["pending", "dispatching"] as const) {
+      for (const state of WAITING_LEAD_STATES) {
         const groups = leads.aggregate<{ _id: ObjectId }>([
           { $match: { state } },
           { $sort: { state: 1, campaignId: 1 } },
@@ -260,7 +212,7 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
     async zoneKeysOf(campaignIds: ObjectId[]): Promise<string[]> {
       if (campaignIds.length === 0) return [];
       const keys = await leads.distinct("zoneKey", {
-        state: { $in: ["pending", "dispatching"] },
+        state: { $in: [...WAITING_LEAD_STATES] },
         campaignId: { $in: campaignIds },
       });
       // Leads stored before zones have none: the fallback key stands for them.
@@ -269,85 +221,49 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
       ];
     },
 
-    /** The suppression entry that forbids calling this lead, or null: read after the claim, before the hand-off. */
-    async suppressionOf(lead: LeadDoc): Promise<SuppressionDoc | null> {
-      return suppressions.findOne({
-        accountId: lead.accountId,
-        phoneNumber: lead.phoneNumber,
-        campaignId: { $in: [null, lead.campaignId] },
-      });
-    },
-
     /** A claimed lead whose number is suppressed: terminal, the reason kept, the attempt not counted. */
-    async markSuppressed(lead: LeadDoc, workerId: string, reason: string): Promise<boolean> {
-      const now = new Date();
+    async markSuppressed(lead: LeadDoc, workerId: string, reason: string, now = new Date()): Promise<boolean> {
       // The claim's attempt names the event: a lease taken over is claimed again under the next number.
-      const pendingEvent = leadEventFor(lead._id, "suppressed", lead.attempts, now);
-      const changed = await leads.findOneAndUpdate(
-        heldBy(lead, workerId),
-        {
-          $set: { state: "suppressed", suppressedAt: now, suppressionReason: reason, updatedAt: now, pendingEvent },
-          $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
-          $inc: { attempts: -1 },
-        },
-        { returnDocument: "after" },
-      );
-      if (!changed) return false;
-      await events.publish(changed);
-      return true;
+      return transitions.one("suppressedAtClaim", {
+        where: heldBy(lead, workerId),
+        now,
+        values: { suppressionReason: reason },
+        attempt: lead.attempts,
+      });
     },
 
     /** Records several hand-offs in one round trip; returns how many this worker still held. */
-    async markManyDispatched(leadIds: ObjectId[], workerId: string): Promise<number> {
-      const now = new Date();
-      const result = await leads.updateMany(
-        { _id: { $in: leadIds }, state: "dispatching", leaseOwner: workerId },
-        {
-          $set: { state: "dispatched", dispatchedAt: now, updatedAt: now },
-          $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "", lastError: "" },
-        },
-      );
-      return result.modifiedCount;
+    async markManyDispatched(leadIds: ObjectId[], workerId: string, now = new Date()): Promise<number> {
+      return transitions.many("handedOff", { where: { _id: { $in: leadIds }, leaseOwner: workerId }, now, values: {} });
     },
 
-    async scheduleRetry(lead: LeadDoc, workerId: string, error: string, nextAttemptAt: Date): Promise<boolean> {
-      const result = await leads.updateOne(heldBy(lead, workerId), {
-        $set: {
-          state: "pending",
-          nextAttemptAt,
-          lastError: error,
-          settledAttempts: lead.attempts,
-          updatedAt: new Date(),
-        },
-        $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
+    async scheduleRetry(
+      lead: LeadDoc,
+      workerId: string,
+      error: string,
+      nextAttemptAt: Date,
+      now = new Date(),
+    ): Promise<boolean> {
+      return transitions.one("handOffRetry", {
+        where: heldBy(lead, workerId),
+        now,
+        values: { nextAttemptAt, lastError: error },
+        attempt: lead.attempts,
       });
-      return result.modifiedCount === 1;
     },
 
-    async markFailed(lead: LeadDoc, workerId: string, error: string): Promise<boolean> {
-      const now = new Date();
-      const pendingEvent = leadEventFor(lead._id, "failed", lead.attempts, now);
-      const changed = await leads.findOneAndUpdate(
-        heldBy(lead, workerId),
-        {
-          $set: { state: "failed", lastError: error, failedAt: now, updatedAt: now, pendingEvent },
-          $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
-        },
-        { returnDocument: "after" },
-      );
-      if (!changed) return false;
-      await events.publish(changed);
-      return true;
+    async markFailed(lead: LeadDoc, workerId: string, error: string, now = new Date()): Promise<boolean> {
+      return transitions.one("handOffFailed", {
+        where: heldBy(lead, workerId),
+        now,
+        values: { lastError: error },
+        attempt: lead.attempts,
+      });
     },
 
     /** Gives a lease back untried (shutdown): due now, and the attempt not counted. */
-    async release(lead: LeadDoc, workerId: string): Promise<boolean> {
-      const result = await leads.updateOne(heldBy(lead, workerId), {
-        $set: { state: "pending", nextAttemptAt: new Date(), updatedAt: new Date() },
-        $unset: { leaseOwner: "", leaseExpiresAt: "", leaseToken: "" },
-        $inc: { attempts: -1 },
-      });
-      return result.modifiedCount === 1;
+    async release(lead: LeadDoc, workerId: string, now = new Date()): Promise<boolean> {
+      return transitions.one("released", { where: heldBy(lead, workerId), now, values: { nextAttemptAt: now } });
     },
   };
 }

@@ -12,7 +12,6 @@ export type { StartupCheck } from "./db-check/startup-check.ts";
 export {
   createDispatchQueue,
   type BatchClaimRequest,
-  type ClaimRequest,
   type ClaimScope,
   type DispatchQueue,
   type DispatchQueueOptions,

@@ -10,6 +10,7 @@ import type {
   SuppressionSource,
 } from "@leadline/core";
 import type { ObjectId } from "mongodb";
+import type { OwedEvent } from "./owed-events.ts";
 
 export interface AccountDoc {
   _id: ObjectId;
@@ -108,9 +109,9 @@ export interface LeadDoc {
   importLine?: number;
   /**
    * The webhook event a terminal transition owes, set by that transition's
-   * own update and cleared by the recovery sweep (see `lead-events.ts`).
+   * own update and cleared by the recovery sweep (see `lead-lifecycle/lead-events.ts`).
    */
-  pendingEvent?: { id: string; type: "lead.completed" | "lead.failed" | "lead.suppressed"; at: Date };
+  pendingEvent?: OwedEvent<"lead.completed" | "lead.failed" | "lead.suppressed">;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -200,6 +201,8 @@ export interface ImportJobDoc extends ImportCounters {
   /** Claim order across accounts, given when queued: an account's next job waits for every other account's turn. */
   turn?: number;
   error?: string;
+  /** The webhook event the job's end owes, set by the finishing update and cleared by the recovery sweep (see `owed-events.ts`). */
+  pendingEvent?: OwedEvent<"import.completed" | "import.failed">;
   createdAt: Date;
   startedAt?: Date;
   finishedAt?: Date;

@@ -1,6 +1,7 @@
 import type { Filter } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { LeadDoc } from "./documents.ts";
+import { createLeadTransitions } from "./lead-lifecycle/transition.ts";
 
 /**
  * Attempts count hand-offs, not claims. A claim counts one (`$inc`), and
@@ -45,21 +46,23 @@ export function takenOverFrom(attempt: number): Filter<LeadDoc> {
 }
 
 export function createHandOffReplays(collections: Collections) {
-  const { leads } = collections;
+  const transitions = createLeadTransitions(collections);
   return {
     /**
      * A claimed lead as its hand-off must go out: unchanged, or, when the claim took over a dead
      * worker's hand-off, brought back to that hand-off's attempt (one guarded update, only then).
      * Null when the lease was lost meanwhile (an outcome for the attempt arrived): nothing to send.
      */
-    async resumeClaimed(lead: LeadDoc, workerId: string): Promise<LeadDoc | null> {
+    async resumeClaimed(lead: LeadDoc, workerId: string, now = new Date()): Promise<LeadDoc | null> {
       const attempt = replayedAttempt(lead);
       if (attempt === undefined) return lead;
-      const result = await leads.updateOne(
-        { _id: lead._id, state: "dispatching", leaseOwner: workerId, attempts: lead.attempts },
-        { $set: { attempts: attempt } },
-      );
-      return result.modifiedCount === 1 ? { ...lead, attempts: attempt } : null;
+      const resumed = await transitions.one("replayTakenOver", {
+        where: { _id: lead._id, leaseOwner: workerId, attempts: lead.attempts },
+        now,
+        values: {},
+        attempt,
+      });
+      return resumed ? { ...lead, attempts: attempt, updatedAt: now } : null;
     },
   };
 }

@@ -3,6 +3,7 @@ import { ObjectId, type Filter } from "mongodb";
 import { parseObjectId } from "./campaigns.ts";
 import type { Collections } from "./collections.ts";
 import type { ImportCounters, ImportJobDoc } from "./documents.ts";
+import { createImportEvents } from "./import-events.ts";
 
 /**
  * An upload whose API process died mid-body stays `uploading`; after this
@@ -23,7 +24,9 @@ const ZERO_COUNTERS: ImportCounters = { rowsProcessed: 0, created: 0, skipped: 0
  * every write it makes is conditional on still holding it, so a worker
  * whose lease was taken over cannot overwrite the new owner's progress.
  */
-export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">) {
+export function createImportJobs(collections: Pick<Collections, "importJobs" | "outboxEvents">) {
+  const { importJobs } = collections;
+  const events = createImportEvents(collections);
   const heldBy = (jobId: ObjectId, workerId: string): Filter<ImportJobDoc> => ({ _id: jobId, leaseOwner: workerId });
 
   async function leaseNext(workerId: string, leaseMs: number, now: Date): Promise<ImportJobDoc | null> {
@@ -217,14 +220,21 @@ export function createImportJobs({ importJobs }: Pick<Collections, "importJobs">
       workerId: string,
       outcome: { state: "completed" | "failed"; error?: string | undefined },
     ): Promise<ImportJobDoc | null> {
-      return importJobs.findOneAndUpdate(
+      const now = new Date();
+      const type = `import.${outcome.state}` as const;
+      // The end's event, owed by this same update and written only once it applied: a job
+      // cancelled or taken over meanwhile ends no way and announces nothing.
+      const pendingEvent = { id: `${type}:${jobId.toHexString()}`, type, at: now };
+      const ended = await importJobs.findOneAndUpdate(
         { ...heldBy(jobId, workerId), state: "running" },
         {
-          $set: { state: outcome.state, finishedAt: new Date(), ...(outcome.error && { error: outcome.error }) },
+          $set: { state: outcome.state, finishedAt: now, pendingEvent, ...(outcome.error && { error: outcome.error }) },
           $unset: { leaseOwner: "", leaseExpiresAt: "" },
         },
         { returnDocument: "after" },
       );
+      if (ended) await events.publish(ended);
+      return ended;
     },
 
     /** Lets go of a job without changing its state (it was cancelled meanwhile). */

@@ -21,10 +21,16 @@ export {
   claimFilter,
   createDispatchQueue,
   type BatchClaimRequest,
-  type ClaimRequest,
   type ClaimScope,
   type DispatchQueue,
 } from "./dispatch-queue.ts";
+export {
+  createLeadTransitions,
+  transitionFilter,
+  transitionUpdate,
+  type LeadTransitions,
+  type TransitionRequest,
+} from "./lead-lifecycle/transition.ts";
 export { COLLECTION_NAMES, getCollections, type Collections } from "./collections.ts";
 export { connectMongo, DEFAULT_CONNECT_TIMEOUT_MS, type MongoConnection } from "./connect.ts";
 export {
@@ -93,7 +99,7 @@ export {
   LEAD_EVENT_RECOVERY_AFTER_MS,
   type LeadEvents,
   type PendingLeadEvent,
-} from "./lead-events.ts";
+} from "./lead-lifecycle/lead-events.ts";
 export {
   createWebhookDeliveries,
   deliveryIdOf,

@@ -3,6 +3,7 @@ import type { Filter, ObjectId } from "mongodb";
 import { parseObjectId } from "./campaigns.ts";
 import type { Collections } from "./collections.ts";
 import type { LeadDoc } from "./documents.ts";
+import { createLeadTransitions } from "./lead-lifecycle/transition.ts";
 
 /** What to look for among an account's leads; every field given must match. */
 export interface LeadSearch {
@@ -31,7 +32,9 @@ export interface LeadDeletion {
  * phone may be imported again, and a worker still holding it finds nothing
  * to update (every hand-off transition is conditional on the lead's state).
  */
-export function createLeadDirectory({ leads }: Collections) {
+export function createLeadDirectory(collections: Collections) {
+  const { leads } = collections;
+  const transitions = createLeadTransitions(collections);
   return {
     /** The campaign's lead with this phone, if any. */
     async findByPhone(campaignId: ObjectId, phoneNumber: string): Promise<LeadDoc | null> {
@@ -58,7 +61,7 @@ export function createLeadDirectory({ leads }: Collections) {
     async deleteOwned(accountId: ObjectId, leadId: string): Promise<boolean> {
       const id = parseObjectId(leadId);
       if (!id) return false;
-      return (await leads.deleteOne({ _id: id, accountId })).deletedCount === 1;
+      return transitions.one("deleted", { where: { _id: id, accountId }, now: new Date(), values: {} });
     },
 
     /**
@@ -76,13 +79,19 @@ export function createLeadDirectory({ leads }: Collections) {
         .toArray();
       const foundIds = new Set(found.map((lead) => lead._id.toHexString()));
       const foundPhones = new Set(found.map((lead) => lead.phoneNumber));
-      const result =
-        found.length > 0 ? await leads.deleteMany({ ...scope, _id: { $in: found.map((l) => l._id) } }) : null;
+      const deleted =
+        found.length > 0
+          ? await transitions.many("deleted", {
+              where: { ...scope, _id: { $in: found.map((l) => l._id) } },
+              now: new Date(),
+              values: {},
+            })
+          : 0;
       const notFound = [
         ...request.leadIds.filter((id) => !foundIds.has(id.toLowerCase())),
         ...request.phoneNumbers.filter((phone) => !foundPhones.has(phone)),
       ];
-      return { deleted: result?.deletedCount ?? 0, notFound };
+      return { deleted, notFound };
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   CALL_OUTCOMES,
+  CREATED_LEAD_STATE,
   byLeadState,
   zoneKeyOf,
   type BulkCreateResult,
@@ -43,7 +44,7 @@ export function toLeadDoc(campaign: CampaignDoc, lead: NewLead, now: Date, numbe
     campaignId: campaign._id,
     phoneNumber: lead.phoneNumber,
     priority: lead.priority,
-    state: "pending",
+    state: CREATED_LEAD_STATE,
     attempts: 0,
     nextAttemptAt: lead.scheduledFor ?? now,
     zones: zones as string[],

@@ -14,22 +14,16 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**
  * Writes an event to the outbox, from which the delivery loop sends it to
- * every endpoint of the account subscribed to `type`.
- *
- * There are no transactions to tie the event to the state change, so the
- * caller writes the event *before* the state change, under an `eventId`
- * derived from that change (`import.completed:<importId>`,
- * `lead.completed:<leadId>:<attempt>`). A crash in between repeats both
- * steps; the second write of the event finds it stored and changes nothing.
- * An event is therefore never lost, and never sent twice under two ids.
- * Lead events (`lead.completed`, `lead.failed`, `lead.suppressed`) turn
- * the order round, because a lead's conditional transition can lose a race
- * and an event written first would announce a change that never happened:
- * see `lead-events.ts`.
+ * every endpoint of the account subscribed to `type`, under an `eventId`
+ * derived from the change it announces (`import.completed:<importId>`,
+ * `lead.completed:<leadId>:<attempt>`), so that writing it twice stores it
+ * once. A state change's event is written after the change, by the one
+ * protocol in `owed-events.ts`, never before it: a change can lose a race,
+ * and an event written first would announce a change that never happened.
  *
  * @example
- * await enqueueEvent(accountId, "import.completed", view, `import.completed:${jobId}`);
- * await markJobCompleted(jobId);
+ * const ended = await jobs.finish(jobId, workerId, { state: "completed" }); // marks import.completed owed
+ * if (ended) await importEvents.publish(ended);
  */
 export function createOutbox({ outboxEvents }: Pick<Collections, "outboxEvents">) {
   return {

@@ -1,22 +1,28 @@
-import { OUTCOME_HISTORY_LIMIT, OUTCOME_ACCEPTING_STATES, type OutcomeTransition } from "@leadline/core";
-import type { Filter, ObjectId, UpdateFilter } from "mongodb";
+import type { LeadTransitionName, OutcomeTransition } from "@leadline/core";
+import type { Filter, ObjectId } from "mongodb";
 import type { Collections } from "./collections.ts";
 import type { CampaignDoc, LeadDoc, OutcomeEntry } from "./documents.ts";
 import { parseObjectId } from "./campaigns.ts";
 import { takenOverFrom } from "./hand-off-replays.ts";
-import { createLeadEvents, isLeadEventState, leadEventFor } from "./lead-events.ts";
+import { createLeadTransitions, type TransitionRequest } from "./lead-lifecycle/transition.ts";
 
-/** The changes a transition makes, beside the state. */
-function transitionFields(transition: OutcomeTransition, now: Date): Partial<LeadDoc> {
+type Request<TName extends LeadTransitionName> = Omit<TransitionRequest<TName>, "values">;
+
+/** The lifecycle row an outcome's transition is, applied with its values. */
+function applyOutcome(
+  transitions: ReturnType<typeof createLeadTransitions>,
+  transition: OutcomeTransition,
+  request: Request<"completed">,
+): Promise<boolean> {
   switch (transition.state) {
     case "completed":
-      return { completedAt: now };
+      return transitions.one("completed", { ...request, values: {} });
     case "suppressed":
-      return { suppressedAt: now, suppressionReason: transition.reason };
+      return transitions.one("outcomeSuppressed", { ...request, values: { suppressionReason: transition.reason } });
     case "failed":
-      return { failedAt: now, lastError: transition.error };
+      return transitions.one("outcomeFailed", { ...request, values: { lastError: transition.error } });
     case "pending":
-      return { nextAttemptAt: transition.nextAttemptAt };
+      return transitions.one("outcomeRetry", { ...request, values: { nextAttemptAt: transition.nextAttemptAt } });
   }
 }
 
@@ -29,7 +35,7 @@ function transitionFields(transition: OutcomeTransition, now: Date): Partial<Lea
  */
 export function createOutcomeRepository(collections: Collections) {
   const { leads, campaigns } = collections;
-  const events = createLeadEvents(collections);
+  const transitions = createLeadTransitions(collections);
   return {
     /** The account's leads among `leadIds`, by id; ids that are not ObjectIds simply miss. */
     async findOwnedLeads(accountId: ObjectId, leadIds: readonly string[]): Promise<Map<string, LeadDoc>> {
@@ -49,41 +55,24 @@ export function createOutcomeRepository(collections: Collections) {
      * that attempt or already had its outcome. A terminal transition
      * (completed, suppressed, failed) sends its lead event: marked on the
      * lead by this same update, then written to the outbox, only when the
-     * update applied (see `lead-events.ts`): two concurrent reports of one
+     * update applied (see `lead-lifecycle/lead-events.ts`): two concurrent reports of one
      * outcome apply once and send one event.
      */
     async apply(lead: LeadDoc, entry: OutcomeEntry, transition: OutcomeTransition): Promise<boolean> {
-      const now = entry.reportedAt;
-      const event = isLeadEventState(transition.state)
-        ? leadEventFor(lead._id, transition.state, entry.attempt, new Date())
-        : undefined;
-      const update: UpdateFilter<LeadDoc> = {
-        $set: {
-          state: transition.state,
-          attempts: entry.attempt,
-          settledAttempts: entry.attempt,
-          lastOutcome: entry.outcome,
-          updatedAt: now,
-          ...transitionFields(transition, now),
-          ...(event && { pendingEvent: event }),
-        },
-        $unset: { leaseOwner: "", leaseExpiresAt: "" },
-        $push: { outcomes: { $each: [entry], $slice: -OUTCOME_HISTORY_LIMIT } },
-      };
-      const filter: Filter<LeadDoc> = {
+      const where: Filter<LeadDoc> = {
         _id: lead._id,
         accountId: lead.accountId,
-        // At that attempt, or repeating it: a claim that took over a dead worker's hand-off and is
-        // about to bring its attempt back (`hand-off-replays.ts`); the update does that itself.
-        $or: [{ attempts: entry.attempt, state: { $in: [...OUTCOME_ACCEPTING_STATES] } }, takenOverFrom(entry.attempt)],
+        // At that attempt (in a state that takes outcomes: the table's), or repeating it: a claim that
+        // took over a dead worker's hand-off and is about to bring its attempt back (`hand-off-replays.ts`).
+        $or: [{ attempts: entry.attempt }, takenOverFrom(entry.attempt)],
         "outcomes.attempt": { $ne: entry.attempt },
       };
-      if (!event) return (await leads.updateOne(filter, update)).modifiedCount === 1;
-      // The same one round trip, answering the lead as changed: the event's payload.
-      const changed = await leads.findOneAndUpdate(filter, update, { returnDocument: "after" });
-      if (!changed) return false;
-      await events.publish(changed);
-      return true;
+      return applyOutcome(transitions, transition, {
+        where,
+        now: entry.reportedAt,
+        attempt: entry.attempt,
+        outcome: entry,
+      });
     },
 
     /** The lead as stored now, to tell why an outcome did not apply. */

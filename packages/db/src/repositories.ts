@@ -7,10 +7,11 @@ import { createDispatchQueue } from "./dispatch-queue.ts";
 import { createIdempotencyRecords } from "./idempotency-records.ts";
 import { createImportErrors } from "./import-errors.ts";
 import { createImportFiles } from "./import-files.ts";
+import { createImportEvents } from "./import-events.ts";
 import { createImportJobs } from "./import-jobs.ts";
 import { createImportStorage } from "./import-storage.ts";
 import { createLeadDirectory } from "./lead-directory.ts";
-import { createLeadEvents } from "./lead-events.ts";
+import { createLeadEvents } from "./lead-lifecycle/lead-events.ts";
 import { createLeadRepository } from "./leads.ts";
 import { createOutbox } from "./outbox.ts";
 import { createOutcomeRepository } from "./outcomes.ts";
@@ -42,6 +43,7 @@ export function createRepositories(db: Db) {
     importStorage: createImportStorage(collections),
     outbox: createOutbox(collections),
     leadEvents: createLeadEvents(collections),
+    importEvents: createImportEvents(collections),
     webhookEndpoints: createWebhookEndpoints(collections),
     webhookDeliveries: createWebhookDeliveries(collections),
   };

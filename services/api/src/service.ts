@@ -10,7 +10,7 @@ import { timeZoneDataUrl } from "@leadline/db";
 /** How often expired Idempotency-Key records are deleted. */
 const IDEMPOTENCY_SWEEP_INTERVAL_MS = 10 * 60_000;
 /** How often the API writes lead events whose writer crashed between a lead's transition and its outbox insert. */
-const LEAD_EVENT_RECOVERY_INTERVAL_MS = 60_000;
+const OWED_EVENT_RECOVERY_INTERVAL_MS = 60_000;
 
 /** The API without a server: its request handler, and how to let go of the database. */
 export interface ApiService {
@@ -66,11 +66,11 @@ export async function createApiService(
       .catch((error: unknown) => log.warn({ err: error }, "sweeping expired idempotency keys failed"));
   }, IDEMPOTENCY_SWEEP_INTERVAL_MS);
   // Any number of API instances may run it: an event written twice is stored once.
-  const leadEventRecovery = setInterval(() => {
-    deps.repos.leadEvents
-      .recoverPending()
-      .catch((error: unknown) => log.warn({ err: error }, "recovering owed lead events failed"));
-  }, LEAD_EVENT_RECOVERY_INTERVAL_MS);
+  const owedEventRecovery = setInterval(() => {
+    for (const events of [deps.repos.leadEvents, deps.repos.importEvents]) {
+      events.recoverPending().catch((error: unknown) => log.warn({ err: error }, "recovering owed events failed"));
+    }
+  }, OWED_EVENT_RECOVERY_INTERVAL_MS);
   const fetch = createFetchApp(deps, log, {
     maxBodyBytes: config.maxBodyBytes,
     trpcMaxBatch: config.trpcMaxBatch,
@@ -89,7 +89,7 @@ export async function createApiService(
     fetch,
     close: () => {
       clearInterval(sweep);
-      clearInterval(leadEventRecovery);
+      clearInterval(owedEventRecovery);
       return connection.close();
     },
   };

@@ -17,6 +17,8 @@ export class DeliveryRecorder {
     private readonly queue: Pick<DispatchQueue, "markManyDispatched">,
     private readonly workerId: string,
     private readonly log: WorkerLogger,
+    /** The clock the hand-offs are recorded on. */
+    private readonly clock: () => Date = () => new Date(),
     private readonly maxBatch = 100,
     private readonly maxDelayMs = 20,
   ) {}
@@ -36,7 +38,7 @@ export class DeliveryRecorder {
     if (batch.length > 0) {
       this.flushing = this.flushing.then(async () => {
         try {
-          const recorded = await this.queue.markManyDispatched(batch, this.workerId);
+          const recorded = await this.queue.markManyDispatched(batch, this.workerId, this.clock());
           if (recorded < batch.length) {
             this.log.warn(
               { delivered: batch.length, recorded },

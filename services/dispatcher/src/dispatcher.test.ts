@@ -4,7 +4,6 @@ import {
   type CampaignDoc,
   type BatchClaimRequest,
   type CampaignRepository,
-  type ClaimRequest,
   type LeadDoc,
   type SuppressionDoc,
 } from "@leadline/db/dispatch";
@@ -76,7 +75,7 @@ class FakeQueue implements HandOffQueue {
 
   constructor(readonly leads: LeadDoc[]) {}
 
-  async claimNext({ workerId, scope, now }: ClaimRequest): Promise<LeadDoc | null> {
+  private claimOne({ workerId, scope, now }: BatchClaimRequest): LeadDoc | null {
     const campaignIds = [...scope.anyZone, ...scope.byZone.flatMap((group) => group.campaignIds)];
     const lead = this.leads.find(
       (candidate) =>
@@ -91,7 +90,7 @@ class FakeQueue implements HandOffQueue {
 
   async claimBatch(request: BatchClaimRequest): Promise<LeadDoc[]> {
     const batch: LeadDoc[] = [];
-    for (let lead; batch.length < request.limit && (lead = await this.claimNext(request)); ) batch.push(lead);
+    for (let lead; batch.length < request.limit && (lead = this.claimOne(request)); ) batch.push(lead);
     return batch;
   }
 
@@ -164,7 +163,7 @@ function campaignStore(active: CampaignDoc[]) {
   return { store, repo, waiting };
 }
 
-/** The claim path under test: 1 is the single claim, more the batch claim. */
+/** The batch size under test: 1 leases one lead per claim, more several. */
 let batchSize = 1;
 
 function startDispatcher(queue: FakeQueue, campaigns: CampaignDoc[], overrides: Partial<DispatcherConfig> = {}) {

@@ -1,8 +1,5 @@
-import { backoffDelayMs } from "@leadline/core";
+import { backoffDelayMs, maxAttemptsOf } from "@leadline/core";
 import type { DispatchQueue, HandOffReplays, LeadDoc, SuppressionDoc } from "@leadline/db/dispatch";
-
-/** The transitions the dispatcher makes; counting due leads is the metrics' business. */
-export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads"> & HandOffReplays;
 import type { DispatcherConfig } from "./config.ts";
 import { DeliveryRecorder } from "./delivery-recorder.ts";
 import { dialerTarget, type DialerTarget } from "./dialer-target.ts";
@@ -10,6 +7,13 @@ import { NO_DISPATCH_METRICS, type DispatchMetrics } from "./dispatch-metrics.ts
 import type { EligibleCampaigns } from "./eligible-campaigns.ts";
 import { handOff } from "./hand-off.ts";
 import type { WorkerLogger } from "./logger.ts";
+
+/** The transitions the dispatcher makes; counting due leads is the metrics' business. */
+export type HandOffQueue = Omit<DispatchQueue, "countDue" | "zoneKeysOf" | "campaignsWithWaitingLeads"> &
+  HandOffReplays;
+
+/** The longest wait after a claim (or its suppression check) failed, however often in a row. */
+const CLAIM_BACKOFF_MAX_MS = 30_000;
 
 /**
  * A leased lead with what deciding its outcome needs, taken from the
@@ -31,11 +35,10 @@ export interface DispatcherStats {
 
 /**
  * Hands due leads to the dialer, at most `concurrency` at a time, posting
- * each and recording the outcome. With `batchSize` 1, `concurrency` loops
- * each claim one lead at a time with an atomic lease (`claimNext`); above 1,
- * one loop leases as many due leads as there are free dialer lines (up to
- * `batchSize`) in one batch claim and hands them off side by side.
- * Web-standard APIs only; runs under Node and Deno alike.
+ * each and recording the outcome: one loop leases as many due leads as there
+ * are free dialer lines (up to `batchSize`; 1 leases one lead per claim) in
+ * one batch claim and hands them off side by side. Every time it records is
+ * read on its clock. Web-standard APIs only; runs under Node and Deno alike.
  */
 export class Dispatcher {
   readonly stats: DispatcherStats = { delivered: 0, retried: 0, failed: 0, suppressed: 0 };
@@ -52,17 +55,17 @@ export class Dispatcher {
     private readonly campaigns: EligibleCampaigns,
     private readonly log: WorkerLogger,
     private readonly metrics: DispatchMetrics = NO_DISPATCH_METRICS,
-    /** The clock calling hours are read on; tests pass their own. */
+    /** The clock calling hours, leases and retries are read on; tests pass their own. */
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.deliveries = new DeliveryRecorder(queue, config.workerId, log);
+    this.deliveries = new DeliveryRecorder(queue, config.workerId, log, clock);
     this.dialer = dialerTarget(config.dialerUrl);
   }
 
   start(): void {
     const { concurrency, batchSize } = this.config;
     this.log.info({ concurrency, batchSize, dialerUrl: this.dialer.display }, "dispatcher started");
-    this.loops = batchSize > 1 ? [this.batchLoop()] : Array.from({ length: concurrency }, () => this.loop());
+    this.loops = [this.claimLoop()];
   }
 
   /**
@@ -103,43 +106,22 @@ export class Dispatcher {
     });
   }
 
-  private async loop(): Promise<void> {
-    let idleMs = this.config.pollMs;
-    while (!this.stopping) {
-      let claimed: ClaimedLead | null;
-      try {
-        claimed = await this.claimNext();
-      } catch (error) {
-        this.log.error({ err: error }, "claiming a lead failed; backing off");
-        await this.sleep(Math.min(idleMs * 2, 30_000));
-        idleMs = Math.min(idleMs * 2, 30_000);
-        continue;
-      }
-      idleMs = this.config.pollMs;
-      if (!claimed) {
-        // Jitter keeps idle workers from polling in step.
-        await this.sleep(this.config.pollMs * (0.75 + Math.random() / 2));
-        continue;
-      }
-      await this.dispatch(claimed).catch((error: unknown) =>
-        this.log.error(
-          { err: error, leadId: claimed.lead._id.toHexString() },
-          "recording a hand-off failed; the lease will expire and the lead be retried",
-        ),
-      );
-    }
+  /** How long to wait after `failures` failed claims in a row: the shared back-off, from twice the poll interval. */
+  private claimBackoffMs(failures: number): number {
+    return backoffDelayMs(failures, { baseMs: 2 * this.config.pollMs, maxMs: CLAIM_BACKOFF_MAX_MS });
   }
 
   /**
-   * The batch path: claims only for free dialer lines, so that no lease ticks while its lead
-   * waits for one. It waits until half the lines (of a batch) are free before claiming again,
-   * so that each claim carries several leads, not the one line freed last.
+   * Claims only for free dialer lines, so that no lease ticks while its lead waits for one. It
+   * waits until half the lines (of a batch) are free before claiming again, so that each claim
+   * carries several leads, not the one line freed last. A failed claim or suppression check
+   * backs off longer each time in a row.
    */
-  private async batchLoop(): Promise<void> {
+  private async claimLoop(): Promise<void> {
     const { concurrency, batchSize, pollMs } = this.config;
     const inFlight = new Set<Promise<void>>();
     const claimAtLeast = Math.max(1, Math.floor(Math.min(batchSize, concurrency) / 2));
-    let idleMs = pollMs;
+    let failures = 0;
     while (!this.stopping) {
       if (concurrency - inFlight.size < claimAtLeast) {
         await Promise.race(inFlight);
@@ -150,28 +132,28 @@ export class Dispatcher {
         batch = await this.claimBatch(Math.min(batchSize, concurrency - inFlight.size));
       } catch (error) {
         this.log.error({ err: error }, "claiming leads failed; backing off");
-        await this.sleep(Math.min(idleMs * 2, 30_000));
-        idleMs = Math.min(idleMs * 2, 30_000);
+        await this.sleep(this.claimBackoffMs(++failures));
         continue;
       }
-      idleMs = pollMs;
       if (batch.length === 0) {
+        failures = 0;
         // Jitter keeps idle workers from polling in step; a line freed meanwhile does not end the wait.
         await this.sleep(pollMs * (0.75 + Math.random() / 2));
         continue;
       }
       let suppressions: Map<string, SuppressionDoc>;
       try {
-        // One query for the whole batch, read after the claim as in `dispatch`.
+        // One query for the whole batch, read after the claim (see `suppressionsOf`).
         suppressions = await this.queue.suppressionsOf(batch.map((claimed) => claimed.lead));
       } catch (error) {
         this.log.error(
           { err: error, leads: batch.length },
           "checking the batch's suppressions failed; its leases will expire and the leads be claimed again",
         );
-        await this.sleep(Math.min(idleMs * 2, 30_000));
+        await this.sleep(this.claimBackoffMs(++failures));
         continue;
       }
+      failures = 0;
       for (const claimed of batch) {
         const suppression = suppressions.get(claimed.lead._id.toHexString());
         const work = (
@@ -201,43 +183,16 @@ export class Dispatcher {
     });
     // A take-over of a dead worker's hand-off goes out again as that same attempt.
     const leads = (
-      await Promise.all(claimed.map((lead) => this.queue.resumeClaimed(lead, this.config.workerId)))
+      await Promise.all(claimed.map((lead) => this.queue.resumeClaimed(lead, this.config.workerId, now)))
     ).filter((lead) => lead !== null);
-    const maxAttempts = new Map(
-      callable.campaigns.map((campaign) => [campaign._id.toHexString(), campaign.maxAttempts]),
-    );
-    return leads.map((lead) => ({ lead, maxAttempts: maxAttempts.get(lead.campaignId.toHexString()) ?? 1 }));
-  }
-
-  private async claimNext(): Promise<ClaimedLead | null> {
-    const now = this.clock();
-    const callable = await this.campaigns.callableNow(now);
-    const claimed = await this.queue.claimNext({
-      workerId: this.config.workerId,
-      scope: callable.scope,
-      leaseMs: this.config.leaseMs,
-      now,
-    });
-    // A take-over of a dead worker's hand-off goes out again as that same attempt.
-    const lead = claimed && (await this.queue.resumeClaimed(claimed, this.config.workerId));
-    if (!lead) return null;
-    // The claim only matches these campaigns, so the lead's is among them.
-    const campaign = callable.campaigns.find((candidate) => candidate._id.equals(lead.campaignId));
-    return { lead, maxAttempts: campaign?.maxAttempts ?? 1 };
-  }
-
-  private async dispatch(claimed: ClaimedLead): Promise<void> {
-    // Read after the claim: a suppression acknowledged before this read is always seen, so the
-    // number is not handed off; one added later can only meet a hand-off already on its way.
-    const suppression = await this.queue.suppressionOf(claimed.lead);
-    if (suppression) return this.skipSuppressed(claimed.lead, suppression);
-    return this.handOffClaimed(claimed);
+    const campaigns = new Map(callable.campaigns.map((campaign) => [campaign._id.toHexString(), campaign]));
+    return leads.map((lead) => ({ lead, maxAttempts: maxAttemptsOf(campaigns.get(lead.campaignId.toHexString())) }));
   }
 
   private async skipSuppressed(lead: LeadDoc, suppression: SuppressionDoc): Promise<void> {
     const reason =
       suppression.reason ?? `on the ${suppression.campaignId ? "campaign's" : "account's"} suppression list`;
-    if (await this.queue.markSuppressed(lead, this.config.workerId, reason)) {
+    if (await this.queue.markSuppressed(lead, this.config.workerId, reason, this.clock())) {
       this.stats.suppressed++;
       this.metrics.leadSuppressed();
     }
@@ -259,7 +214,7 @@ export class Dispatcher {
     });
     const seconds = (performance.now() - started) / 1000;
     if (this.shutdown.signal.aborted && outcome.kind !== "delivered") {
-      if (await this.queue.release(lead, workerId)) this.metrics.leaseReleased();
+      if (await this.queue.release(lead, workerId, this.clock())) this.metrics.leaseReleased();
       return;
     }
     if (outcome.kind === "delivered") {
@@ -270,7 +225,7 @@ export class Dispatcher {
       return;
     }
     if (outcome.kind === "rejected" || lead.attempts >= maxAttempts) {
-      await this.queue.markFailed(lead, workerId, outcome.error);
+      await this.queue.markFailed(lead, workerId, outcome.error, this.clock());
       this.stats.failed++;
       this.metrics.handOffFinished("failed", seconds);
       this.log.warn({ leadId, attempt: lead.attempts, error: outcome.error, detail: outcome.detail }, "lead failed");
@@ -281,7 +236,8 @@ export class Dispatcher {
       maxMs: this.config.retryMaxMs,
       retryAfterMs: outcome.retryAfterMs,
     });
-    await this.queue.scheduleRetry(lead, workerId, outcome.error, new Date(Date.now() + delay));
+    const now = this.clock();
+    await this.queue.scheduleRetry(lead, workerId, outcome.error, new Date(now.getTime() + delay), now);
     this.stats.retried++;
     this.metrics.handOffFinished("retried", seconds);
     this.log.info(

@@ -17,18 +17,6 @@ const tooManyClaims = (maxClaims: number) =>
   `got any further in the file, so it was failed rather than tried again; leads stored before it stay in the campaign. ` +
   `Check the file, or split it into several imports`;
 
-/** What an ended job tells webhooks; written to the outbox before the job's end is recorded. */
-function endEvent(job: ImportJobDoc, state: "completed" | "failed", error: string | undefined) {
-  return {
-    import: {
-      id: job._id.toHexString(),
-      campaignId: job.campaignId.toHexString(),
-      state,
-      error: error ?? null,
-    },
-  };
-}
-
 /**
  * Claims import jobs one at a time and works each to its end. Any number of
  * these can run: a job is held through a lease that the worker renews while
@@ -153,17 +141,9 @@ export class ImportWorker {
 
   private async end(job: ImportJobDoc, outcome: ProcessOutcome, error?: string): Promise<void> {
     const id = job._id.toHexString();
-    if (outcome === "completed" || outcome === "failed") {
-      // The event first, under an id derived from the job: a crash before the state change repeats both, and the event is stored once.
-      await this.stores.outbox.enqueueEvent(
-        job.accountId,
-        `import.${outcome}`,
-        endEvent(job, outcome, error),
-        `import.${outcome}:${id}`,
-      );
-    }
     let ended: ImportJobDoc | null = null;
     if (outcome === "completed" || outcome === "failed") {
+      // Sends the end's webhook event too, once the end is recorded (see `owed-events.ts`).
       ended = await this.stores.jobs.finish(job._id, this.config.workerId, { state: outcome, error });
     } else if (outcome === "cancelled") {
       await this.stores.jobs.release(job._id, this.config.workerId);

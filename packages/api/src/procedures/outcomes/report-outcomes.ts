@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ATTEMPTS, outcomeTransition, type IgnoredOutcomeReason, type OutcomeReport } from "@leadline/core";
+import { maxAttemptsOf, outcomeTransition, type IgnoredOutcomeReason, type OutcomeReport } from "@leadline/core";
 import type { LeadDoc, OutcomeEntry } from "@leadline/db";
 import { scopedProcedure } from "../procedure-builders.ts";
 import { reportOutcomesInput, reportOutcomesMeta, reportOutcomesOutput } from "./report-outcomes.types.ts";
@@ -76,7 +76,7 @@ export const reportOutcomes = scopedProcedure("dialer")
           report.outcome,
           {
             attempts: report.attempt,
-            maxAttempts: campaign?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+            maxAttempts: maxAttemptsOf(campaign),
             retryPolicy: campaign?.retryPolicy,
           },
           now,

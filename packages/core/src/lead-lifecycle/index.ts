@@ -1,0 +1,2 @@
+export * from "./lead-states.ts";
+export * from "./transitions.ts";
