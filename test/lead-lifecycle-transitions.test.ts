@@ -26,6 +26,8 @@ const SAMPLE_VALUES = {
   nextAttemptAt: new Date("2026-03-02T12:00:00.000Z"),
   lastError: "walked",
   suppressionReason: "walked",
+  takeOvers: 3,
+  takeOverAttempt: 4,
 } as const;
 
 const names = Object.keys(LEAD_TRANSITIONS) as LeadTransitionName[];

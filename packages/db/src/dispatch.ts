@@ -16,6 +16,12 @@ export {
   type DispatchQueue,
   type DispatchQueueOptions,
 } from "./dispatch-queue.ts";
-export { createHandOffReplays, replayedAttempt, type HandOffReplays } from "./hand-off-replays.ts";
+export {
+  createHandOffReplays,
+  replayedAttempt,
+  takeOversExhaustedError,
+  type HandOffReplays,
+  type ResumeOptions,
+} from "./hand-off-replays.ts";
 export type { CampaignDoc, LeadDoc, SuppressionDoc } from "./documents.ts";
 export { ObjectId } from "mongodb";

@@ -77,6 +77,12 @@ export interface LeadDoc {
    * applied): a claim past the next attempt took over a dead worker's hand-off (`hand-off-replays.ts`).
    */
   settledAttempts?: number;
+  /**
+   * How many claims in a row took over the hand-off of attempt `takeOverAttempt` from a worker
+   * that died before recording it: past the dispatcher's `DISPATCH_MAX_TAKE_OVERS` the lead fails.
+   */
+  takeOvers?: number;
+  takeOverAttempt?: number;
   /** When the lead may next be handed to the dialer: its schedule, or its creation, or a retry time. */
   nextAttemptAt: Date;
   /** Set while `dispatching`: which worker holds the lead, and until when. */

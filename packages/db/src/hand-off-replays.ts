@@ -45,6 +45,17 @@ export function takenOverFrom(attempt: number): Filter<LeadDoc> {
   return { state: "dispatching", attempts: { $gt: attempt }, ...settled };
 }
 
+/** What a lead whose hand-off kept being taken over is failed with: tenants see it as `lastError`. */
+export const takeOversExhaustedError = (maxTakeOvers: number) =>
+  `The hand-off was taken over ${maxTakeOvers} times (DISPATCH_MAX_TAKE_OVERS), each worker stopping before it recorded the dialer's answer, so the lead was failed rather than sent again`;
+
+/** How a claimed lead's hand-off is resumed: at most `maxTakeOvers` take-overs of one attempt in a row. */
+export interface ResumeOptions {
+  maxTakeOvers: number;
+  /** Told when a lead is failed for being taken over too often (the dispatcher logs it). */
+  onExhausted?(lead: LeadDoc, attempt: number): void;
+}
+
 export function createHandOffReplays(collections: Collections) {
   const transitions = createLeadTransitions(collections);
   return {
@@ -52,17 +63,31 @@ export function createHandOffReplays(collections: Collections) {
      * A claimed lead as its hand-off must go out: unchanged, or, when the claim took over a dead
      * worker's hand-off, brought back to that hand-off's attempt (one guarded update, only then).
      * Null when the lease was lost meanwhile (an outcome for the attempt arrived): nothing to send.
+     * Null too, the lead failed, when this would be more than `maxTakeOvers` take-overs of the same
+     * attempt in a row: a hand-off that stops every worker that sends it is not sent for ever.
      */
-    async resumeClaimed(lead: LeadDoc, workerId: string, now = new Date()): Promise<LeadDoc | null> {
+    async resumeClaimed(lead: LeadDoc, workerId: string, now: Date, options: ResumeOptions): Promise<LeadDoc | null> {
       const attempt = replayedAttempt(lead);
       if (attempt === undefined) return lead;
+      const where = { _id: lead._id, leaseOwner: workerId, attempts: lead.attempts };
+      const takeOvers = (lead.takeOverAttempt === attempt ? (lead.takeOvers ?? 0) : 0) + 1;
+      if (takeOvers > options.maxTakeOvers) {
+        const failed = await transitions.one("takeOversExhausted", {
+          where,
+          now,
+          values: { lastError: takeOversExhaustedError(options.maxTakeOvers) },
+          attempt,
+        });
+        if (failed) options.onExhausted?.(lead, attempt);
+        return null;
+      }
       const resumed = await transitions.one("replayTakenOver", {
-        where: { _id: lead._id, leaseOwner: workerId, attempts: lead.attempts },
+        where,
         now,
-        values: {},
+        values: { takeOvers, takeOverAttempt: attempt },
         attempt,
       });
-      return resumed ? { ...lead, attempts: attempt, updatedAt: now } : null;
+      return resumed ? { ...lead, attempts: attempt, takeOvers, takeOverAttempt: attempt, updatedAt: now } : null;
     },
   };
 }

@@ -24,6 +24,7 @@ export {
   type ClaimScope,
   type DispatchQueue,
 } from "./dispatch-queue.ts";
+export { takeOversExhaustedError } from "./hand-off-replays.ts";
 export {
   createLeadTransitions,
   transitionFilter,

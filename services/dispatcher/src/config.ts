@@ -21,6 +21,8 @@ export const configSchema = z
     CAMPAIGN_REFRESH_MS: integer(5_000, 10),
     // Campaign ids one claim query names; more campaigns with waiting leads are claimed in pieces this size.
     DISPATCH_CLAIM_CAMPAIGNS: integer(500, 1).pipe(z.number().max(10_000)),
+    // Take-overs of one hand-off in a row (its worker died each time) before the lead is failed.
+    DISPATCH_MAX_TAKE_OVERS: integer(5, 1),
     SHUTDOWN_TIMEOUT_MS: integer(15_000, 0),
     WORKER_ID: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -48,6 +50,7 @@ export const configSchema = z
     retryMaxMs: e.DISPATCH_RETRY_MAX_MS,
     campaignRefreshMs: e.CAMPAIGN_REFRESH_MS,
     claimCampaigns: e.DISPATCH_CLAIM_CAMPAIGNS,
+    maxTakeOvers: e.DISPATCH_MAX_TAKE_OVERS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerId: e.WORKER_ID ?? `worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,

@@ -29,6 +29,7 @@ const config: DispatcherConfig = {
   retryMaxMs: 60_000,
   campaignRefreshMs: 10,
   claimCampaigns: 500,
+  maxTakeOvers: 5,
   shutdownTimeoutMs: 5_000,
   workerId: "unit-worker",
   logLevel: "silent",

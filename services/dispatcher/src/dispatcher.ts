@@ -183,7 +183,20 @@ export class Dispatcher {
     });
     // A take-over of a dead worker's hand-off goes out again as that same attempt.
     const leads = (
-      await Promise.all(claimed.map((lead) => this.queue.resumeClaimed(lead, this.config.workerId, now)))
+      await Promise.all(
+        claimed.map((lead) =>
+          this.queue.resumeClaimed(lead, this.config.workerId, now, {
+            maxTakeOvers: this.config.maxTakeOvers,
+            onExhausted: (failed, attempt) => {
+              this.stats.failed++;
+              this.log.warn(
+                { leadId: failed._id.toHexString(), attempt, takeOvers: this.config.maxTakeOvers },
+                "lead failed: its hand-off was taken over too often, each worker stopping before recording it",
+              );
+            },
+          }),
+        ),
+      )
     ).filter((lead) => lead !== null);
     const campaigns = new Map(callable.campaigns.map((campaign) => [campaign._id.toHexString(), campaign]));
     return leads.map((lead) => ({ lead, maxAttempts: maxAttemptsOf(campaigns.get(lead.campaignId.toHexString())) }));

@@ -8,7 +8,13 @@ const LEASE = ["leaseOwner", "leaseToken", "leaseExpiresAt"] as const;
 const OUTCOME_ACCEPTING = ["dispatching", "dispatched", "pending"] as const;
 
 /** Lead fields a transition sets from the caller's values or clears. */
-export type LeadTransitionField = (typeof LEASE)[number] | "nextAttemptAt" | "lastError" | "suppressionReason";
+export type LeadTransitionField =
+  | (typeof LEASE)[number]
+  | "nextAttemptAt"
+  | "lastError"
+  | "suppressionReason"
+  | "takeOvers"
+  | "takeOverAttempt";
 
 /** A transition's row of {@link LEAD_TRANSITIONS}. */
 export interface LeadTransitionRule {
@@ -54,7 +60,7 @@ export const LEAD_TRANSITIONS = {
   replayTakenOver: {
     from: ["dispatching"],
     to: "dispatching",
-    sets: [],
+    sets: ["takeOvers", "takeOverAttempt"],
     clears: [],
     attempts: "set",
     settledAttempts: "keep",
@@ -93,6 +99,21 @@ export const LEAD_TRANSITIONS = {
     stamps: "failedAt",
     clears: LEASE,
     attempts: "keep",
+    settledAttempts: "keep",
+    recordsOutcome: false,
+    event: "lead.failed",
+  },
+  /**
+   * A hand-off taken over from a dead worker more often than the dispatcher allows, each worker
+   * stopping before it recorded the dialer's answer: failed as that attempt, never sent again.
+   */
+  takeOversExhausted: {
+    from: ["dispatching"],
+    to: "failed",
+    sets: ["lastError"],
+    stamps: "failedAt",
+    clears: LEASE,
+    attempts: "set",
     settledAttempts: "keep",
     recordsOutcome: false,
     event: "lead.failed",
