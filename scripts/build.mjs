@@ -1,5 +1,5 @@
 // Builds what users run in production into plain JavaScript, started with `node`:
-// the API, the dispatcher and the CSV importer. Workspace code is bundled; npm
+// the API, the dispatcher, the background worker and the CSV importer. Workspace code is bundled; npm
 // packages stay imports, and each must be a dependency of the package that
 // ships the entry, so that `pnpm install --prod` is enough to run it.
 // `--if-stale` builds only when a source or the lock file is newer than the last build.
@@ -16,7 +16,7 @@ const ENTRIES = [
   { pkg: "packages/embedded-mongo", entry: "src/index.ts", out: "dist/index.js" },
   { pkg: "services/api", entry: "src/main.node.ts", out: "dist/main.node.js" },
   { pkg: "services/dispatcher", entry: "src/main.node.ts", out: "dist/main.node.js" },
-  { pkg: "services/importer", entry: "src/main.node.ts", out: "dist/main.node.js" },
+  { pkg: "services/background-worker", entry: "src/main.node.ts", out: "dist/main.node.js" },
   { pkg: "scripts", entry: "src/import-csv.ts", out: "dist/import-csv.js" },
 ];
 

@@ -10,7 +10,7 @@ import { shippedNodeArgs, waitFor } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { expectedCounts, flawedCsv } from "./support/imports.ts";
-import { startImporterProcess, type WorkerProcess } from "./support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "./support/worker-process.ts";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const built = path.join(repoRoot, "scripts/dist/import-csv.js");
@@ -45,7 +45,7 @@ describe("pnpm import:csv --async against an API and an import worker", () => {
   const server = useApiServer(db);
   let worker: WorkerProcess;
   beforeAll(async () => {
-    worker = await startImporterProcess("node", {
+    worker = await startBackgroundWorkerProcess("node", {
       MONGODB_URI: db.uri,
       MONGODB_DB: db.dbName,
       IMPORT_POLL_MS: "50",

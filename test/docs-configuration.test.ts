@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { envSchema as apiEnvSchema } from "../services/api/src/env.ts";
 import { configSchema as dispatcherConfigSchema } from "../services/dispatcher/src/config.ts";
-import { configSchema as importerConfigSchema } from "../services/importer/src/config.ts";
+import { configSchema as backgroundWorkerConfigSchema } from "../services/background-worker/src/config.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const configurationPage = path.join(root, "docs/configuration.md");
@@ -13,7 +13,10 @@ const configurationPage = path.join(root, "docs/configuration.md");
 const services = [
   { heading: "API (`services/api`)", variables: Object.keys(apiEnvSchema.shape) },
   { heading: "Dispatcher (`services/dispatcher`)", variables: Object.keys(dispatcherConfigSchema.in.shape) },
-  { heading: "Import worker (`services/importer`)", variables: Object.keys(importerConfigSchema.in.shape) },
+  {
+    heading: "Background worker (`services/background-worker`)",
+    variables: Object.keys(backgroundWorkerConfigSchema.in.shape),
+  },
 ];
 
 /** The text with fenced code blocks blanked, so that `# comment` lines and `[x](y)` in code count for nothing. */

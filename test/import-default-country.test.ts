@@ -4,7 +4,7 @@ import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { uploadImport, waitForImportEnd } from "./support/imports.ts";
 import { rest } from "./support/rest.ts";
-import { startImporterProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 describe("defaultCountry on an import upload, refused before a worker is involved", () => {
   const db = useTestDatabase("import_default_country_refused");
@@ -42,7 +42,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("defaultCountry on an import, wor
     "stores national numbers as E.164 of the upload's country, else the campaign's, as the bulk path does",
     { timeout: 60_000 },
     async () => {
-      worker = await startImporterProcess(runtime, {
+      worker = await startBackgroundWorkerProcess(runtime, {
         MONGODB_URI: db.uri,
         MONGODB_DB: db.dbName,
         IMPORT_POLL_MS: "50",

@@ -5,7 +5,7 @@ import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { expectedCounts, flawedCsv, getImport, uploadImport, waitForImportEnd } from "./support/imports.ts";
 import { rest } from "./support/rest.ts";
-import { startImporterProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 const csvOf = (phones: string[]) => `phone\n${phones.join("\n")}\n`;
 const leadsOf = (db: TestDatabase, campaignId: string) =>
@@ -16,7 +16,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("import job lifecycle, worker und
   const server = useApiServer(db, { IMPORT_MAX_ACTIVE_JOBS: "10" });
   let workers: WorkerProcess[] = [];
   const startWorker = async (env: Record<string, string> = {}) => {
-    const worker = await startImporterProcess(runtime, {
+    const worker = await startBackgroundWorkerProcess(runtime, {
       MONGODB_URI: db.uri,
       MONGODB_DB: db.dbName,
       IMPORT_POLL_MS: "50",

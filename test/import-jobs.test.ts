@@ -5,7 +5,7 @@ import { postBulk, useApiServer } from "./support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { flawedCsv, getImport, uploadImport, waitForImportEnd } from "./support/imports.ts";
 import { rest } from "./support/rest.ts";
-import { startImporterProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 const stored = async (db: TestDatabase, campaignId: string) =>
   (await db.repos.collections.leads.find({ campaignId: new ObjectId(campaignId) }).toArray())
@@ -92,7 +92,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("import jobs processed by the wor
   const server = useApiServer(db, { BULK_RATE_LIMIT: "1000" });
   const workers: WorkerProcess[] = [];
   const startWorker = async () => {
-    const worker = await startImporterProcess(runtime, {
+    const worker = await startBackgroundWorkerProcess(runtime, {
       MONGODB_URI: db.uri,
       MONGODB_DB: db.dbName,
       IMPORT_POLL_MS: "50",

@@ -62,6 +62,7 @@ describe("the production build", () => {
   it.each([
     ["the API", "services/api/dist/main.node.js"],
     ["the worker", "services/dispatcher/dist/main.node.js"],
+    ["the background worker", "services/background-worker/dist/main.node.js"],
   ])("refuses to start %s in production without MONGODB_URI, in one line", (_name, file) => {
     const { code, lines } = runWithout(file, {
       NODE_ENV: "production",

@@ -13,8 +13,8 @@ const RUNTIME_NEUTRAL_ROOTS = [
   at("services/dispatcher/src/main.deno.ts"),
   ...sourceFiles(at("packages/core/src")),
   ...sourceFiles(at("services/dispatcher/src")).filter((file) => !file.endsWith("main.node.ts")),
-  at("services/importer/src/main.deno.ts"),
-  ...sourceFiles(at("services/importer/src")).filter((file) => !file.endsWith(".node.ts")),
+  at("services/background-worker/src/main.deno.ts"),
+  ...sourceFiles(at("services/background-worker/src")).filter((file) => !file.endsWith(".node.ts")),
 ];
 
 /** Each Node built-in that runtime-neutral code loads, with the import chain that brings it. */

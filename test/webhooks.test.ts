@@ -9,7 +9,7 @@ import { dispatchedLeads } from "./support/dispatched-leads.ts";
 import { rest } from "./support/rest.ts";
 import { useWorkersAndReceivers } from "./support/webhook-fixtures.ts";
 import { verifyWebhookSignature, WebhookReceiver } from "./support/webhook-receiver.ts";
-import { startImporterProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess, type WorkerRuntime } from "./support/worker-process.ts";
 
 const register = (url: string, apiKey: string, body: unknown) => rest(url, apiKey, "POST", "/webhooks", body);
 
@@ -242,7 +242,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
 
       const started = Date.now();
       workers.push(
-        await startImporterProcess(runtime, {
+        await startBackgroundWorkerProcess(runtime, {
           MONGODB_URI: db.uri,
           MONGODB_DB: db.dbName,
           IMPORT_POLL_MS: "50",
@@ -393,7 +393,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
         delivery("recent", "delivered", new Date(now)),
       ]);
 
-      const worker = await startImporterProcess(runtime, {
+      const worker = await startBackgroundWorkerProcess(runtime, {
         MONGODB_URI: db.uri,
         MONGODB_DB: db.dbName,
         WEBHOOK_ALLOW_PRIVATE: "true",
@@ -435,7 +435,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook delivery by the import w
     });
     expect(report.status).toBe(200);
     workers.push(
-      await startImporterProcess(runtime, {
+      await startBackgroundWorkerProcess(runtime, {
         MONGODB_URI: db.uri,
         MONGODB_DB: db.dbName,
         WEBHOOK_POLL_MS: "50",
@@ -495,7 +495,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("webhook targets refused at deliv
         .data.id;
       await leadEvent(db, accountId, "lead.failed", 1);
       workers.push(
-        await startImporterProcess(runtime, {
+        await startBackgroundWorkerProcess(runtime, {
           MONGODB_URI: db.uri,
           MONGODB_DB: db.dbName,
           WEBHOOK_POLL_MS: "50",

@@ -30,7 +30,7 @@ export interface BenchResults {
   dispatchBatch: DispatchBatchResult;
   recovery: RecoveryResult;
   scaleOut: ScaleOutResult;
-    zoneLookup: ZoneLookupResult;
+  zoneLookup: ZoneLookupResult;
   idempotency: IdempotencyResult;
   importJob: ImportJobResult;
 }
@@ -159,7 +159,7 @@ Round-robin in one API process: new leads without a key, new leads with a new ke
 
 ## import-job: a ${j.rows}-row CSV through one import job, against \`import:csv\` (same file, same run)
 
-Built API (\`node dist/main.node.js\`) and one built import worker (\`services/importer/dist\`, as
+Built API (\`node dist/main.node.js\`) and one built import worker (\`services/background-worker/dist\`, as
 \`pnpm worker:imports\` runs it); each path into a fresh campaign on a fresh database.
 
 | | wall time | leads/s | created | peak RSS |

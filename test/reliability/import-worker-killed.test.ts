@@ -5,7 +5,7 @@ import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "../support/database.ts";
 import { flawedCsv, uploadImport, waitForImportEnd } from "../support/imports.ts";
 import { rest } from "../support/rest.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 const COUNTERS = ["state", "rowsProcessed", "created", "skipped", "suppressed", "invalid", "bytesProcessed"] as const;
 const pick = (view: Record<string, unknown>) => Object.fromEntries(COUNTERS.map((key) => [key, view[key]]));
@@ -27,7 +27,7 @@ describe("an import worker killed mid-job", () => {
   let proxy: FaultProxy;
   const workers: WorkerProcess[] = [];
   const startWorker = async () => {
-    const worker = await startImporterProcess("node", {
+    const worker = await startBackgroundWorkerProcess("node", {
       MONGODB_URI: proxy.rewrite(db.uri),
       MONGODB_DB: db.dbName,
       IMPORT_POLL_MS: "50",

@@ -4,7 +4,7 @@ import { seedAccount } from "@leadline/db";
 import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { waitForImportEnd } from "../support/imports.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 const FILE_BYTES = 300_000_000;
 const MIB = 1024 * 1024;
@@ -60,7 +60,11 @@ describe("issue 21: a CSV of blank lines", () => {
       expect(upload.status).toBe(202);
       const { data } = (await upload.json()) as { data: { id: string; bytesTotal: number } };
 
-      worker = await startImporterProcess("node", { MONGODB_URI: db.uri, MONGODB_DB: db.dbName, IMPORT_POLL_MS: "50" });
+      worker = await startBackgroundWorkerProcess("node", {
+        MONGODB_URI: db.uri,
+        MONGODB_DB: db.dbName,
+        IMPORT_POLL_MS: "50",
+      });
       const ended = await waitForImportEnd(server.url, apiKey, data.id, 540_000);
       const peak = peakRssMib(worker.child.pid!);
       console.info(`import worker peak RSS on ${FILE_BYTES} bytes of blank lines: ${peak.toFixed(1)} MiB`);

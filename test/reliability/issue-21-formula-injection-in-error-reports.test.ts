@@ -8,7 +8,7 @@ import { seedAccount } from "@leadline/db";
 import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const script = path.join(repoRoot, "scripts/src/import-csv.ts");
@@ -66,7 +66,11 @@ describe("issue 21: error reports neutralise spreadsheet formulas", () => {
   const server = useApiServer(db);
   let worker: WorkerProcess;
   beforeAll(async () => {
-    worker = await startImporterProcess("node", { MONGODB_URI: db.uri, MONGODB_DB: db.dbName, IMPORT_POLL_MS: "50" });
+    worker = await startBackgroundWorkerProcess("node", {
+      MONGODB_URI: db.uri,
+      MONGODB_DB: db.dbName,
+      IMPORT_POLL_MS: "50",
+    });
   });
   afterAll(async () => {
     await worker?.stop();

@@ -4,7 +4,7 @@ import { testPhones } from "@leadline/testkit";
 import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 describe("issue 21: import jobs of several accounts", () => {
   const db = useTestDatabase("issue21_fair_imports");
@@ -34,7 +34,11 @@ describe("issue 21: import jobs of several accounts", () => {
     for (let i = 0; i < 6; i++) ids.push(await upload(busy, i * 100));
     for (let i = 0; i < 2; i++) ids.push(await upload(other, 10_000 + i * 100));
 
-    worker = await startImporterProcess("node", { MONGODB_URI: db.uri, MONGODB_DB: db.dbName, IMPORT_POLL_MS: "50" });
+    worker = await startBackgroundWorkerProcess("node", {
+      MONGODB_URI: db.uri,
+      MONGODB_DB: db.dbName,
+      IMPORT_POLL_MS: "50",
+    });
     for (const id of ids) {
       const apiKey = owner.get(id) === "busy" ? busy.apiKey : other.apiKey;
       expect((await waitForImportEnd(server.url, apiKey, id)).state).toBe("completed");

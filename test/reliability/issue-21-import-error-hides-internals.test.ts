@@ -4,7 +4,7 @@ import { testPhones, waitFor } from "@leadline/testkit";
 import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 describe("issue 21: an import that fails on an internal error", () => {
   const db = useTestDatabase("issue21_import_internal_error");
@@ -24,7 +24,11 @@ describe("issue 21: an import that fails on an internal error", () => {
     const chunks = db.connection.db.collection("imports.chunks");
     expect((await chunks.deleteOne({ files_id: job!.fileId, n: 1 })).deletedCount).toBe(1);
 
-    worker = await startImporterProcess("node", { MONGODB_URI: db.uri, MONGODB_DB: db.dbName, IMPORT_POLL_MS: "50" });
+    worker = await startBackgroundWorkerProcess("node", {
+      MONGODB_URI: db.uri,
+      MONGODB_DB: db.dbName,
+      IMPORT_POLL_MS: "50",
+    });
     const ended = await waitForImportEnd(server.url, apiKey, id);
 
     expect(ended.state).toBe("failed");

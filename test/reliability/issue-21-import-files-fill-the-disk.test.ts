@@ -6,7 +6,7 @@ import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
 import { rest } from "../support/rest.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 // 604 bytes: one of them fits in a quota of 1000 bytes, two do not.
 const csv = (start: number) => `phone\n${testPhones(46, start).join("\n")}\n`;
@@ -36,7 +36,11 @@ describe("issue 21: a failed import's file", () => {
   const server = useApiServer(db);
   let worker: WorkerProcess;
   beforeAll(async () => {
-    worker = await startImporterProcess("node", { MONGODB_URI: db.uri, MONGODB_DB: db.dbName, IMPORT_POLL_MS: "50" });
+    worker = await startBackgroundWorkerProcess("node", {
+      MONGODB_URI: db.uri,
+      MONGODB_DB: db.dbName,
+      IMPORT_POLL_MS: "50",
+    });
   });
   afterAll(async () => {
     await worker?.stop();

@@ -4,14 +4,14 @@ import { testPhones, waitFor } from "@leadline/testkit";
 import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
-import { startImporterProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 describe("issue 21: an import whose worker dies every time", () => {
   const db = useTestDatabase("issue21_killed_five");
   const server = useApiServer(db);
   const workers: WorkerProcess[] = [];
   const startWorker = async () => {
-    const worker = await startImporterProcess("node", {
+    const worker = await startBackgroundWorkerProcess("node", {
       MONGODB_URI: db.uri,
       MONGODB_DB: db.dbName,
       IMPORT_POLL_MS: "50",

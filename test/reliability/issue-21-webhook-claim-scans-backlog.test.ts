@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MongoClient, type CommandStartedEvent, type Document } from "mongodb";
 import { COLLECTION_NAMES, ObjectId, getCollections, type WebhookDeliveryDoc } from "@leadline/db";
 import { createWebhookDeliveries, createWebhookSendSlots } from "@leadline/db/imports";
-import { parseImporterConfig } from "../../services/importer/src/config.ts";
-import { FairDeliveryClaims } from "../../services/importer/src/webhook-fair-claims.ts";
+import { parseBackgroundWorkerConfig } from "../../services/background-worker/src/config.ts";
+import { FairDeliveryClaims } from "../../services/background-worker/src/webhook-fair-claims.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 /**
@@ -92,7 +92,7 @@ describe("webhook claims with a large backlog on a busy endpoint", () => {
       Array.from({ length: CLAIMS }, (_, n) => delivery(otherAccount!, freeEndpoint, BACKLOG + n)),
     );
 
-    const settings = parseImporterConfig({ MONGODB_URI: db.uri, WEBHOOK_CONCURRENCY: "4" }).webhooks;
+    const settings = parseBackgroundWorkerConfig({ MONGODB_URI: db.uri, WEBHOOK_CONCURRENCY: "4" }).webhooks;
     const claims = new FairDeliveryClaims(settings, "claim-test", deliveries, slots);
     const claimed: WebhookDeliveryDoc[] = [];
     for (let i = 0; i < CLAIMS; i++) {

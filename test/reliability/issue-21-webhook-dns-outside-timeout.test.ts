@@ -3,10 +3,10 @@ import { createWorkerLogger } from "@leadline/core";
 import { ObjectId, seedAccount } from "@leadline/db";
 import { createWebhookDeliveries, createWebhookSendSlots } from "@leadline/db/imports";
 import { waitFor } from "@leadline/testkit";
-import { parseImporterConfig } from "../../services/importer/src/config.ts";
-import { WebhookDeliveryLoop } from "../../services/importer/src/webhook-delivery-loop.ts";
-import type { ResolveHost } from "../../services/importer/src/webhook-target.ts";
-import { createNodeWebhookTransport } from "../../services/importer/src/webhook-transport.node.ts";
+import { parseBackgroundWorkerConfig } from "../../services/background-worker/src/config.ts";
+import { WebhookDeliveryLoop } from "../../services/background-worker/src/webhook-delivery-loop.ts";
+import type { ResolveHost } from "../../services/background-worker/src/webhook-target.ts";
+import { createNodeWebhookTransport } from "../../services/background-worker/src/webhook-transport.node.ts";
 import { useTestDatabase } from "../support/database.ts";
 
 /**
@@ -42,7 +42,7 @@ describe("a webhook attempt whose host name never resolves", () => {
         resolutions += 1;
         return new Promise<string[]>(() => undefined);
       };
-      const config = parseImporterConfig({
+      const config = parseBackgroundWorkerConfig({
         MONGODB_URI: db.uri,
         WEBHOOK_TIMEOUT_MS: "300",
         WEBHOOK_POLL_MS: "20",

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNodeWebhookTransport } from "../../services/importer/src/webhook-transport.node.ts";
+import { createNodeWebhookTransport } from "../../services/background-worker/src/webhook-transport.node.ts";
 import { closedPort } from "../support/closed-port.ts";
 import { startSelfSignedReceiver, type SelfSignedReceiver } from "../support/self-signed-receiver.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
@@ -14,7 +14,7 @@ import {
   type TransportCaseResults,
 } from "../support/webhook-transport-cases.ts";
 
-const importerDir = fileURLToPath(new URL("../../services/importer/", import.meta.url));
+const backgroundWorkerDir = fileURLToPath(new URL("../../services/background-worker/", import.meta.url));
 const denoScript = fileURLToPath(new URL("../support/deno-webhook-transport.ts", import.meta.url));
 
 /** A server that answers every connection with a head whose status is outside 1xx–5xx, then nothing, keeping it open. */
@@ -37,9 +37,9 @@ async function badStatusServer(): Promise<{ port: number; close(): Promise<void>
 
 async function underDeno(ports: TransportCasePorts): Promise<TransportCaseResults> {
   const { stdout } = await promisify(execFile)(
-    `${importerDir}node_modules/deno/deno`,
+    `${backgroundWorkerDir}node_modules/deno/deno`,
     ["run", "--config", "deno.json", "--allow-net", "--allow-env", "--allow-read", denoScript, JSON.stringify(ports)],
-    { cwd: importerDir },
+    { cwd: backgroundWorkerDir },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as TransportCaseResults;
 }

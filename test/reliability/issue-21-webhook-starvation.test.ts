@@ -6,7 +6,7 @@ import { useTestDatabase } from "../support/database.ts";
 import { rest } from "../support/rest.ts";
 import { useWorkersAndReceivers } from "../support/webhook-fixtures.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
-import { startImporterProcess, type WorkerRuntime } from "../support/worker-process.ts";
+import { startBackgroundWorkerProcess, type WorkerRuntime } from "../support/worker-process.ts";
 
 const register = async (url: string, apiKey: string, hook: string, events: string[]) => {
   const answer = await rest(url, apiKey, "POST", "/webhooks", { url: hook, events });
@@ -47,7 +47,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("one account's hanging webhooks u
         await db.repos.outbox.enqueueEvent(flooderId, "import.failed", { n }, `import.failed:flood-${n}`);
       }
       workers.push(
-        await startImporterProcess(runtime, {
+        await startBackgroundWorkerProcess(runtime, {
           MONGODB_URI: db.uri,
           MONGODB_DB: db.dbName,
           WEBHOOK_POLL_MS: "50",
@@ -91,7 +91,7 @@ describe.each<WorkerRuntime>(["node", "deno"])("one account's hanging webhooks u
       for (let n = 0; n < 20; n++) {
         await db.repos.outbox.enqueueEvent(new ObjectId(accountId), "lead.failed", { n }, `lead.failed:slow-${n}:1`);
       }
-      const worker = await startImporterProcess(runtime, {
+      const worker = await startBackgroundWorkerProcess(runtime, {
         MONGODB_URI: db.uri,
         MONGODB_DB: db.dbName,
         WEBHOOK_POLL_MS: "50",

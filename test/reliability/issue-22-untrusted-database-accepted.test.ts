@@ -116,7 +116,7 @@ describe("a service over a database that breaks an exactly-once guard", () => {
     await worker.stop();
   });
 
-  it.each(["api", "dispatcher", "importer"])(
+  it.each(["api", "dispatcher", "background-worker"])(
     "the %s refuses a DB_CHECK that is neither on nor off, naming it",
     (service) => {
       const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.node.ts"], {

@@ -1,6 +1,10 @@
 // Runtime-neutral: run in-process under Node by vitest, and under Deno by deno-webhook-transport.ts.
-import { sendWebhook, type SendResult } from "../../services/importer/src/send-webhook.ts";
-import { checkTarget, type ResolveHost, type WebhookTransport } from "../../services/importer/src/webhook-target.ts";
+import { sendWebhook, type SendResult } from "../../services/background-worker/src/send-webhook.ts";
+import {
+  checkTarget,
+  type ResolveHost,
+  type WebhookTransport,
+} from "../../services/background-worker/src/webhook-target.ts";
 
 /** Local ports the cases send to: receivers started by the test, and one nothing listens on. */
 export interface TransportCasePorts {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 export type WorkerRuntime = "node" | "deno";
 
 const dispatcherDir = fileURLToPath(new URL("../../services/dispatcher/", import.meta.url));
-const importerDir = fileURLToPath(new URL("../../services/importer/", import.meta.url));
+const backgroundWorkerDir = fileURLToPath(new URL("../../services/background-worker/", import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -35,18 +35,21 @@ export async function startWorkerProcess(runtime: WorkerRuntime, env: Record<str
   return { child: service.child, logs: service.logs, stop: service.stop };
 }
 
-/** Starts an import worker as `pnpm worker:imports` / `pnpm worker:imports:deno` would, and waits until it runs. */
-export async function startImporterProcess(
+/**
+ * Starts a background worker as `pnpm worker:background` / `pnpm worker:background:deno`
+ * would (both loops unless `env` sets BACKGROUND_LOOPS), and waits until it runs.
+ */
+export async function startBackgroundWorkerProcess(
   runtime: WorkerRuntime,
   env: Record<string, string>,
 ): Promise<WorkerProcess> {
-  const [command, args] = commandFor(runtime, importerDir);
+  const [command, args] = commandFor(runtime, backgroundWorkerDir);
   const service = await spawnService(
-    `${runtime} import worker`,
+    `${runtime} background worker`,
     command,
     args,
-    { cwd: importerDir, env: { ...process.env, ...env } },
-    (line) => (line.includes('"import worker started"') ? true : undefined),
+    { cwd: backgroundWorkerDir, env: { ...process.env, ...env } },
+    (line) => (line.includes('"background worker started"') ? true : undefined),
   );
   return { child: service.child, logs: service.logs, stop: service.stop };
 }

@@ -8,7 +8,7 @@ import { processStats, shippedNodeArgs, spawnService, testPhone } from "@leadlin
 import type { BenchContext, BenchDatabase } from "../bench-context.ts";
 import { runImportScript, watchPeakRss, writeCsv } from "./csv-import.ts";
 
-const importerDir = fileURLToPath(new URL("../../../services/importer/", import.meta.url));
+const backgroundWorkerDir = fileURLToPath(new URL("../../../services/background-worker/", import.meta.url));
 
 export interface ImportJobResult {
   rows: number;
@@ -102,15 +102,18 @@ async function importView(url: string, apiKey: string, importId: string) {
   return undefined;
 }
 
-/** A built import worker (`services/importer/dist`, as `pnpm worker:imports` runs it) on `db`. */
+/** A built background worker (`services/background-worker/dist`, as `pnpm worker:background` runs it) on `db`. */
 async function startImporter(ctx: BenchContext, db: BenchDatabase) {
   const service = await spawnService(
     "import worker",
     process.execPath,
-    // With the node options of `pnpm worker:imports` (its package's start script).
-    [...shippedNodeArgs(path.join(importerDir, "package.json"), "start", "dist/main.node.js"), "dist/main.node.js"],
+    // With the node options of `pnpm worker:background` (its package's start script).
+    [
+      ...shippedNodeArgs(path.join(backgroundWorkerDir, "package.json"), "start", "dist/main.node.js"),
+      "dist/main.node.js",
+    ],
     {
-      cwd: importerDir,
+      cwd: backgroundWorkerDir,
       env: {
         ...process.env,
         MONGODB_URI: ctx.mongoUri,
@@ -119,7 +122,7 @@ async function startImporter(ctx: BenchContext, db: BenchDatabase) {
         LOG_LEVEL: "info",
       },
     },
-    (line) => (line.includes('"import worker started"') ? true : undefined),
+    (line) => (line.includes('"background worker started"') ? true : undefined),
   );
   return service;
 }

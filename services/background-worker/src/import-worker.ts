@@ -1,6 +1,6 @@
 import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
 import { translateDatabaseError, type ImportJobDoc } from "@leadline/db/imports";
-import type { ImporterConfig } from "./config.ts";
+import type { BackgroundWorkerConfig } from "./config.ts";
 import { ImportFailure, processImport, type ImportStores, type ProcessOutcome } from "./process-import.ts";
 import { sleep } from "./sleep.ts";
 
@@ -31,11 +31,9 @@ const tooManyClaims = (maxClaims: number) =>
 export class ImportWorker {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
-  /** Jobs this worker finished (any outcome); tests and metrics read it. */
-  finished = 0;
 
   constructor(
-    private readonly config: ImporterConfig,
+    private readonly config: BackgroundWorkerConfig,
     private readonly stores: ImportStores,
     private readonly log: WorkerLogger,
   ) {}
@@ -68,7 +66,7 @@ export class ImportWorker {
           baseMs: this.config.retryBaseMs,
           maxMs: this.config.retryMaxMs,
         });
-        this.log.warn({ err: error, retryInMs: delay }, "import worker: database unavailable, waiting");
+        this.log.warn({ err: error, retryInMs: delay }, "imports loop: database unavailable, waiting");
         await sleep(delay, signal);
       }
     }
@@ -150,7 +148,6 @@ export class ImportWorker {
     }
     // A failed or cancelled job will never read its file again: it goes now, not after the retention time.
     if ((outcome === "failed" && ended) || outcome === "cancelled") await this.deleteFile(job);
-    this.finished += 1;
     this.log.info(
       {
         importId: id,

@@ -1,7 +1,7 @@
 // Deno entry: the only file of this service that touches the Deno namespace.
 import { deno, environmentWithDatabase, exitOnStopSignal } from "@leadline/deno-entry";
-import { parseImporterConfig } from "./config.ts";
-import { runImporter } from "./run-worker.ts";
+import { parseBackgroundWorkerConfig } from "./config.ts";
+import { runBackgroundWorker } from "./run-worker.ts";
 import { createDenoWebhookTransport } from "./webhook-transport.deno.ts";
 
 /**
@@ -16,11 +16,11 @@ async function resolveHost(hostname: string): Promise<string[]> {
   throw failure ? failure.reason : new Error("no A or AAAA records");
 }
 
-const config = parseImporterConfig(await environmentWithDatabase());
-const importer = await runImporter(config, {
+const config = parseBackgroundWorkerConfig(await environmentWithDatabase());
+const worker = await runBackgroundWorker(config, {
   readFile: (url) => deno().readFile(url),
   resolveHost,
   // Connects to the address `resolveHost` answered and that passed the check, then speaks HTTP/1.1 (TLS with the URL's host).
   webhookTransport: createDenoWebhookTransport(resolveHost, config.webhooks.allowPrivate),
 });
-exitOnStopSignal(() => importer.stop());
+exitOnStopSignal(() => worker.stop());

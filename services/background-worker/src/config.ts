@@ -2,12 +2,37 @@ import { dbCheckSchema, envInteger as integer, IMPORT_BATCH_SIZE, mongoUriSchema
 import type { StartupCheck } from "@leadline/db/imports";
 import { z } from "zod";
 
+/** The loops a background worker can run: import jobs, and the outbox's webhook fan-out, delivery and retention. */
+export const BACKGROUND_LOOPS = ["imports", "webhooks"] as const;
+
+/** One of {@link BACKGROUND_LOOPS}. */
+export type BackgroundLoop = (typeof BACKGROUND_LOOPS)[number];
+
+/** BACKGROUND_LOOPS: a comma-separated list of loop names, each once at most; an unknown name or no name fails. */
+const loopsSchema = z
+  .string()
+  .default(BACKGROUND_LOOPS.join(","))
+  .transform((text) =>
+    text
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== ""),
+  )
+  .pipe(
+    z
+      .array(z.enum(BACKGROUND_LOOPS, { error: `each loop must be one of ${BACKGROUND_LOOPS.join(", ")}` }))
+      .min(1, `must name at least one loop of ${BACKGROUND_LOOPS.join(", ")}`),
+  )
+  .transform((names) => new Set<BackgroundLoop>(names));
+
 /** Every environment variable the worker reads; docs/configuration.md has a row for each. */
 export const configSchema = z
   .object({
     MONGODB_URI: mongoUriSchema,
     MONGODB_DB: z.string().min(1).optional(),
     DB_CHECK: dbCheckSchema,
+    // Which loops this process runs; `pnpm worker:webhooks` runs only the webhooks one.
+    BACKGROUND_LOOPS: loopsSchema,
     IMPORT_LEASE_MS: integer(30_000, 100),
     IMPORT_POLL_MS: integer(1_000, 10),
     IMPORT_RETENTION_HOURS: z.coerce.number().min(0).default(72),
@@ -18,7 +43,7 @@ export const configSchema = z
     // Rows per insert and per checkpoint; lower only to watch checkpoints in tests.
     IMPORT_BATCH_SIZE: integer(IMPORT_BATCH_SIZE, 1).pipe(z.number().max(IMPORT_BATCH_SIZE)),
     WORKER_ID: z.string().min(1).optional(),
-    // The webhook delivery loop that runs beside the import loop.
+    // The webhooks loop.
     WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false"),
     WEBHOOK_RETRY_BASE_MS: integer(10_000, 1),
     WEBHOOK_RETRY_MAX_MS: integer(3_600_000, 1),
@@ -39,6 +64,7 @@ export const configSchema = z
     mongoUri: e.MONGODB_URI,
     mongoDbName: e.MONGODB_DB,
     dbCheck: { enabled: e.DB_CHECK === "on" } as StartupCheck,
+    loops: e.BACKGROUND_LOOPS as ReadonlySet<BackgroundLoop>,
     leaseMs: e.IMPORT_LEASE_MS,
     pollMs: e.IMPORT_POLL_MS,
     retentionMs: e.IMPORT_RETENTION_HOURS * 3_600_000,
@@ -46,7 +72,7 @@ export const configSchema = z
     retryBaseMs: e.IMPORT_RETRY_BASE_MS,
     retryMaxMs: e.IMPORT_RETRY_MAX_MS,
     batchSize: e.IMPORT_BATCH_SIZE,
-    workerId: e.WORKER_ID ?? `importer-${crypto.randomUUID().slice(0, 8)}`,
+    workerId: e.WORKER_ID ?? `background-worker-${crypto.randomUUID().slice(0, 8)}`,
     logLevel: e.LOG_LEVEL,
     webhooks: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "true",
@@ -66,10 +92,10 @@ export const configSchema = z
     },
   }));
 
-/** The import worker's settings, in the shape the code uses. */
-export type ImporterConfig = z.output<typeof configSchema>;
+/** The background worker's settings, in the shape the code uses. */
+export type BackgroundWorkerConfig = z.output<typeof configSchema>;
 
 /** Parses the worker's environment once; a bad value fails with the variable's name. */
-export function parseImporterConfig(env: Record<string, string | undefined>): ImporterConfig {
+export function parseBackgroundWorkerConfig(env: Record<string, string | undefined>): BackgroundWorkerConfig {
   return parseEnv(configSchema, env);
 }

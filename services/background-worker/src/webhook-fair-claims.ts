@@ -5,7 +5,7 @@ import {
   type WebhookDeliveryDoc,
   type WebhookSendSlots,
 } from "@leadline/db/imports";
-import type { ImporterConfig } from "./config.ts";
+import type { BackgroundWorkerConfig } from "./config.ts";
 
 /** Claims that find a busy or paused endpoint before a send task rests for one poll interval. */
 const CLAIM_TRIES = 4;
@@ -58,7 +58,7 @@ export class FairDeliveryClaims {
   private claiming: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly settings: ImporterConfig["webhooks"],
+    private readonly settings: BackgroundWorkerConfig["webhooks"],
     private readonly workerId: string,
     private readonly deliveries: WebhookDeliveries,
     private readonly slots: WebhookSendSlots,

@@ -8,7 +8,6 @@ import type {
   ImportJobs,
   ImportRowError,
   LeadRepository,
-  Outbox,
   SuppressionRepository,
   ZoneLookup,
 } from "@leadline/db/imports";
@@ -22,7 +21,6 @@ export interface ImportStores {
   files: ImportFiles;
   leads: LeadRepository;
   campaigns: CampaignRepository;
-  outbox: Outbox;
   suppressions: Pick<SuppressionRepository, "suppressedAmong">;
   zones: ZoneLookup;
 }

@@ -1,6 +1,6 @@
 import { backoffDelayMs, type WorkerLogger } from "@leadline/core";
 import type { WebhookDeliveries, WebhookDeliveryDoc, WebhookSendSlots } from "@leadline/db/imports";
-import type { ImporterConfig } from "./config.ts";
+import type { BackgroundWorkerConfig } from "./config.ts";
 import { sendWebhook, timedOutMessage, type SendResult } from "./send-webhook.ts";
 import { sleep } from "./sleep.ts";
 import { FairDeliveryClaims } from "./webhook-fair-claims.ts";
@@ -42,7 +42,7 @@ export class WebhookDeliveryLoop {
   attempts = 0;
 
   constructor(
-    private readonly settings: ImporterConfig["webhooks"],
+    private readonly settings: BackgroundWorkerConfig["webhooks"],
     private readonly workerId: string,
     private readonly deliveries: WebhookDeliveries,
     private readonly slots: WebhookSendSlots,

@@ -1,6 +1,6 @@
-export { parseImporterConfig, type ImporterConfig } from "./config.ts";
+export { parseBackgroundWorkerConfig, type BackgroundWorkerConfig } from "./config.ts";
 export { ImportWorker } from "./import-worker.ts";
-export { runImporter, type RunningImporter } from "./run-worker.ts";
+export { runBackgroundWorker, type RunningBackgroundWorker } from "./run-worker.ts";
 export { WebhookDeliveryLoop } from "./webhook-delivery-loop.ts";
 export {
   checkTarget,

@@ -1,8 +1,8 @@
 // Node entry: the only file of this service that touches Node's process API.
 import { readFile } from "node:fs/promises";
 import { workerDatabaseUri } from "@leadline/core";
-import { parseImporterConfig } from "./config.ts";
-import { runImporter } from "./run-worker.ts";
+import { parseBackgroundWorkerConfig } from "./config.ts";
+import { runBackgroundWorker } from "./run-worker.ts";
 import { createNodeResolveHost } from "./resolve-host.node.ts";
 import { createNodeWebhookTransport } from "./webhook-transport.node.ts";
 
@@ -15,10 +15,10 @@ if ("refused" in database) {
   process.exit(1);
 }
 
-const config = parseImporterConfig({ ...process.env, MONGODB_URI: database.uri });
+const config = parseBackgroundWorkerConfig({ ...process.env, MONGODB_URI: database.uri });
 // Every A and AAAA record, so that the SSRF check sees them all; bounded by the attempt's timeout.
 const resolveHost = createNodeResolveHost(config.webhooks.timeoutMs);
-const importer = await runImporter(config, {
+const worker = await runBackgroundWorker(config, {
   readFile: (url) => readFile(url),
   resolveHost,
   // node:http(s) whose socket resolves through `resolveHost` and checks the address it connects to.
@@ -26,6 +26,6 @@ const importer = await runImporter(config, {
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    void importer.stop().then(() => process.exit(0));
+    void worker.stop().then(() => process.exit(0));
   });
 }
