@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { findEmbeddedDatabase } from "@leadline/embedded-mongo";
 import { EMBEDDED_DATABASE_RECORD } from "@leadline/embedded-mongo/database-record";
-import { spawnService, testPhones } from "@leadline/testkit";
+import { spawnService } from "@leadline/embedded-mongo/spawn-service";
+import { testPhones } from "@leadline/testkit";
 import { postBulk } from "./support/api-server.ts";
 
 const run = promisify(execFile);

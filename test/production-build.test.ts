@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { seedAccount } from "@leadline/db";
-import { spawnService, type ServiceProcess, testPhones } from "@leadline/testkit";
+import { spawnService, type ServiceProcess } from "@leadline/embedded-mongo/spawn-service";
+import { testPhones } from "@leadline/testkit";
 import { postBulk } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { spawnService } from "@leadline/testkit";
+import { spawnService } from "@leadline/embedded-mongo/spawn-service";
 import { fileURLToPath } from "node:url";
 
 export type WorkerRuntime = "node" | "deno";

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { processStats, shippedNodeArgs, spawnService, testPhone } from "@leadline/testkit";
+import { spawnService } from "@leadline/embedded-mongo/spawn-service";
+import { processStats, shippedNodeArgs, testPhone } from "@leadline/testkit";
 import type { BenchContext, BenchDatabase } from "../bench-context.ts";
 import { runImportScript, watchPeakRss, writeCsv } from "./csv-import.ts";
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { spawnService, TestDialer, waitFor, type ApiProcess } from "@leadline/testkit";
+import { spawnService } from "@leadline/embedded-mongo/spawn-service";
+import { TestDialer, waitFor, type ApiProcess } from "@leadline/testkit";
 import { benchLead, postBulk, rawLeadDocs, type BenchContext, type BenchDatabase } from "../bench-context.ts";
 
 export interface ScaleOutResult {
@@ -60,7 +61,9 @@ async function overlapAcrossApis(ctx: BenchContext, leads: number) {
   const answers = await Promise.all(
     apis.flatMap((api) =>
       Array.from({ length: Math.ceil(leads / 1000) }, (_, batch) => {
-        const chunk = Array.from({ length: Math.min(1000, leads - batch * 1000) }, (_, i) => benchLead(batch * 1000 + i));
+        const chunk = Array.from({ length: Math.min(1000, leads - batch * 1000) }, (_, i) =>
+          benchLead(batch * 1000 + i),
+        );
         return postBulk(api.url, account.apiKey, account.campaignId, chunk);
       }),
     ),
@@ -157,7 +160,13 @@ export async function runScaleOut(
   const oneDb = await ctx.database("scale_one_api");
   const oneApi = await pushThrough(ctx, oneDb, [await ctx.api(oneDb)], clients, sizes.throughputLeads);
   const twoDb = await ctx.database("scale_two_apis");
-  const twoApis = await pushThrough(ctx, twoDb, [await ctx.api(twoDb), await ctx.api(twoDb)], clients, sizes.throughputLeads);
+  const twoApis = await pushThrough(
+    ctx,
+    twoDb,
+    [await ctx.api(twoDb), await ctx.api(twoDb)],
+    clients,
+    sizes.throughputLeads,
+  );
 
   const oneWorker = await dispatchWith(ctx, 1, sizes.dispatchLeads);
   const twoWorkers = await dispatchWith(ctx, 2, sizes.dispatchLeads);

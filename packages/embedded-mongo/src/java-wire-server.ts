@@ -1,4 +1,4 @@
-import { spawnService } from "@leadline/testkit/spawn-service";
+import { spawnService } from "./spawn-service.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { spawnService } from "@leadline/embedded-mongo/spawn-service";
 import { shippedNodeArgs } from "./shipped-node-args.ts";
-import { spawnService } from "./spawn-service.ts";
 
 const serviceDir = fileURLToPath(new URL("../../../services/api/", import.meta.url));
 

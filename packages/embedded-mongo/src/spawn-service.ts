@@ -13,8 +13,9 @@ export interface ServiceProcess<TReady> {
  * Starts a service as its own process and waits for the log line that
  * `ready` recognises (it returns undefined for every other line). Fails
  * with the output so far if the process cannot start, exits or takes over
- * a minute. Depends on Node alone, so the embedded database's launcher
- * uses it too (through `@leadline/testkit/spawn-service`).
+ * a minute. It lives here because the embedded database's launcher
+ * starts its wire server with it; tests and benchmarks import it from
+ * `@leadline/embedded-mongo/spawn-service`.
  *
  * @example
  * const server = await spawnService("wire server", "java", args, {}, (line) => /^listening (\S+)/.exec(line)?.[1]);
