@@ -4,12 +4,10 @@ import tseslint from "typescript-eslint";
 // One table says which layer may import which; test/layering.test.ts reads it too.
 const { layers } = JSON.parse(readFileSync(new URL("./layers.json", import.meta.url), "utf8"));
 
-/** Forbids every workspace package a layer's table entry does not list (type imports too, unless it says so). */
-const layerRules = Object.entries(layers).map(([dir, { mayImport, alsoForbidden = [], allowTypeImports = false }]) => {
-  const others = alsoForbidden.length > 0 ? `, nor ${alsoForbidden.join(", ")}` : "";
-  const message = `${dir} may import ${mayImport.join(", ") || "no other workspace package"}${others} (layers.json)`;
+/** The rule that forbids every workspace package but `allowed` (type imports too, unless the layer says so). */
+function restrictImports(files, allowed, alsoForbidden, allowTypeImports, message) {
   return {
-    files: [`${dir}/src/**`],
+    files,
     ignores: ["**/*.test.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
@@ -17,7 +15,7 @@ const layerRules = Object.entries(layers).map(([dir, { mayImport, alsoForbidden 
         {
           patterns: [
             {
-              group: ["@leadline/*", ...mayImport.map((name) => `!${name}`), ...alsoForbidden],
+              group: ["@leadline/*", ...allowed.map((name) => `!${name}`), ...alsoForbidden],
               message,
               allowTypeImports,
             },
@@ -26,7 +24,27 @@ const layerRules = Object.entries(layers).map(([dir, { mayImport, alsoForbidden 
       ],
     },
   };
-});
+}
+
+/** One rule per layer (`services/*` matches each service), then one per file its layer's `exceptions` allow more. */
+const layerRules = Object.entries(layers).flatMap(
+  ([dir, { mayImport, alsoForbidden = [], allowTypeImports = false, exceptions = {} }]) => {
+    const others = alsoForbidden.length > 0 ? `, nor ${alsoForbidden.join(", ")}` : "";
+    const message = `${dir} may import ${mayImport.join(", ") || "no other workspace package"}${others} (layers.json)`;
+    return [
+      restrictImports([`${dir}/src/**`], mayImport, alsoForbidden, allowTypeImports, message),
+      ...Object.entries(exceptions).map(([file, { mayAlsoImport, why }]) =>
+        restrictImports(
+          [file],
+          [...mayImport, ...mayAlsoImport],
+          alsoForbidden,
+          allowTypeImports,
+          `${message}; ${why}`,
+        ),
+      ),
+    ];
+  },
+);
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/java/**", "**/dist/**", ".ci/out/**", "bench/out/**"] },
@@ -38,6 +56,6 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
-  // Dependencies point one way: core ← db ← api ← services.
+  // Dependencies point one way: core ← db ← api ← services; the test kit serves tests and benchmarks only.
   ...layerRules,
 );
