@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ObjectId, type CampaignDoc, type ClaimScope, type LeadDoc } from "@leadline/db";
+import { createDispatchQueue, ObjectId, type CampaignDoc, type ClaimScope, type LeadDoc } from "@leadline/db";
+import type { Collection, Document, Filter } from "mongodb";
 import { useTestDatabase, type TestDatabase } from "./support/database.ts";
 import { campaignDoc } from "./support/campaign-doc.ts";
 import { newLead } from "./support/new-lead.ts";
@@ -77,6 +78,34 @@ const claimedView = (lead: LeadDoc) => ({
   leaseOwner: lead.leaseOwner,
 });
 
+/** The ids an update's filter names with `_id: { $in }`, at its top or in an `$and`. */
+function idsNamedBy(filter: Filter<LeadDoc>): ObjectId[] {
+  const parts = [filter, ...((filter.$and ?? []) as Filter<LeadDoc>[])];
+  return parts.flatMap((part) => ((part._id as { $in?: ObjectId[] } | undefined)?.$in ?? []) as ObjectId[]);
+}
+
+/**
+ * The leads collection, except that its first `updateMany` (a batch claim's lease) first
+ * awaits `race` with the leads it is about to lease: another worker acts between the claim's
+ * find and its update, with no hook in the claim itself.
+ */
+function runningBeforeFirstUpdateMany<T extends Document>(
+  collection: Collection<T>,
+  race: (ids: ObjectId[]) => Promise<void>,
+): Collection<T> {
+  let raced = false;
+  return new Proxy(collection, {
+    get(target, property, receiver) {
+      if (property !== "updateMany" || raced) return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<Collection<T>["updateMany"]>) => {
+        raced = true;
+        await race(idsNamedBy(args[0] as Filter<LeadDoc>));
+        return target.updateMany(...args);
+      };
+    },
+  });
+}
+
 describe("batch claims", () => {
   const single = useTestDatabase("batch_claim_single");
   const batched = useTestDatabase("batch_claim_batched");
@@ -133,33 +162,31 @@ describe("batch claims", () => {
     let candidates: ObjectId[] = [];
     let byHand: ObjectId | undefined;
     let byOther: LeadDoc | null = null;
-    const batch = await racing.repos.dispatchQueue.claimBatch({
-      workerId: "mine",
-      scope,
-      leaseMs: LEASE_MS,
-      now: new Date(),
-      limit: 100,
-      beforeLease: async (ids) => {
-        candidates = ids;
-        // Another worker's ordinary claim takes the first candidate...
-        [byOther = null] = await racing.repos.dispatchQueue.claimBatch({
-          workerId: "other",
-          scope,
-          leaseMs: LEASE_MS,
-          now: new Date(),
-          limit: 1,
-        });
-        // ...and a lease set by hand takes the fifth.
-        byHand = ids[4]!;
-        await leads.updateOne(
-          { _id: byHand },
-          {
-            $set: { state: "dispatching", leaseOwner: "intruder", leaseExpiresAt: new Date(Date.now() + LEASE_MS) },
-            $inc: { attempts: 1 },
-          },
-        );
-      },
-    });
+    /** Between the claim's find and its lease (its one updateMany): another worker's claim, and a lease set by hand. */
+    const race = async (ids: ObjectId[]) => {
+      candidates = ids;
+      // Another worker's ordinary claim takes the first candidate...
+      [byOther = null] = await racing.repos.dispatchQueue.claimBatch({
+        workerId: "other",
+        scope,
+        leaseMs: LEASE_MS,
+        now: new Date(),
+        limit: 1,
+      });
+      // ...and a lease set by hand takes the fifth.
+      byHand = ids[4]!;
+      await leads.updateOne(
+        { _id: byHand },
+        {
+          $set: { state: "dispatching", leaseOwner: "intruder", leaseExpiresAt: new Date(Date.now() + LEASE_MS) },
+          $inc: { attempts: 1 },
+        },
+      );
+    };
+    const batch = await createDispatchQueue({
+      ...racing.repos.collections,
+      leads: runningBeforeFirstUpdateMany(leads, race),
+    }).claimBatch({ workerId: "mine", scope, leaseMs: LEASE_MS, now: new Date(), limit: 100 });
     expect(candidates).toHaveLength(29); // 23 open (one is scheduled later) and 6 in an open zone, the expired one among them
     expect(byOther!._id.equals(candidates[0]!)).toBe(true);
     const got = batch.map((lead) => lead._id.toHexString());

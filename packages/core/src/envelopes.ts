@@ -66,7 +66,6 @@ export const successEnvelope = <TData extends z.ZodType>(data: TData) =>
   });
 
 export const bulkCreateResponseSchema = successEnvelope(bulkCreateResultSchema);
-export type BulkCreateResponse = z.infer<typeof bulkCreateResponseSchema>;
 
 export const errorIssueSchema = z.object({
   path: z.string().meta({ description: "Where the problem is, e.g. leads[3].phoneNumber" }),

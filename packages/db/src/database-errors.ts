@@ -33,7 +33,7 @@ export function duplicateKeyIndexes(error: unknown): number[] | undefined {
 }
 
 /** Seconds a caller should wait before retrying while the database is unreachable. */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const TRANSIENT_LABELS = ["RetryableWriteError", "TransientTransactionError", "ResetPool"];
 

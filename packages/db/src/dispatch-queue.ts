@@ -20,8 +20,6 @@ export interface BatchClaimRequest {
   now: Date;
   /** At most this many leads: the worker's free dialer lines, capped by `DISPATCH_BATCH_SIZE`. */
   limit: number;
-  /** Runs between finding the candidates and leasing them: tests race another worker there. */
-  beforeLease?: (candidateIds: ObjectId[]) => Promise<void>;
 }
 
 /**
@@ -110,7 +108,7 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
      * in the batch; each lead keeps its own lease and its attempt counted. A limit of 1 is the
      * one-lead claim (DISPATCH_BATCH_SIZE=1).
      */
-    async claimBatch({ workerId, scope, leaseMs, now, limit, beforeLease }: BatchClaimRequest): Promise<LeadDoc[]> {
+    async claimBatch({ workerId, scope, leaseMs, now, limit }: BatchClaimRequest): Promise<LeadDoc[]> {
       const filters = pieceFilters(scope, now);
       if (filters.length === 0 || limit < 1) return [];
       const candidates = await candidatesOf(filters, limit);
@@ -124,7 +122,6 @@ export function createDispatchQueue(collections: Collections, options: DispatchQ
         ),
         now,
       )!;
-      await beforeLease?.(ids);
       const leaseToken = crypto.randomUUID();
       const leased = await transitions.many("claim", {
         where: { $and: [{ _id: { $in: ids } }, filter] },

@@ -22,5 +22,3 @@ export function importEventPayload(job: ImportJobDoc): Record<string, unknown> {
 export function createImportEvents(collections: Pick<Collections, "importJobs" | "outboxEvents">) {
   return createOwedEvents(collections.importJobs, collections, importEventPayload);
 }
-
-export type ImportEvents = ReturnType<typeof createImportEvents>;

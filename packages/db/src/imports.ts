@@ -1,10 +1,10 @@
 /**
- * What the import worker needs, and nothing that ties it to Node: like
+ * What the background worker (`services/background-worker`: its imports and
+ * webhooks loops) needs, and nothing that ties it to Node: like
  * `./dispatch.ts`, this entry leaves out API-key hashing (`node:crypto`) so
  * the worker runs under Deno with web standards only.
  * `test/runtime-neutral-imports.test.ts` walks the worker's imports to keep
- * it that way. The webhook delivery loop runs in the import worker and
- * takes its stores from here too.
+ * it that way.
  */
 export { getCollections, type Collections } from "./collections.ts";
 export { connectMongo, type MongoConnection } from "./connect.ts";
@@ -23,7 +23,6 @@ export { createImportFiles, type ImportFiles } from "./import-files.ts";
 export { createImportJobs, type ImportCheckpoint, type ImportJobs } from "./import-jobs.ts";
 export { ingestLeads, type IngestStores } from "./ingest-leads.ts";
 export { createLeadRepository, LeadWriteError, type LeadRepository } from "./leads.ts";
-export { createOutbox, type Outbox } from "./outbox.ts";
 export { ObjectId } from "mongodb";
 export { translateDatabaseError } from "./database-errors.ts";
 export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone-zones.ts";

@@ -89,15 +89,13 @@ export { createOutbox, WEBHOOK_EVENT_TYPES, type Outbox, type WebhookEventType }
 export { rateLimitStore, type RateLimitStore } from "./rate-limit-store.ts";
 export { createRepositories, type Repositories } from "./repositories.ts";
 export { BSON, ObjectId } from "mongodb";
-export { DATABASE_RETRY_AFTER_SECONDS, translateDatabaseError } from "./database-errors.ts";
+export { translateDatabaseError } from "./database-errors.ts";
 export { seedAccount, type SeededAccount } from "./seed-account.ts";
 export { createZoneLookup, MAX_ZONES_PER_NUMBER, type ZoneLookup } from "./phone-zones.ts";
 export { timeZoneDataUrl } from "./time-zone-data.ts";
 export {
   createLeadEvents,
   leadEventFor,
-  leadEventPayload,
-  LEAD_EVENT_RECOVERY_AFTER_MS,
   type LeadEvents,
   type PendingLeadEvent,
 } from "./lead-lifecycle/lead-events.ts";

@@ -94,5 +94,3 @@ export function createOwedEvents<TDoc extends OwingDoc>(
     },
   };
 }
-
-export type OwedEvents = ReturnType<typeof createOwedEvents>;

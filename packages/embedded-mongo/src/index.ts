@@ -1,3 +1,3 @@
 export { startEmbeddedMongo, startTestDatabase, type EmbeddedMongoLog } from "./embedded-mongo.ts";
-export { canRunWireServer, ensureWireServerJars, startJavaWireServer, type RunningMongo } from "./java-wire-server.ts";
+export { canRunWireServer, startJavaWireServer, type RunningMongo } from "./java-wire-server.ts";
 export { findEmbeddedDatabase, forgetEmbeddedDatabase, recordEmbeddedDatabase } from "./dev-database-record.ts";

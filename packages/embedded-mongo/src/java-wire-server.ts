@@ -23,7 +23,7 @@ function hasJars(): boolean {
  * Downloads the wire server's jars with Maven when they are missing.
  * Maven prints to stderr so a first run shows why it takes a while.
  */
-export function ensureWireServerJars(): void {
+function ensureWireServerJars(): void {
   if (hasJars()) return;
   const result = spawnSync("mvn", ["-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib"], {
     cwd: javaDir,

@@ -27,7 +27,7 @@ const ERROR_BODY_MAX_BYTES = 1_024;
 const DETAIL_MAX_CHARS = 300;
 
 /** What the dialer receives for each lead. */
-export function handOffBody(lead: LeadDoc): string {
+function handOffBody(lead: LeadDoc): string {
   return JSON.stringify({
     leadId: lead._id.toHexString(),
     campaignId: lead.campaignId.toHexString(),

@@ -63,9 +63,6 @@ export const keyRunningError = (retryAfterSeconds: number) =>
     { headers: { "Retry-After": String(retryAfterSeconds) } },
   );
 
-/** True for the failures whose answer is kept for the key's retries. */
-export const isKeptFailure = isKept;
-
 export function parseKey(header: string): string {
   if (KEY_PATTERN.test(header)) return header;
   throw new AppError(

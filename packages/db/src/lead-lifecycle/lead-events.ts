@@ -1,7 +1,7 @@
 import type { LeadTransitionRule } from "@leadline/core";
 import type { Collections } from "../collections.ts";
 import type { LeadDoc } from "../documents.ts";
-import { createOwedEvents, OWED_EVENT_RECOVERY_AFTER_MS, type OwedEvent } from "../owed-events.ts";
+import { createOwedEvents, type OwedEvent } from "../owed-events.ts";
 
 /** The webhook events a lead's transitions send: the table's `event` column. */
 export type LeadEventType = NonNullable<LeadTransitionRule["event"]>;
@@ -15,7 +15,7 @@ export function leadEventFor(leadId: LeadDoc["_id"], type: LeadEventType, attemp
 }
 
 /** The lead view a lead event carries. */
-export function leadEventPayload(lead: LeadDoc, type: LeadEventType): Record<string, unknown> {
+function leadEventPayload(lead: LeadDoc, type: LeadEventType): Record<string, unknown> {
   const state = type.slice("lead.".length);
   return {
     lead: {
@@ -31,9 +31,6 @@ export function leadEventPayload(lead: LeadDoc, type: LeadEventType): Record<str
     },
   };
 }
-
-/** How long an owed lead event may wait before the recovery sweep writes it (the writer presumably crashed). */
-export const LEAD_EVENT_RECOVERY_AFTER_MS = OWED_EVENT_RECOVERY_AFTER_MS;
 
 /**
  * Lead events (`lead.completed`, `lead.failed`, `lead.suppressed`) into the
