@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { startApiOn } from "@leadline/api-service";
-import { startApiProcess, type ApiRuntime } from "@leadline/testkit";
+import { startApiProcess, type RuntimeName } from "@leadline/testkit";
 import type { TestDatabase } from "./database.ts";
 
 export interface TestApi {
@@ -8,7 +8,7 @@ export interface TestApi {
 }
 
 /** The runtimes the API's contract tests run under. */
-export const API_RUNTIMES: ApiRuntime[] = ["node", "deno"];
+export const API_RUNTIMES: RuntimeName[] = ["node", "deno"];
 
 /**
  * An API service on a free port over the test file's database, configured
@@ -18,7 +18,7 @@ export const API_RUNTIMES: ApiRuntime[] = ["node", "deno"];
 export function useApiServer(
   db: TestDatabase,
   env: Record<string, string> = {},
-  runtime: ApiRuntime = "node",
+  runtime: RuntimeName = "node",
 ): TestApi {
   const handle = {} as TestApi;
   let stop: (() => Promise<unknown>) | undefined;

@@ -45,15 +45,15 @@ export interface IdempotencySettings {
   leaseMs: number;
 }
 
-/** What happened to a submitted lead; later outcomes (invalid…) join this union. */
-export type LeadOutcome = "created" | "duplicate" | "suppressed";
+/** The `outcome` label of the leads-ingested metric: what happened to a submitted lead; later outcomes (invalid…) join it. */
+export type LeadMetricOutcome = "created" | "duplicate" | "suppressed";
 
 /**
  * Where procedures report lead outcomes. The service backs it with its
  * metrics registry, so this package needs no metrics library.
  */
 export interface LeadMetrics {
-  countLeads(outcome: LeadOutcome, count: number): void;
+  countLeads(outcome: LeadMetricOutcome, count: number): void;
 }
 
 /**

@@ -6,7 +6,7 @@ export {
   type Context,
   type IdempotencySettings,
   type LeadMetrics,
-  type LeadOutcome,
+  type LeadMetricOutcome,
   type RequestInfo,
   type WebhookSettings,
   type CampaignSettings,

@@ -75,7 +75,7 @@ export {
   type InsertOptions,
   type LeadRepository,
   type BulkInsertResult,
-  type LeadOutcome,
+  type LeadInsertResult,
 } from "./leads.ts";
 export { ingestLeads, type IngestOptions, type IngestStores } from "./ingest-leads.ts";
 export { createLeadDirectory, type LeadDeletion, type LeadDirectory, type LeadSearch } from "./lead-directory.ts";

@@ -22,11 +22,11 @@ export class LeadWriteError extends Error {
   }
 }
 
-/** What became of one lead of a bulk insert; `id` is absent in a dry run. */
-export type LeadOutcome = { status: "created"; id?: string } | { status: "duplicate" } | { status: "suppressed" };
+/** What one lead of a bulk insert came to, tagged by status; `id` is absent in a dry run. */
+export type LeadInsertResult = { status: "created"; id?: string } | { status: "duplicate" } | { status: "suppressed" };
 
 /** The bulk answer's counts and lists, plus each lead's outcome in input order. */
-export type BulkInsertResult = BulkCreateResult & { outcomes: LeadOutcome[] };
+export type BulkInsertResult = BulkCreateResult & { outcomes: LeadInsertResult[] };
 
 const NO_ZONES: readonly string[] = Object.freeze([]);
 
@@ -179,7 +179,7 @@ export function createLeadRepository({ leads }: Collections) {
       const createdIds: string[] = [];
       const skippedPhones: string[] = [];
       const suppressedPhones: string[] = [];
-      const outcomes = docs.map((doc, index): LeadOutcome => {
+      const outcomes = docs.map((doc, index): LeadInsertResult => {
         const phone = doc.phoneNumber;
         if (suppressed.has(phone)) {
           skippedPhones.push(phone);
@@ -227,7 +227,7 @@ export function createLeadRepository({ leads }: Collections) {
       const skippedPhones: string[] = [];
       const suppressedPhones: string[] = [];
       let created = 0;
-      const outcomes = newLeads.map(({ phoneNumber }): LeadOutcome => {
+      const outcomes = newLeads.map(({ phoneNumber }): LeadInsertResult => {
         if (suppressed.has(phoneNumber)) {
           skippedPhones.push(phoneNumber);
           suppressedPhones.push(phoneNumber);

@@ -5,7 +5,8 @@ import { shippedNodeArgs } from "./shipped-node-args.ts";
 
 const serviceDir = fileURLToPath(new URL("../../../services/api/", import.meta.url));
 
-export type ApiRuntime = "node" | "deno";
+/** The JavaScript runtime a test starts the API under (the service's own `ApiRuntime` is what that runtime provides). */
+export type RuntimeName = "node" | "deno";
 
 export interface ApiProcess {
   url: string;
@@ -15,7 +16,7 @@ export interface ApiProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function commandFor(runtime: ApiRuntime, nodeArgs: string[], built: boolean): [string, string[]] {
+function commandFor(runtime: RuntimeName, nodeArgs: string[], built: boolean): [string, string[]] {
   // Built: with the node options of `pnpm start` (V8 heap flags), as users run it.
   if (runtime === "node" && built)
     return [
@@ -34,7 +35,7 @@ function commandFor(runtime: ApiRuntime, nodeArgs: string[], built: boolean): [s
 export async function startApiProcess(
   env: Record<string, string>,
   options: {
-    runtime?: ApiRuntime;
+    runtime?: RuntimeName;
     nodeArgs?: string[];
     /** Run `pnpm build`'s output with plain node, as `pnpm start` does, instead of the sources through tsx. */
     built?: boolean;

@@ -1,4 +1,4 @@
-export { startApiProcess, type ApiProcess, type ApiRuntime } from "./api-process.ts";
+export { startApiProcess, type ApiProcess, type RuntimeName } from "./api-process.ts";
 export { testPhone, testPhones } from "./phone-numbers.ts";
 export { processStats, threadCpuMs, type ProcessStats } from "./process-stats.ts";
 export { TestDialer, waitFor, type DialerAnswer, type DialerCall } from "./test-dialer.ts";

@@ -20,7 +20,8 @@ export interface ImportSummary {
   abortedBecause?: string;
 }
 
-export interface ImportOptions extends Omit<SendOptions, "onWait"> {
+/** How `import:csv` sends a file through the bulk endpoint (not an import job's ImportOptions). */
+export interface CsvImportOptions extends Omit<SendOptions, "onWait"> {
   batchSize: number;
   skippedFile: string;
   invalidFile: string;
@@ -55,7 +56,7 @@ export function skippedRows(rows: readonly ValidRow[], skippedPhones: readonly s
 }
 
 /** Reads rows, sends them in batches one after another, and keeps the tally. */
-export async function importRows(rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
+export async function importRows(rows: AsyncIterable<CsvRow>, options: CsvImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const skippedReport = new ReportFile(options.skippedFile, ["line", "phoneNumber", "reason"]);
   const invalidReport = new ReportFile(options.invalidFile, ["line", "problem"]);

@@ -1,4 +1,4 @@
-import type { LeadMetrics, LeadOutcome } from "@leadline/api";
+import type { LeadMetrics, LeadMetricOutcome } from "@leadline/api";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** What the edge knows once a request is answered. `route` is a bounded template, never the raw path. */
@@ -18,7 +18,7 @@ export interface ApiMetrics extends LeadMetrics {
 
 // Anything else a client sends would mint a new series per invented method.
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const LEAD_OUTCOMES: readonly LeadOutcome[] = ["created", "duplicate", "suppressed"];
+const LEAD_OUTCOMES: readonly LeadMetricOutcome[] = ["created", "duplicate", "suppressed"];
 
 /**
  * Request, lead and failure counters for `GET /metrics`. Labels are bounded
