@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { shippedNodeArgs, waitFor } from "@leadline/testkit";
 import { useApiServer } from "./support/api-server.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { expectedCounts, flawedCsv } from "./support/imports.ts";
-import { startBackgroundWorkerProcess, type WorkerProcess } from "./support/worker-process.ts";
+import { useBackgroundWorker } from "./support/worker-process.ts";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const built = path.join(repoRoot, "scripts/dist/import-csv.js");
@@ -43,18 +43,7 @@ beforeAll(async () => {
 describe("pnpm import:csv --async against an API and an import worker", () => {
   const db = useTestDatabase("csv_import_async");
   const server = useApiServer(db);
-  let worker: WorkerProcess;
-  beforeAll(async () => {
-    worker = await startBackgroundWorkerProcess("node", {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      IMPORT_POLL_MS: "50",
-      IMPORT_BATCH_SIZE: "200",
-    });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-  });
+  useBackgroundWorker(db, { IMPORT_BATCH_SIZE: "200" });
 
   it(
     "uploads the file as one job, follows it, saves the error report; a rerun follows the same job",

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { seedAccount } from "@leadline/db";
 import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
-import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { useBackgroundWorker } from "../support/worker-process.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const script = path.join(repoRoot, "scripts/src/import-csv.ts");
@@ -64,17 +64,7 @@ function csvFile(): string {
 describe("issue 21: error reports neutralise spreadsheet formulas", () => {
   const db = useTestDatabase("issue21_formula_reports");
   const server = useApiServer(db);
-  let worker: WorkerProcess;
-  beforeAll(async () => {
-    worker = await startBackgroundWorkerProcess("node", {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      IMPORT_POLL_MS: "50",
-    });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-  });
+  useBackgroundWorker(db);
 
   it("GET /imports/{id}/errors prefixes =, @ and - cells with a quote, keeping line, message and phones as they were", async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseApiConfig } from "@leadline/api-service";
 import { ObjectId, seedAccount, type ImportJobDoc } from "@leadline/db";
 import { testPhones } from "@leadline/testkit";
@@ -6,7 +6,7 @@ import { useApiServer } from "../support/api-server.ts";
 import { useTestDatabase, type TestDatabase } from "../support/database.ts";
 import { uploadImport, waitForImportEnd } from "../support/imports.ts";
 import { rest } from "../support/rest.ts";
-import { startBackgroundWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
+import { useBackgroundWorker } from "../support/worker-process.ts";
 
 // 604 bytes: one of them fits in a quota of 1000 bytes, two do not.
 const csv = (start: number) => `phone\n${testPhones(46, start).join("\n")}\n`;
@@ -34,17 +34,7 @@ async function storedFileBytes(db: TestDatabase, accountId: ObjectId) {
 describe("issue 21: a failed import's file", () => {
   const db = useTestDatabase("issue21_failed_file");
   const server = useApiServer(db);
-  let worker: WorkerProcess;
-  beforeAll(async () => {
-    worker = await startBackgroundWorkerProcess("node", {
-      MONGODB_URI: db.uri,
-      MONGODB_DB: db.dbName,
-      IMPORT_POLL_MS: "50",
-    });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-  });
+  useBackgroundWorker(db);
 
   it("is deleted as soon as the job fails; the error report stays", { timeout: 60_000 }, async () => {
     const { apiKey, campaignId } = await seedAccount(db.repos);

@@ -1,6 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { spawnService } from "@leadline/embedded-mongo/spawn-service";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
+import type { TestDatabase } from "./database.ts";
 
 export type WorkerRuntime = "node" | "deno";
 
@@ -52,4 +54,23 @@ export async function startBackgroundWorkerProcess(
     (line) => (line.includes('"background worker started"') ? true : undefined),
   );
   return { child: service.child, logs: service.logs, stop: service.stop };
+}
+
+/**
+ * A Node background worker on `db` for the whole test file, like `useApiServer`: started before
+ * the file's tests, stopped after them. Imports are looked for every 50 ms unless `env` says otherwise.
+ */
+export function useBackgroundWorker(db: TestDatabase, env: Record<string, string> = {}): void {
+  let worker: WorkerProcess | undefined;
+  beforeAll(async () => {
+    worker = await startBackgroundWorkerProcess("node", {
+      MONGODB_URI: db.uri,
+      MONGODB_DB: db.dbName,
+      IMPORT_POLL_MS: "50",
+      ...env,
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+  });
 }
