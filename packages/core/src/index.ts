@@ -47,3 +47,4 @@ export { outcomeTransition, type OutcomeTransition } from "./outcome-transition.
 export { createWorkerLogger, type LogLevel, type WorkerLogger } from "./worker-logger.ts";
 export { isIpAddress, isLocalhostName, refusedAddressReason, refusedTargetMessage } from "./webhook-addresses.ts";
 export { readUpTo, type BoundedRead, type BoundedReadOptions } from "./bounded-read.ts";
+export { startFailureLine } from "./start-failure.ts";

@@ -1,3 +1,4 @@
+import { startFailureLine } from "@leadline/core";
 import { EMBEDDED_DATABASE_RECORD, parseEmbeddedDatabaseRecord } from "@leadline/embedded-mongo/database-record";
 import { deno } from "./deno-namespace.ts";
 
@@ -27,5 +28,15 @@ export function exitOnStopSignal(stop: (signal: "SIGTERM" | "SIGINT") => Promise
       stopping = true;
       void stop(signal).then(() => deno().exit(0));
     });
+  }
+}
+
+/** Runs `start`; when it fails, prints one fatal JSON line naming why and exits 1. */
+export async function startOrExit<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    console.error(startFailureLine(error));
+    return deno().exit(1);
   }
 }

@@ -1,5 +1,5 @@
 // Deno entry: the only file of this service that touches the Deno namespace.
-import { deno, environmentWithDatabase, exitOnStopSignal } from "@leadline/deno-entry";
+import { deno, environmentWithDatabase, exitOnStopSignal, startOrExit } from "@leadline/deno-entry";
 import { parseBackgroundWorkerConfig } from "./config.ts";
 import { runBackgroundWorker } from "./run-worker.ts";
 import { createDenoWebhookTransport } from "./webhook-transport.deno.ts";
@@ -16,11 +16,13 @@ async function resolveHost(hostname: string): Promise<string[]> {
   throw failure ? failure.reason : new Error("no A or AAAA records");
 }
 
-const config = parseBackgroundWorkerConfig(await environmentWithDatabase());
-const worker = await runBackgroundWorker(config, {
-  readFile: (url) => deno().readFile(url),
-  resolveHost,
-  // Connects to the address `resolveHost` answered and that passed the check, then speaks HTTP/1.1 (TLS with the URL's host).
-  webhookTransport: createDenoWebhookTransport(resolveHost, config.webhooks.allowPrivate),
+const worker = await startOrExit(async () => {
+  const config = parseBackgroundWorkerConfig(await environmentWithDatabase());
+  return runBackgroundWorker(config, {
+    readFile: (url) => deno().readFile(url),
+    resolveHost,
+    // Connects to the address `resolveHost` answered and that passed the check, then speaks HTTP/1.1 (TLS with the URL's host).
+    webhookTransport: createDenoWebhookTransport(resolveHost, config.webhooks.allowPrivate),
+  });
 });
 exitOnStopSignal(() => worker.stop());

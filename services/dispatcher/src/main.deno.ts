@@ -1,10 +1,12 @@
 // Deno entry: the only file of this service that touches the Deno namespace.
-import { deno, environmentWithDatabase, exitOnStopSignal } from "@leadline/deno-entry";
+import { deno, environmentWithDatabase, exitOnStopSignal, startOrExit } from "@leadline/deno-entry";
 import { parseDispatcherConfig } from "./config.ts";
 import { runWorker } from "./run-worker.ts";
 
-const config = parseDispatcherConfig(await environmentWithDatabase());
-const worker = await runWorker(config);
+const { config, worker } = await startOrExit(async () => {
+  const config = parseDispatcherConfig(await environmentWithDatabase());
+  return { config, worker: await runWorker(config) };
+});
 const metricsServer =
   worker.handleMetricsRequest === undefined
     ? undefined

@@ -1,6 +1,6 @@
 // Node entry: the only file of this service that touches Node's process API.
 import { createServer } from "node:http";
-import { workerDatabaseUri } from "@leadline/core";
+import { startFailureLine, workerDatabaseUri } from "@leadline/core";
 import { parseDispatcherConfig } from "./config.ts";
 import { methodNotAllowed } from "./metrics-endpoint.ts";
 import { runWorker } from "./run-worker.ts";
@@ -14,8 +14,13 @@ if ("refused" in database) {
   process.exit(1);
 }
 
-const config = parseDispatcherConfig({ ...process.env, MONGODB_URI: database.uri });
-const worker = await runWorker(config);
+const { config, worker } = await (async () => {
+  const config = parseDispatcherConfig({ ...process.env, MONGODB_URI: database.uri });
+  return { config, worker: await runWorker(config) };
+})().catch((error: unknown) => {
+  console.error(startFailureLine(error));
+  process.exit(1);
+});
 const { handleMetricsRequest } = worker;
 const metricsServer =
   handleMetricsRequest === undefined
